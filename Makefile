@@ -1,0 +1,41 @@
+# The two commands: `make kit` builds the default kit into output/, `make test` runs the tests.
+# Both set up a virtual environment in .venv first (Python 3.11+ and weasyprint's system libraries).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: kit test check bench golden clean
+
+kit: $(STAMP)
+	$(BIN)/kit build
+
+test: $(TEST_STAMP)
+	$(BIN)/python -m pytest
+
+check: $(STAMP)
+	$(BIN)/kit check
+
+bench: $(TEST_STAMP)
+	$(BIN)/python bench/run.py
+
+# Regenerate the expected images the look tests compare against (review the diff before committing).
+golden: $(TEST_STAMP)
+	KIT_REGENERATE_GOLDEN=1 $(BIN)/python -m pytest tests -k golden
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP) $@
+
+clean:
+	rm -rf output .pytest_cache

@@ -1,0 +1,121 @@
+"""Turn a kit folder's content files into one validated Content model, or every mistake at once.
+
+Content kinds are loaded in the order of `KINDS`: a kind may refer to the kinds loaded before it
+(sessions refer to formats; materials refer to decks, guides, worksheets and field plans and are
+checked last, once everything is loaded).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from kit.content.fields import Fields, Problems, load_yaml
+from kit.content.formats import load_format
+from kit.content.sessions import load_session
+from kit.errors import ContentError, Problem
+from kit.project import KitConfig, read_config
+
+CONTENT_DIR = "content"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class Content:
+    """Everything a kit holds, validated: the config and each kind's items by id."""
+
+    config: KitConfig
+    items: dict[str, dict[str, Any]] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def of(self, kind: str) -> dict[str, Any]:
+        return self.items.get(kind, {})
+
+    @property
+    def formats(self) -> dict[str, Any]:
+        return self.of("formats")
+
+    @property
+    def sessions(self) -> dict[str, Any]:
+        return self.of("sessions")
+
+
+# A loader reads one file's top mapping (with the file's stem as the item's id) into a model
+# object; it gets the content loaded so far for cross-references.
+Loader = Callable[[Fields, str, Content], Any]
+
+
+@dataclass(frozen=True)
+class ContentKind:
+    folder: str
+    load: Loader
+
+
+# The explicit list of content kinds, in loading order. A new kind is one module and one line here.
+KINDS: list[ContentKind] = [
+    ContentKind("formats", lambda doc, ident, content: load_format(doc, ident)),
+    ContentKind("sessions", lambda doc, ident, content: load_session(doc, ident, content.formats)),
+]
+
+
+def content_files(root: Path, folder: str) -> list[Path]:
+    base = root / CONTENT_DIR / folder
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file() and not p.name.startswith("."))
+
+
+def load_kit(root: Path) -> Content:
+    """Read kit.yaml and every content file; raise ContentError with all mistakes of the kit."""
+    problems = Problems()
+    config = read_config(root, problems)
+    content = Content(config=config)
+    for kind in KINDS:
+        loaded: dict[str, Any] = {}
+        for path in content_files(root, kind.folder):
+            name = config.relative(path)
+            data = load_yaml(path, name, problems)
+            if data is None and problems.errors and problems.errors[-1].file == name:
+                continue  # a syntax error, already reported
+            doc = Fields(data, name, "", problems)
+            loaded[path.stem] = kind.load(doc, path.stem, content)
+        content.items[kind.folder] = loaded
+    check_materials(content, problems)
+    from kit.schedule import check_session
+
+    for session in content.sessions.values():
+        check_session(session, problems)
+    if problems.errors:
+        raise ContentError(problems.errors)
+    content.warnings = sorted(problems.warnings)
+    return content
+
+
+def all_materials(content: Content):
+    """Every Material of the kit, from formats, their variants and session blocks."""
+    for fmt in content.formats.values():
+        yield from fmt.materials
+        for variant in fmt.variants.values():
+            yield from variant.materials or ()
+    for session in content.sessions.values():
+        for day in session.days:
+            for block in day.blocks:
+                yield from block.materials
+
+
+def check_materials(content: Content, problems: Problems) -> None:
+    """A material naming a deck, guide, worksheet or field plan must name one the kit has."""
+    for material in all_materials(content):
+        if material.kind is None:
+            continue
+        known = content.of(material.kind)
+        if material.ref in known:
+            continue
+        singular = material.kind.rstrip("s")
+        names = ", ".join(sorted(known)) or "none yet"
+        guess = difflib.get_close_matches(material.ref or "", sorted(known), n=1)
+        hint = f' (did you mean "{guess[0]}"?)' if guess else ""
+        problems.error(material.file, material.line, "materials",
+                       f'expected a {singular} of content/{material.kind}/ ({names}), got "{material.ref}"{hint}')

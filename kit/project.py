@@ -1,0 +1,132 @@
+"""Turn a kit folder's `kit.yaml` into a KitConfig, and keep every path the kit reads inside it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kit.content.fields import Fields, Problems, load_yaml
+from kit.errors import ContentError, UsageError
+
+CONFIG_NAME = "kit.yaml"
+LANGUAGES = ["fr", "en"]
+PAPERS = {"a4": "A4", "letter": "letter", "a3": "A3"}
+DUPLEX = ["long", "short", "none"]
+COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+# The theme's colour roles and their defaults: a sober blue, a warm orange, dark ink.
+DEFAULT_COLOURS = {
+    "primary": "#1d4e89",
+    "accent": "#e8743b",
+    "ink": "#1f2328",
+    "muted": "#5b6470",
+    "light": "#eef2f7",
+    "pause": "#f3efe6",
+    "terrain": "#e6f2ea",
+}
+
+
+@dataclass(frozen=True)
+class PrintSettings:
+    """How the home printer behaves: duplex flip, the offset its backs need, ink saving."""
+
+    duplex: str = "long"
+    back_offset_mm: tuple[float, float] = (0.0, 0.0)
+    greyscale: bool = False
+
+
+@dataclass(frozen=True)
+class KitConfig:
+    """What kit.yaml says: the kit's identity, language, paper, theme and print settings."""
+
+    root: Path
+    title: str
+    organisation: str = ""
+    language: str = "fr"
+    paper: str = "A4"
+    version: str = "1"
+    date: dt.date = field(default_factory=dt.date.today)
+    colours: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_COLOURS))
+    printing: PrintSettings = field(default_factory=PrintSettings)
+
+    def relative(self, path: Path) -> str:
+        """A kit file's name as messages show it: relative to the kit, with forward slashes."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    def inside(self, relative: str) -> Path | None:
+        """The kit file a content path names, or None when the path leaves the kit folder."""
+        if "://" in relative or relative.startswith(("/", "\\")) or re.match(r"^[a-zA-Z]:", relative):
+            return None
+        candidate = (self.root / relative).resolve()
+        root = self.root.resolve()
+        if candidate != root and root not in candidate.parents:
+            return None
+        return candidate
+
+
+def find_kit(start: Path) -> Path:
+    """The kit folder: `start` itself when it holds kit.yaml, else the error a user can act on."""
+    start = start.resolve()
+    if (start / CONFIG_NAME).is_file():
+        return start
+    raise UsageError(f"{start}: no {CONFIG_NAME} here; run kit inside a kit folder or pass --kit DIR")
+
+
+def read_config(root: Path, problems: Problems) -> KitConfig:
+    """Read kit.yaml; mistakes go to `problems` and sensible values stand in so loading goes on."""
+    path = root / CONFIG_NAME
+    data = load_yaml(path, CONFIG_NAME, problems)
+    doc = Fields(data, CONFIG_NAME, "", problems)
+    colours = dict(DEFAULT_COLOURS)
+    theme = doc.mapping("theme")
+    if theme:
+        for role in DEFAULT_COLOURS:
+            value = theme.text(role)
+            if value is None:
+                continue
+            if COLOUR_RE.match(value):
+                colours[role] = value.lower()
+            else:
+                theme.error(role, f'expected a colour like "#1d4e89", got "{value}"')
+        theme.done()
+    printing = PrintSettings()
+    section = doc.mapping("print")
+    if section:
+        offset = (0.0, 0.0)
+        off = section.mapping("back_offset")
+        if off:
+            offset = (off.number("x", default=0.0), off.number("y", default=0.0))
+            off.done()
+        printing = PrintSettings(
+            duplex=section.choice("duplex", DUPLEX, default="long"),
+            back_offset_mm=offset,
+            greyscale=section.boolean("greyscale", default=False),
+        )
+        section.done()
+    config = KitConfig(
+        root=root,
+        title=doc.text("title", required=True, default="Kit"),
+        organisation=doc.text("organisation", default=""),
+        language=doc.choice("language", LANGUAGES, default="fr"),
+        paper=doc.choice("paper", PAPERS, default="A4"),
+        version=doc.text("version", default="1"),
+        date=doc.date("date", default=dt.date.today()),
+        colours=colours,
+        printing=printing,
+    )
+    doc.done()
+    return config
+
+
+def load_config(root: Path) -> KitConfig:
+    """kit.yaml alone, raising ContentError on any mistake (for commands that need only it)."""
+    problems = Problems()
+    config = read_config(root, problems)
+    if problems.errors:
+        raise ContentError(problems.errors)
+    return config
