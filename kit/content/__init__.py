@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from kit.content.fields import Fields, Problems, load_yaml
 from kit.content.formats import load_format
+from kit.content.guides import load_guide
 from kit.content.sessions import load_session
 from kit.errors import ContentError, Problem
 from kit.project import KitConfig, read_config
@@ -56,6 +57,7 @@ class ContentKind:
 # The explicit list of content kinds, in loading order. A new kind is one module and one line here.
 KINDS: list[ContentKind] = [
     ContentKind("formats", lambda doc, ident, content: load_format(doc, ident)),
+    ContentKind("guides", lambda doc, ident, content: load_guide(doc, ident)),
     ContentKind("sessions", lambda doc, ident, content: load_session(doc, ident, content.formats)),
 ]
 
