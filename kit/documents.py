@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import jinja2
+from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -60,6 +61,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["clock"] = clock
+    env.filters["css"] = css_string
     return env
 
 
@@ -104,9 +106,9 @@ def render_pdf(html: str, kit_root: Path) -> tuple[bytes, int]:
     return document.write_pdf(), len(document.pages)
 
 
-def css_string(text: str) -> str:
-    """A value safe inside a CSS double-quoted string (running headers and footers)."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+def css_string(text: str) -> Markup:
+    """A quoted CSS string for running headers and footers, safe inside a <style> element."""
+    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+               .replace("<", "\\3c ").replace(">", "\\3e "))
+    return Markup(f'"{escaped}"')
 
-
-environment().filters["css"] = css_string

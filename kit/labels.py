@@ -34,7 +34,7 @@ LABELS = {
         "produces": "Ce que la session va produire",
         "words": "Les mots que nous employons",
         "day_ends": "fin de journée à {time}",
-        "half_length": "{half} : {length}",
+        "half_length": "{half}\u202f: {length}",
         "kind.plénière": "plénière",
         "kind.binômes": "binômes",
         "kind.groupes": "groupes",
@@ -165,6 +165,10 @@ class Labels:
         number = "1er" if self.language == "fr" and day.day == 1 else str(day.day)
         text = f"{number} {MONTHS[self.language][day.month - 1]} {day.year}"
         return f"{WEEKDAYS[self.language][day.weekday()]} {text}" if weekday else text
+
+    def colon(self, text: str) -> str:
+        """A label followed by its colon, spaced as the language wants ("Durée :", "Duration:")."""
+        return f"{text}\u202f:" if self.language == "fr" else f"{text}:"
 
     def kind(self, kind: str | None) -> str:
         return self.table.get(f"kind.{kind}", kind or "") if kind else ""

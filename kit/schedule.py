@@ -105,6 +105,10 @@ class DaySchedule:
             halves.append(HalfDay("afternoon", lunch.end, self.end))
         return tuple(halves)
 
+    def for_audiences(self, audiences: frozenset[str]) -> DaySchedule:
+        """The same day as one audience sees it: other audiences' blocks left out, times unchanged."""
+        return DaySchedule(self.day, tuple(s for s in self.slots if s.block.audience in audiences), self.conflicts)
+
     def half_of(self, slot: Slot) -> str:
         lunch = self.lunch
         if lunch is None:

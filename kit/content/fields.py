@@ -55,6 +55,13 @@ def shown(value: Any) -> str:
     return str(value)
 
 
+def text_hint(value: Any) -> str:
+    """Why YAML may have read a text as something else, for the "expected text" messages."""
+    if isinstance(value, CommentedMap) and len(value) == 1:
+        return ' (a " : " inside a text makes YAML read a key: put the whole text in quotes)'
+    return ""
+
+
 def load_yaml(path: Path, name: str, problems: Problems) -> Any:
     """Parse one YAML file (YAML 1.2: `12:30` stays text, `no` stays text); a syntax error is a Problem."""
     yaml = YAML(typ="rt")
@@ -173,7 +180,14 @@ class Fields:
                 return text or None
             return None
 
-        return self._typed(key, required, "text", convert, default)
+        value = self.raw(key, required, "text")
+        if value is _MISSING:
+            return default
+        result = convert(value)
+        if result is None:
+            self.error(key, f"expected text, got {shown(value)}{text_hint(value)}")
+            return default
+        return result
 
     def integer(self, key: str, required: bool = False, default: int | None = None,
                 minimum: int | None = None, maximum: int | None = None) -> int | None:
@@ -259,7 +273,7 @@ class Fields:
                 result.append(str(item).strip())
             else:
                 self.problems.error(self.file, _item_line(value, index, self.key_line(key)),
-                                    f"{self.field(key)}[{index}]", f"expected text, got {shown(item)}")
+                                    f"{self.field(key)}[{index}]", f"expected text, got {shown(item)}{text_hint(item)}")
         return result
 
     def mapping(self, key: str, required: bool = False) -> Fields | None:

@@ -56,6 +56,8 @@ def register(cls):
 
 # The generator modules, explicitly; importing one registers its kinds.
 MODULES: list[str] = [
+    "kit.generators.agenda",
+    "kit.generators.calendar",
 ]
 
 for _name in MODULES:

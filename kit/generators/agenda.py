@@ -1,0 +1,163 @@
+"""Turn a session into its agenda PDFs: participant programme, facilitator run sheet, newcomer edition.
+
+The three editions share one template and one view of the schedule; an edition only decides
+which blocks show (by audience) and which details print (notes, leads, materials checklist).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kit.content import Content
+from kit.content.materials import Material
+from kit.content.sessions import Block, Session
+from kit.documents import Stamp, base_context, render_html, render_pdf
+from kit.generators import RenderContext, Rendered, register
+from kit.labels import Labels
+from kit.plan import Output
+from kit.schedule import DaySchedule, schedule
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Who an agenda edition is for: the audiences it shows and what it prints."""
+
+    name: str
+    filename: str
+    audiences: frozenset[str]
+    facilitator_details: bool = False
+    introduction: bool = False
+
+
+EDITIONS = {
+    "participants": Edition("participants", "programme.pdf", frozenset({"everyone"})),
+    "facilitators": Edition("facilitators", "deroule-animateurs.pdf",
+                            frozenset({"everyone", "newcomers", "facilitators"}), facilitator_details=True),
+    "newcomers": Edition("newcomers", "programme-nouveaux.pdf", frozenset({"everyone", "newcomers"}),
+                         introduction=True),
+}
+
+
+@dataclass
+class MaterialLine:
+    """A material as printed: its label, how many, and the kit file that provides it."""
+
+    label: str
+    count: int | None = None
+    output: str | None = None
+    blocks: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    """One line of a day's agenda: a half-day heading, free time, or a block."""
+
+    type: str  # "half" | "free" | "block"
+    start: int = 0
+    end: int = 0
+    label: str = ""
+    block: Block | None = None
+    materials: list[MaterialLine] = field(default_factory=list)
+
+
+def material_line(material: Material, content: Content) -> MaterialLine:
+    if material.kind is None:
+        return MaterialLine(material.label, material.count)
+    item = content.of(material.kind).get(material.ref)
+    title = getattr(item, "title", None) or material.label
+    return MaterialLine(title, material.count, output=f"{material.kind}/{material.ref}")
+
+
+def day_rows(day: DaySchedule, labels: Labels, content: Content) -> list[Row]:
+    """The printed lines of a day as one edition sees it: half-day headings, free time, blocks."""
+    rows: list[Row] = []
+    current_half = None
+    for slot in day.slots:
+        half = day.half_of(slot)
+        if half in ("morning", "afternoon") and half != current_half:
+            rows.append(Row("half", slot.start, slot.end, labels(half)))
+            current_half = half
+        if slot.free_before:
+            rows.append(Row("free", slot.start - slot.free_before, slot.start, labels("free")))
+        rows.append(Row("block", slot.start, slot.end, block=slot.block,
+                        materials=[material_line(m, content) for m in slot.block.materials]))
+    return rows
+
+
+def checklist(day: DaySchedule, content: Content) -> list[MaterialLine]:
+    """The materials of a day's blocks, each once, with the blocks that need it."""
+    lines: dict[str, MaterialLine] = {}
+    for slot in day.slots:
+        for material in slot.block.materials:
+            line = lines.get(material.key)
+            if line is None:
+                line = lines[material.key] = material_line(material, content)
+            elif material.count:
+                line.count = max(line.count or 0, material.count)
+            if slot.block.title not in line.blocks:
+                line.blocks.append(slot.block.title)
+    return list(lines.values())
+
+
+def agenda_context(session: Session, edition: Edition, content: Content, context: RenderContext) -> dict:
+    config = content.config
+    labels = Labels(config.language)
+    stamp = Stamp(kit_title=config.title, document=session.title,
+                  edition=labels(f"edition.{edition.name}"), version=config.version,
+                  date=labels.date(config.date, weekday=False))
+    days = []
+    for number, whole_day in enumerate(schedule(session), start=1):
+        day = whole_day.for_audiences(edition.audiences)
+        days.append({
+            "number": number,
+            "day": day.day,
+            "date": labels.date(day.day.date),
+            "start": day.start,
+            "end": day.end,
+            "halves": day.half_days(),
+            "rows": day_rows(day, labels, content),
+            "checklist": checklist(day, content) if edition.facilitator_details else [],
+        })
+    return {
+        **base_context(context.theme, stamp),
+        "session": session,
+        "edition": edition,
+        "days": days,
+        "config": config,
+        "intro": session.introduction if edition.introduction else None,
+    }
+
+
+@register
+class AgendaGenerator:
+    """The three agenda editions of every session, in output/<session>/."""
+
+    kind = "agenda"
+
+    def outputs(self, content: Content) -> list[Output]:
+        result = []
+        for session in content.sessions.values():
+            sources = self.sources(session, content)
+            for edition in EDITIONS.values():
+                if edition.introduction and not self.has_newcomers(session):
+                    continue
+                result.append(Output(self.kind, f"{session.id}/{edition.filename}", session.id,
+                                     sources, edition.name))
+        return result
+
+    @staticmethod
+    def has_newcomers(session: Session) -> bool:
+        return session.introduction is not None or any(
+            block.audience == "newcomers" for day in session.days for block in day.blocks)
+
+    @staticmethod
+    def sources(session: Session, content: Content) -> tuple[str, ...]:
+        used = {block.format for day in session.days for block in day.blocks if block.format}
+        return (session.file, *sorted(content.formats[f].file for f in used))
+
+    def render(self, output: Output, content: Content, context: RenderContext) -> Rendered:
+        session = content.sessions[output.subject]
+        edition = EDITIONS[output.edition]
+        html = render_html("agenda.html.j2", agenda_context(session, edition, content, context))
+        pdf, pages = render_pdf(html, context.kit_root)
+        return Rendered({output.path: pdf}, pages)

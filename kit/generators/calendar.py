@@ -1,0 +1,76 @@
+"""Turn a session into an iCalendar file (RFC 5545): one event per block, in Europe/Paris time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+from kit import __version__
+from kit.content import Content
+from kit.content.sessions import Session
+from kit.generators import RenderContext, Rendered, register
+from kit.labels import Labels
+from kit.markup import plain
+from kit.plan import Output
+from kit.schedule import schedule
+
+TIMEZONE = "Europe/Paris"
+AUDIENCE_CATEGORY = {"everyone": None, "newcomers": "newcomers.only", "facilitators": "facilitators.only"}
+
+
+def session_calendar(session: Session, content: Content) -> Calendar:
+    config = content.config
+    labels = Labels(config.language)
+    zone = ZoneInfo(TIMEZONE)
+    # DTSTAMP comes from the kit's version date, not the clock, so that rebuilding the same
+    # content gives the same bytes.
+    stamp = dt.datetime.combine(config.date, dt.time(0, 0), tzinfo=dt.timezone.utc)
+    calendar = Calendar()
+    calendar.add("prodid", f"-//kit {__version__}//{config.organisation or config.title}//{config.language.upper()}")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", f"{config.title} — {session.title}")
+    calendar.add("x-wr-timezone", TIMEZONE)
+    for day_number, day in enumerate(schedule(session), start=1):
+        for index, slot in enumerate(day.slots):
+            block = slot.block
+            start = dt.datetime.combine(day.day.date, dt.time(slot.start // 60, slot.start % 60), tzinfo=zone)
+            event = Event()
+            event.add("uid", f"{session.id}-d{day_number}-b{index + 1}-{day.day.date.isoformat()}@kit")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", start)
+            event.add("dtend", start + dt.timedelta(minutes=slot.duration))
+            event.add("summary", plain(block.title, config.language))
+            if block.place:
+                event.add("location", plain(block.place, config.language))
+            details = [plain(block.description, config.language)] if block.description else []
+            if block.lead:
+                details.append(f"{labels('lead')} : {block.lead}" if config.language == "fr"
+                               else f"{labels('lead')}: {block.lead}")
+            if details:
+                event.add("description", "\n\n".join(details))
+            category = AUDIENCE_CATEGORY[block.audience]
+            if category:
+                event.add("categories", [labels(category)])
+            if block.kind == "pause":
+                event.add("transp", "TRANSPARENT")
+            calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar
+
+
+@register
+class CalendarGenerator:
+    """One .ics per session, beside its agendas."""
+
+    kind = "calendar"
+
+    def outputs(self, content: Content) -> list[Output]:
+        return [Output(self.kind, f"{session.id}/{session.id}.ics", session.id, (session.file,))
+                for session in content.sessions.values()]
+
+    def render(self, output: Output, content: Content, context: RenderContext) -> Rendered:
+        calendar = session_calendar(content.sessions[output.subject], content)
+        return Rendered({output.path: calendar.to_ical()}, pages=0)
