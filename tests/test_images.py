@@ -1,0 +1,348 @@
+"""Tests for kit/images.py: path checks, orientation, focal crop, print resolution, cache, SVG pictograms."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+import kit.content  # noqa: F401  (loads kit.project without the content ↔ project import cycle)
+from kit import images
+from kit.images import (
+    IMAGE_SUFFIXES,
+    MIN_DPI,
+    PRINT_DPI,
+    UnreadableImage,
+    configure_reportlab,
+    crop_to_fill,
+    draw_svg,
+    locate,
+    prepare,
+    print_pixels,
+    resolution_warning,
+    svg_drawing,
+)
+from kit.project import KitConfig
+
+REPO = Path(__file__).resolve().parent.parent
+PICTOGRAMS = REPO / "images" / "pictograms"
+POKER_MM = (63.0, 88.0)
+RED = (230, 20, 20)
+BLUE = (20, 40, 220)
+WHITE = (255, 255, 255)
+
+
+@pytest.fixture
+def kit_root(tmp_path: Path) -> Path:
+    root = tmp_path / "kit"
+    (root / "images").mkdir(parents=True)
+    return root
+
+
+@pytest.fixture
+def config(kit_root: Path) -> KitConfig:
+    return KitConfig(root=kit_root, title="Kit d'essai")
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+def save(image: Image.Image, path: Path, **options) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, **options)
+    return path
+
+
+def count_near(image: Image.Image, colour: tuple[int, int, int], tolerance: int = 60) -> int:
+    """How many pixels are close to `colour`."""
+    data = image.convert("RGB").tobytes()
+    pixels = zip(data[0::3], data[1::3], data[2::3])
+    return sum(1 for px in pixels if all(abs(a - b) <= tolerance for a, b in zip(px, colour)))
+
+
+# --------------------------------------------------------------------------- locate
+
+def test_locate_accepts_a_good_photo_and_a_pictogram(config, kit_root):
+    save(Image.new("RGB", (40, 30), RED), kit_root / "images" / "photo.jpg")
+    (kit_root / "images" / "icon.svg").write_text((PICTOGRAMS / "loisirs__kite.svg").read_text())
+    assert locate(config, "images/photo.jpg") == ((kit_root / "images" / "photo.jpg").resolve(), None)
+    path, problem = locate(config, "images/icon.svg")
+    assert problem is None and path.name == "icon.svg"
+
+
+def test_locate_gives_each_bad_path_its_own_message(config, kit_root, tmp_path, monkeypatch):
+    pictures = kit_root / "images"
+    (pictures / "corrupt.jpg").write_bytes(b"this is not a JPEG at all" * 10)
+    (pictures / "broken.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0')
+    (pictures / "notes.txt").write_text("une liste")
+    save(Image.new("RGB", (10, 10), RED), pictures / "really-ppm.png", format="PPM")
+    save(Image.new("RGB", (40, 40), RED), pictures / "big.png")  # 1600 px: between the limit and twice it
+    save(Image.new("RGB", (100, 100), RED), pictures / "huge.png")  # 10 000 px: above twice the limit
+    save(Image.new("RGB", (10, 10), RED), tmp_path / "outside.jpg")
+    (pictures / "link.jpg").symlink_to(tmp_path / "outside.jpg")
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)
+
+    cases = {
+        "https://example.org/photo.jpg": "a URL",
+        "../outside.jpg": "leaves the kit",
+        "images/../../outside.jpg": "leaves the kit",
+        str(tmp_path / "outside.jpg"): "absolute path",
+        "images/link.jpg": "link that leads outside",
+        "images/missing.jpg": "does not exist",
+        "images": "a folder",
+        "images/notes.txt": '".txt" file',
+        "images/corrupt.jpg": "damaged or unknown file",
+        "images/broken.svg": "XML that cannot be read",
+        "images/really-ppm.png": "got a PPM file",
+        "images/big.png": "at most 1 000 pixels (Pillow's safety limit), got 40×40",
+        "images/huge.png": "at most 1 000 pixels (Pillow's safety limit), got 100×100",
+        "": "got nothing",
+    }
+    messages = {}
+    for relative, expected in cases.items():
+        path, message = locate(config, relative)
+        assert path is None, relative
+        assert message.startswith("expected "), message
+        assert expected in message, (relative, message)
+        if relative:
+            assert relative in message, message  # names what the content said
+        messages[relative] = message
+    # Distinct kinds of mistake give distinct wordings.
+    kinds = {m.split(", got ")[1].split('"')[0] for m in messages.values()}
+    assert len(kinds) >= 11
+
+
+def test_locate_suggests_a_close_name_for_a_typo(config, kit_root):
+    save(Image.new("RGB", (10, 10), RED), kit_root / "images" / "panier.jpg")
+    _, message = locate(config, "images/panier.jpeg")
+    assert 'did you mean "panier.jpg"' in message
+
+
+def test_locate_accepts_windows_separators(config, kit_root):
+    save(Image.new("RGB", (10, 10), RED), kit_root / "images" / "photo.png")
+    path, problem = locate(config, "images\\photo.png")
+    assert problem is None and path.name == "photo.png"
+
+
+def test_every_suffix_is_lower_case_with_a_dot():
+    assert all(s.startswith(".") and s == s.lower() for s in IMAGE_SUFFIXES)
+    assert {".jpg", ".jpeg", ".png", ".webp", ".svg"} <= IMAGE_SUFFIXES
+
+
+# --------------------------------------------------------------------------- geometry as data
+
+def test_crop_to_fill_centres_on_the_focus_and_stays_inside():
+    crop = crop_to_fill((3000, 2000), (70.0, 70.0), (0.5, 0.5))
+    assert (crop.left, crop.top, crop.width, crop.height) == (500, 0, 2000, 2000)
+    crop = crop_to_fill((3000, 2000), (70.0, 70.0), (0.0, 0.0))
+    assert (crop.left, crop.top) == (0, 0)
+    crop = crop_to_fill((3000, 2000), (70.0, 70.0), (1.0, 1.0))
+    assert (crop.left + crop.width, crop.top + crop.height) == (3000, 2000)
+    tall = crop_to_fill((3000, 2000), POKER_MM, (0.5, 0.5))
+    assert tall.height == 2000 and tall.width == round(2000 * 63 / 88)
+
+
+def test_print_pixels_of_a_poker_card():
+    assert print_pixels(POKER_MM, PRINT_DPI) == (744, 1039)
+
+
+# --------------------------------------------------------------------------- prepare
+
+def test_a_large_photo_is_resampled_to_exactly_300_dpi(tmp_path, cache):
+    source = save(Image.linear_gradient("L").resize((3000, 2000)).convert("RGB"), tmp_path / "big.jpg")
+    prepared = prepare(source, POKER_MM, cache_dir=cache)
+    assert prepared.pixels == (744, 1039)
+    assert prepared.path.suffix == ".jpg"
+    assert prepared.path.parent == cache / "images"
+    with Image.open(prepared.path) as out:
+        assert out.size == (744, 1039) and out.mode == "RGB"
+    # Effective dpi is measured on the source crop: 2000 px over 88 mm.
+    assert prepared.effective_dpi == pytest.approx(min(1432 / (63 / 25.4), 2000 / (88 / 25.4)))
+    assert not prepared.low_resolution
+
+
+def test_a_small_photo_is_not_upscaled_and_is_flagged(tmp_path, cache):
+    source = save(Image.new("RGB", (300, 400), RED), tmp_path / "small.jpg")
+    prepared = prepare(source, POKER_MM, cache_dir=cache)
+    assert prepared.pixels == (286, 400)  # the crop's own pixels
+    assert prepared.effective_dpi == pytest.approx(286 / (63 / 25.4))
+    assert prepared.effective_dpi < MIN_DPI and prepared.low_resolution
+    warning = resolution_warning("decks/photos.yaml:12: cards[3]", "images/small.jpg", prepared)
+    assert "images/small.jpg" in warning and "cards[3]" in warning and "115 dpi" in warning
+
+
+def test_exif_orientation_is_applied(tmp_path, cache):
+    # Stored landscape: top half red, bottom half blue; orientation 6 means "turn a quarter clockwise".
+    raw = Image.new("RGB", (400, 200), BLUE)
+    raw.paste(RED, (0, 0, 400, 100))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    source = save(raw, tmp_path / "phone.jpg", exif=exif.tobytes())
+    prepared = prepare(source, (200 * 25.4 / 150, 400 * 25.4 / 150), cache_dir=cache)
+    # Portrait after orientation: the whole 200×400 image fills a portrait box at 150 dpi.
+    assert prepared.effective_dpi == pytest.approx(150)
+    with Image.open(prepared.path) as out:
+        assert out.width < out.height
+        left = out.getpixel((out.width // 4, out.height // 2))
+        right = out.getpixel((3 * out.width // 4, out.height // 2))
+    assert right[0] > 200 and left[2] > 200  # the stored top is now on the right
+
+
+def test_the_focal_point_keeps_its_region_in_the_crop(tmp_path, cache):
+    picture = Image.new("RGB", (900, 600), WHITE)
+    picture.paste(RED, (790, 490, 850, 550))  # a red dot near the bottom-right corner
+    source = save(picture, tmp_path / "dot.png")
+    square = (30.0, 30.0)
+    centred = prepare(source, square, cache_dir=cache)
+    focused = prepare(source, square, focus=(0.91, 0.87), cache_dir=cache)
+    with Image.open(centred.path) as out:
+        assert count_near(out, RED) == 0
+    with Image.open(focused.path) as out:
+        assert count_near(out, RED) > 0
+        # The window is clamped to the right and bottom edges (x 300..900, y 0..600): the dot's
+        # centre (820, 520) lands at (520, 520) of 600.
+        red, green, _ = out.getpixel((round(out.width * 520 / 600), round(out.height * 520 / 600)))
+        assert red > 200 and green < 80
+    assert focused.path != centred.path
+
+
+def test_png_with_transparency_stays_png_and_opaque_png_becomes_jpeg(tmp_path, cache):
+    clear = Image.new("RGBA", (800, 800), (0, 0, 0, 0))
+    clear.paste((*RED, 255), (200, 200, 600, 600))
+    with_alpha = prepare(save(clear, tmp_path / "logo.png"), (40.0, 40.0), cache_dir=cache)
+    assert with_alpha.path.suffix == ".png"
+    with Image.open(with_alpha.path) as out:
+        assert out.mode == "RGBA" and out.getextrema()[3][0] == 0
+    opaque = prepare(save(Image.new("RGBA", (800, 800), (*BLUE, 255)), tmp_path / "flat.png"), (40.0, 40.0), cache_dir=cache)
+    assert opaque.path.suffix == ".jpg"
+
+
+def test_palette_and_cmyk_sources_become_rgb(tmp_path, cache):
+    gif = save(Image.new("RGB", (500, 500), RED).convert("P"), tmp_path / "palette.gif")
+    cmyk = save(Image.new("CMYK", (500, 500), (0, 255, 255, 0)), tmp_path / "press.jpg")
+    for source in (gif, cmyk):
+        prepared = prepare(source, (30.0, 30.0), cache_dir=cache)
+        with Image.open(prepared.path) as out:
+            assert out.mode == "RGB"
+            assert out.getpixel((10, 10))[0] > 200  # still red
+
+
+def test_greyscale_gives_mode_l(tmp_path, cache):
+    source = save(Image.new("RGB", (1200, 1200), RED), tmp_path / "red.jpg")
+    prepared = prepare(source, (40.0, 40.0), cache_dir=cache, greyscale=True)
+    with Image.open(prepared.path) as out:
+        assert out.mode == "L"
+    colour = prepare(source, (40.0, 40.0), cache_dir=cache)
+    assert colour.path != prepared.path
+
+
+def test_a_cache_hit_does_no_decoding(tmp_path, cache, monkeypatch):
+    source = save(Image.linear_gradient("L").resize((2000, 1500)).convert("RGB"), tmp_path / "photo.jpg")
+    first = prepare(source, POKER_MM, focus=(0.3, 0.6), cache_dir=cache)
+    written = first.path.stat().st_mtime_ns
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the cache hit decoded the image")
+
+    monkeypatch.setattr(Image, "open", refuse)
+    monkeypatch.setattr(Image.Image, "resize", refuse)
+    images._DIGESTS.clear()  # a new process: the source is hashed again, not decoded
+    second = prepare(source, POKER_MM, focus=(0.3, 0.6), cache_dir=cache)
+    assert second == first
+    assert second.path.stat().st_mtime_ns == written
+
+
+def test_a_changed_source_misses_the_cache(tmp_path, cache):
+    source = save(Image.new("RGB", (600, 600), RED), tmp_path / "photo.jpg")
+    first = prepare(source, (30.0, 30.0), cache_dir=cache)
+    save(Image.new("RGB", (600, 600), BLUE), source)
+    os.utime(source, ns=(1, 1))  # even with an odd mtime, the new bytes give a new key
+    second = prepare(source, (30.0, 30.0), cache_dir=cache)
+    assert second.path != first.path
+    with Image.open(second.path) as out:
+        assert out.getpixel((5, 5))[2] > 200
+
+
+def test_cache_writes_leave_no_temporary_files(tmp_path, cache):
+    source = save(Image.new("RGB", (600, 600), RED), tmp_path / "photo.jpg")
+    prepare(source, (30.0, 30.0), cache_dir=cache)
+    names = sorted(p.name for p in (cache / "images").iterdir())
+    assert len(names) == 2 and names[0].endswith(".jpg") and names[1].endswith(".json")
+
+
+def test_a_truncated_jpeg_is_an_unreadable_image(tmp_path, cache):
+    buffer = io.BytesIO()
+    Image.effect_noise((800, 800), 60).convert("RGB").save(buffer, "JPEG")
+    source = tmp_path / "cut.jpg"
+    source.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+    with pytest.raises(UnreadableImage) as caught:
+        prepare(source, (30.0, 30.0), cache_dir=cache)
+    assert caught.value.message.startswith("expected a readable image") and "cut.jpg" in caught.value.message
+
+
+# --------------------------------------------------------------------------- SVG pictograms
+
+def test_svg_drawing_of_a_pictogram_has_a_sane_size():
+    drawing = svg_drawing(PICTOGRAMS / "manger__baguette-bread.svg")
+    assert 10 <= drawing.width <= 100 and drawing.width == drawing.height  # a 32×32 viewBox
+    assert drawing.contents
+    again = svg_drawing(PICTOGRAMS / "manger__baguette-bread.svg")
+    assert again is not drawing  # each caller may transform its own copy
+
+
+def test_svg_greyscale_turns_every_colour_grey():
+    from reportlab.lib.colors import Color
+
+    found = []
+
+    def walk(node):
+        for attr in ("fillColor", "strokeColor"):
+            colour = getattr(node, attr, None)
+            if isinstance(colour, Color):
+                found.append(colour)
+        for child in getattr(node, "contents", ()):
+            walk(child)
+
+    walk(svg_drawing(PICTOGRAMS / "manger__baguette-bread.svg", greyscale=True))
+    assert found and all(c.red == c.green == c.blue for c in found)
+    found.clear()
+    walk(svg_drawing(PICTOGRAMS / "manger__baguette-bread.svg"))
+    assert any(c.red != c.blue for c in found)  # the colour version is untouched
+
+
+def test_draw_svg_contains_the_pictogram_in_its_box(tmp_path):
+    import pypdfium2
+    from reportlab.pdfgen.canvas import Canvas
+
+    pdf = tmp_path / "pictogram.pdf"
+    canvas = Canvas(str(pdf), pagesize=(200, 100))
+    box = (120, 20, 60, 40)  # wider than tall: the square pictogram is 40 pt, centred
+    draw_svg(canvas, svg_drawing(PICTOGRAMS / "loisirs__game-die.svg"), box)
+    canvas.save()
+    page = pypdfium2.PdfDocument(str(pdf))[0]
+    bitmap = page.render(scale=1).to_pil().convert("L")
+    ink = bitmap.point(lambda v: 255 if v < 240 else 0).getbbox()
+    assert ink is not None
+    left, top, right, bottom = ink
+    # Inside the 40-pt square centred in the box (page y grows upward, image y downward).
+    assert left >= 130 - 1 and right <= 170 + 1
+    assert top >= 100 - 60 - 1 and bottom <= 100 - 20 + 1
+
+
+def test_configure_reportlab_writes_images_without_ascii85(tmp_path, cache):
+    from reportlab.pdfgen.canvas import Canvas
+
+    configure_reportlab()
+    configure_reportlab()  # idempotent
+    source = save(Image.new("RGB", (800, 800), RED), tmp_path / "photo.jpg")
+    prepared = prepare(source, (30.0, 30.0), cache_dir=cache)
+    pdf = tmp_path / "photo.pdf"
+    canvas = Canvas(str(pdf), pagesize=(200, 200))
+    canvas.drawImage(str(prepared.path), 10, 10, 85, 85)
+    canvas.save()
+    assert b"ASCII85Decode" not in pdf.read_bytes()
