@@ -15,6 +15,8 @@ from typing import Any, Callable
 from kit.content.fields import Fields, Problems, load_yaml
 from kit.content.formats import load_format
 from kit.content.guides import load_guide
+from kit.content.field_plan import load_field_plan
+from kit.content.worksheets import load_worksheet
 from kit.content.sessions import load_session
 from kit.errors import ContentError, Problem
 from kit.project import KitConfig, read_config
@@ -58,6 +60,8 @@ class ContentKind:
 KINDS: list[ContentKind] = [
     ContentKind("formats", lambda doc, ident, content: load_format(doc, ident)),
     ContentKind("guides", lambda doc, ident, content: load_guide(doc, ident)),
+    ContentKind("field", lambda doc, ident, content: load_field_plan(doc, ident, content.of("guides"))),
+    ContentKind("worksheets", lambda doc, ident, content: load_worksheet(doc, ident, content.config)),
     ContentKind("sessions", lambda doc, ident, content: load_session(doc, ident, content.formats)),
 ]
 
