@@ -458,6 +458,10 @@ CALIBRATION_SCALE_GAP_MM = 30.0   # the scales sit this far from the cross, clea
 CALIBRATION_TICK_MM = (2.0, 4.0)  # half-millimetre and whole-millimetre tick lengths
 CALIBRATION_POINTER_MM = 8.0      # the back's pointer, long enough to see through the paper
 CALIBRATION_LABEL_GAP_MM = 1.5    # between a whole-millimetre tick's end and its number
+# Numbers one millimetre apart cannot sit in one row: odd millimetres take the row next to the
+# ticks, even ones a second row this much further out, so neighbours in a row are 2 mm apart.
+CALIBRATION_LABEL_ROW_MM = 2.5
+CALIBRATION_LABEL_SIZE_PT = 4.5   # "−5" at this size is under 2 mm wide: neighbours in a row never touch
 CALIBRATION_NOTE_CLEARANCE_MM = 12.0  # the instructions start this far below the horizontal scale, clear of its numbers
 
 
@@ -468,7 +472,9 @@ class Label:
     x: float
     y: float
     value: float
-    align: str  # "centre" (below a horizontal scale) or "left" (right of a vertical scale)
+    # "centre": below the horizontal scale, the text centred on x with its top at y;
+    # "left": right of the vertical scale, the text starting at x, centred vertically on y.
+    align: str
 
     @property
     def text(self) -> str:
@@ -495,6 +501,11 @@ class Calibration:
     front_labels: tuple[Label, ...]     # the offset each whole-millimetre tick stands for
     back_lines: tuple[CropMark, ...]    # the same cross, placed as `backs` places a back, and two pointers
     note: Rect                          # free area (front, lower part) for the printed instructions
+
+
+def _label_row(value: float) -> float:
+    """How much further from the scale a number goes: even millimetres take the second row."""
+    return CALIBRATION_LABEL_ROW_MM * MM if round(value) % 2 == 0 else 0.0
 
 
 def _axis_signs(duplex: str) -> tuple[int, int]:
@@ -534,11 +545,11 @@ def calibration(paper_pt: tuple[float, float], duplex: str, offset_mm: tuple[flo
             if axis == "x":
                 front.append(CropMark(cx + at, scale_y, cx + at, scale_y - length))
                 if whole:
-                    labels.append(Label(cx + at, scale_y - length - label_gap, value, "centre"))
+                    labels.append(Label(cx + at, scale_y - length - label_gap - _label_row(value), value, "centre"))
             else:
                 front.append(CropMark(scale_x, cy + at, scale_x + length, cy + at))
                 if whole:
-                    labels.append(Label(scale_x + length + label_gap, cy + at, value, "left"))
+                    labels.append(Label(scale_x + length + label_gap + _label_row(value), cy + at, value, "left"))
 
     # The back: the cross and a pointer crossing each scale, where the front's zero-error
     # position is, mirrored as the duplex flip mirrors it, then shifted by the current offset.

@@ -413,3 +413,16 @@ def test_calibration_sheet_fits_the_page_and_labels_read_in_french():
     ticks = [m for m in cal.front_lines[4:] if m.x1 == m.x2]
     assert len(ticks) == 21  # −5 … +5 every half millimetre
     assert cal.note.top < min(lab.y for lab in cal.front_labels)
+
+
+def test_calibration_numbers_in_one_row_are_two_millimetres_apart():
+    cal = calibration(A4, "short", offset_mm=(0.5, -1.5))
+    for align, along, across in (("centre", "x", "y"), ("left", "y", "x")):
+        rows: dict[float, list[float]] = {}
+        for lab in cal.front_labels:
+            if lab.align == align:
+                rows.setdefault(round(getattr(lab, across), 6), []).append(getattr(lab, along))
+        assert len(rows) == 2
+        for positions in rows.values():
+            positions.sort()
+            assert min(b - a for a, b in zip(positions, positions[1:])) / MM == pytest.approx(2)
