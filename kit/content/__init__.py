@@ -10,8 +10,9 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
+from kit.content.decks import load_deck
 from kit.content.fields import Fields, Problems, load_yaml
 from kit.content.formats import load_format
 from kit.content.guides import load_guide
@@ -19,7 +20,9 @@ from kit.content.field_plan import load_field_plan
 from kit.content.worksheets import load_worksheet
 from kit.content.sessions import load_session
 from kit.errors import ContentError, Problem
-from kit.project import KitConfig, read_config
+
+if TYPE_CHECKING:  # kit.project reads kit.yaml with kit.content.fields: import it lazily, no cycle
+    from kit.project import KitConfig
 
 CONTENT_DIR = "content"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -29,7 +32,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 class Content:
     """Everything a kit holds, validated: the config and each kind's items by id."""
 
-    config: KitConfig
+    config: "KitConfig"
     items: dict[str, dict[str, Any]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
 
@@ -62,6 +65,7 @@ KINDS: list[ContentKind] = [
     ContentKind("guides", lambda doc, ident, content: load_guide(doc, ident)),
     ContentKind("field", lambda doc, ident, content: load_field_plan(doc, ident, content.of("guides"))),
     ContentKind("worksheets", lambda doc, ident, content: load_worksheet(doc, ident, content.config)),
+    ContentKind("decks", lambda doc, ident, content: load_deck(doc, ident, content)),
     ContentKind("sessions", lambda doc, ident, content: load_session(doc, ident, content.formats)),
 ]
 
@@ -75,6 +79,8 @@ def content_files(root: Path, folder: str) -> list[Path]:
 
 def load_kit(root: Path) -> Content:
     """Read kit.yaml and every content file; raise ContentError with all mistakes of the kit."""
+    from kit.project import read_config
+
     problems = Problems()
     config = read_config(root, problems)
     content = Content(config=config)

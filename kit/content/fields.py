@@ -244,15 +244,17 @@ class Fields:
     def choice(self, key: str, choices: dict[str, Any] | list[str], required: bool = False, default: Any = None) -> Any:
         """One of named choices; `choices` maps each accepted spelling to the value returned."""
         table = choices if isinstance(choices, dict) else {c: c for c in choices}
-        names = list(dict.fromkeys(str(k) for k in table))
+        table = {str(k).lower(): v for k, v in table.items()}
+        # Messages list the canonical values; other spellings (ascii, English) are accepted silently.
+        names = list(dict.fromkeys(str(v) for v in table.values()))
         expected = "one of " + ", ".join(names)
         value = self.raw(key, required, expected)
         if value is _MISSING:
             return default
         found = table.get(str(value).strip().lower()) if isinstance(value, (str, int)) else None
         if found is None:
-            guess = difflib.get_close_matches(str(value).lower(), names, n=1, cutoff=0.6)
-            hint = f' (did you mean "{guess[0]}"?)' if guess else ""
+            guess = difflib.get_close_matches(str(value).lower(), list(table), n=1, cutoff=0.7)
+            hint = f' (did you mean "{table[guess[0]]}"?)' if guess else ""
             self.error(key, f"expected {expected}, got {shown(value)}{hint}")
             return default
         return found
