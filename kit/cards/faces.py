@@ -1,0 +1,483 @@
+"""Turn a card of a deck into its drawn front and back: one layout per deck kind, shared by every output.
+
+Geometry is in points with the origin at the bottom-left of the card's trim box. A face is
+drawn with `bleed` points of background beyond the trim on every side (0 on home sheets,
+where cards are butted; 3 mm for the print shop) and clipped there. Texts sit inside the safe
+area (SAFE_MM inside the trim). The same layouts give the text boxes the loader measures, so
+`kit check` and the renderer agree on what fits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from kit.cards.text import Fit, TextStyle, draw, fit, overflow_message, paragraphs_of
+from kit.content.decks import Axis, Card, Deck
+from kit.imposition import MM, SAFE_MM, Rect, mm_to_pt
+from kit.theme import RL_FONTS, Theme, register_reportlab_fonts, to_grey
+
+POKER_PT = mm_to_pt((63.0, 88.0))  # the card the type sizes below were designed on
+MAX_TYPE_SCALE = 1.8               # larger cards get larger type, up to this factor
+
+GAP = 2.5 * MM                     # between stacked boxes of a face
+TINT = 0.86                        # share of white in the pale panel behind a pictogram
+LIGHT_BACKGROUND = 0.62            # above this luminance, text on a colour is dark ink, else white
+WHITE = "#ffffff"
+
+# Image starters: a large picture on top, the title and an optional prompt under it, a theme band.
+STARTER_PANEL = 0.58               # share of the card's height the picture panel takes
+STARTER_BAND_TEXT_PT = 7.0
+STARTER_TITLE = TextStyle(size=15, minimum=10, bold=True)
+STARTER_TEXT = TextStyle(size=9, minimum=7)
+STARTER_TITLE_LINES = 2
+
+# Blank page: the prompt on a coloured band, ruled lines to write on.
+BLANK_BAND = 0.30
+BLANK_TITLE = TextStyle(size=15, minimum=9, bold=True)
+BLANK_TEXT = TextStyle(size=8, minimum=6.5, italic=True)
+BLANK_TEXT_LINES = 2
+RULE_SPACING = 7 * MM              # a comfortable handwriting line
+RULE_WIDTH_PT = 0.5
+
+# Photo debate: picture, name, two or three lines of description, one scale per tension axis.
+DEBATE_NAME = TextStyle(size=12, minimum=9, bold=True)
+DEBATE_NAME_LINES = 2
+DEBATE_TEXT = TextStyle(size=7.5, minimum=6.5)
+DEBATE_TEXT_LINES = 3
+AXIS_LABEL = TextStyle(size=7, minimum=5.5, bold=True)
+AXIS_HEIGHT = 23.0                 # per axis: its labels, then the scale, then a gap
+AXIS_TICKS = 5                     # marks on a scale: a pen's cross goes on or between them
+AXIS_TICK_PT = (3.0, 5.0)          # inner and end tick heights
+AXIS_LINE_PT = 0.8
+AXIS_LABEL_GAP = 4.0               # the least space between an axis's two labels
+
+# Theme cards: readable from across a table, a pictogram in a white disc and a big title.
+THEME_TITLE = TextStyle(size=24, minimum=13, bold=True, align="centre")
+THEME_TEXT = TextStyle(size=9, minimum=7, align="centre")
+THEME_TEXT_LINES = 2
+THEME_DISC_CENTRE = 0.64           # height of the disc's centre, as a share of the card's
+THEME_DISC_RADIUS = (0.30, 0.19)   # the disc's radius: the smaller of these shares of width, height
+THEME_PICTOGRAM = 1.25             # the pictogram's side, as a multiple of the disc's radius
+
+# Backs: a frame inside the safe area, the deck's title, an optional text per card, a subtitle.
+BACK_TITLE = TextStyle(size=18, minimum=10, bold=True, align="centre")
+BACK_TEXT = TextStyle(size=9, minimum=7, align="centre")
+BACK_SUBTITLE = TextStyle(size=7, minimum=5.5, align="centre")
+BACK_FRAME_PT = 1.0
+BACK_FRAME_RADIUS = 3 * MM
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A text box of a face and how its text is set there."""
+
+    box: Rect
+    style: TextStyle
+    valign: str = "top"
+
+
+def _lines_height(style: TextStyle, lines: int) -> float:
+    from kit.cards.text import LEADING
+
+    return style.size * LEADING * lines
+
+
+def _scaled(style: TextStyle, scale: float) -> TextStyle:
+    return TextStyle(size=round(style.size * scale * 2) / 2, minimum=style.minimum, bold=style.bold,
+                     italic=style.italic, align=style.align)
+
+
+def type_scale(size: tuple[float, float]) -> float:
+    """How much larger than on a poker card the type starts: 1 for poker and smaller."""
+    return max(1.0, min(MAX_TYPE_SCALE, size[0] / POKER_PT[0], size[1] / POKER_PT[1]))
+
+
+# ----------------------------------------------------------------------------------- layouts
+
+@dataclass(frozen=True)
+class Layout:
+    """The boxes of one kind of face at one card size (trim coordinates, points)."""
+
+    size: tuple[float, float]
+    slots: dict[str, Slot]
+    panel: Rect | None = None     # the picture panel (photos fill it and its bleed)
+    picture: Rect | None = None   # where a pictogram is drawn whole
+    band: Rect | None = None      # a band of the card's colour
+    rules: Rect | None = None     # the ruled writing space
+    axes: tuple[Rect, ...] = ()   # one box per tension axis
+    disc: tuple[float, float, float] | None = None  # centre x, y and radius
+    extras: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def safe(self) -> Rect:
+        return Rect(0, 0, *self.size).inset(SAFE_MM * MM)
+
+
+@lru_cache(maxsize=64)
+def layout(kind: str, size: tuple[float, float], axes: int = 0) -> Layout:
+    """The front layout of a deck kind at a card size (with `axes` scales for a photo debate)."""
+    return {"image-starters": _starters, "blank-page": _blank, "photo-debate": _debate,
+            "themes": _themes}[kind](size, axes)
+
+
+def _starters(size, axes) -> Layout:
+    w, h = size
+    scale = type_scale(size)
+    safe = SAFE_MM * MM
+    title, text = _scaled(STARTER_TITLE, scale), _scaled(STARTER_TEXT, scale)
+    band = Rect(0, 0, w, safe + STARTER_BAND_TEXT_PT * scale * 1.6)
+    panel = Rect(0, h * (1 - STARTER_PANEL), w, h * STARTER_PANEL)
+    picture = Rect(safe, panel.y + GAP, w - 2 * safe, panel.h - safe - GAP)
+    top, bottom = panel.y - GAP, band.top + GAP
+    title_h = min(top - bottom, _lines_height(title, STARTER_TITLE_LINES))
+    slots = {
+        "title": Slot(Rect(safe, top - title_h, w - 2 * safe, title_h), title),
+        "text": Slot(Rect(safe, bottom, w - 2 * safe, max(0.0, top - title_h - bottom - GAP / 2)), text),
+    }
+    return Layout(size, slots, panel=panel, picture=picture, band=band,
+                  extras={"band_text": STARTER_BAND_TEXT_PT * scale})
+
+
+def _blank(size, axes) -> Layout:
+    w, h = size
+    scale = type_scale(size)
+    safe = SAFE_MM * MM
+    title, text = _scaled(BLANK_TITLE, scale), _scaled(BLANK_TEXT, scale)
+    band = Rect(0, h * (1 - BLANK_BAND), w, h * BLANK_BAND)
+    title_box = Rect(safe, band.y + GAP, w - 2 * safe, band.h - safe - GAP)
+    text_h = _lines_height(text, BLANK_TEXT_LINES)
+    text_box = Rect(safe, band.y - GAP - text_h, w - 2 * safe, text_h)
+    rules = Rect(safe, safe, w - 2 * safe, text_box.y - GAP - safe)
+    slots = {"title": Slot(title_box, title, "middle"), "text": Slot(text_box, text)}
+    return Layout(size, slots, band=band, rules=rules, extras={"rules_top_without_text": band.y - GAP})
+
+
+def _debate(size, axes) -> Layout:
+    w, h = size
+    scale = type_scale(size)
+    safe = SAFE_MM * MM
+    name, text = _scaled(DEBATE_NAME, scale), _scaled(DEBATE_TEXT, scale)
+    axis_h = AXIS_HEIGHT * scale
+    boxes = tuple(Rect(safe, safe + (axes - 1 - i) * axis_h, w - 2 * safe, axis_h) for i in range(axes))
+    y = safe + axes * axis_h + GAP / 2
+    text_h = _lines_height(text, DEBATE_TEXT_LINES)
+    text_box = Rect(safe, y, w - 2 * safe, text_h)
+    name_h = _lines_height(name, DEBATE_NAME_LINES)
+    name_box = Rect(safe, text_box.top + GAP / 2, w - 2 * safe, name_h)
+    panel_y = name_box.top + GAP
+    panel = Rect(0, panel_y, w, max(0.0, h - panel_y))
+    picture = Rect(safe, panel.y + GAP, w - 2 * safe, max(0.0, panel.h - safe - GAP))
+    slots = {"title": Slot(name_box, name, "bottom"), "text": Slot(text_box, text)}
+    return Layout(size, slots, panel=panel, picture=picture, axes=boxes,
+                  extras={"axis_label": AXIS_LABEL.size * scale})
+
+
+def _themes(size, axes) -> Layout:
+    w, h = size
+    scale = type_scale(size)
+    safe = SAFE_MM * MM
+    title, text = _scaled(THEME_TITLE, scale), _scaled(THEME_TEXT, scale)
+    radius = min(w * THEME_DISC_RADIUS[0], h * THEME_DISC_RADIUS[1])
+    cx, cy = w / 2, h * THEME_DISC_CENTRE
+    side = radius * THEME_PICTOGRAM
+    picture = Rect(cx - side / 2, cy - side / 2, side, side)
+    text_h = _lines_height(text, THEME_TEXT_LINES)
+    text_box = Rect(safe, safe, w - 2 * safe, text_h)
+    title_y = text_box.top + GAP
+    title_box = Rect(safe, title_y, w - 2 * safe, max(0.0, cy - radius - GAP - title_y))
+    slots = {"title": Slot(title_box, title, "middle"), "text": Slot(text_box, text)}
+    return Layout(size, slots, picture=picture, disc=(cx, cy, radius))
+
+
+@lru_cache(maxsize=64)
+def back_layout(size: tuple[float, float]) -> Layout:
+    """The back: the deck's title in the middle, a card's own back text under it, a subtitle low."""
+    w, h = size
+    scale = type_scale(size)
+    safe = SAFE_MM * MM
+    inner = Rect(0, 0, w, h).inset(safe + GAP)
+    title, text, subtitle = _scaled(BACK_TITLE, scale), _scaled(BACK_TEXT, scale), _scaled(BACK_SUBTITLE, scale)
+    sub_h = _lines_height(subtitle, 2)
+    sub_box = Rect(inner.x, inner.y, inner.w, sub_h)
+    title_box = Rect(inner.x, h * 0.48, inner.w, inner.top - h * 0.48)
+    text_box = Rect(inner.x, sub_box.top + GAP, inner.w, title_box.y - GAP - sub_box.top - GAP)
+    slots = {"back.title": Slot(title_box, title, "middle"), "back": Slot(text_box, text),
+             "back.subtitle": Slot(sub_box, subtitle, "bottom")}
+    return Layout(size, slots)
+
+
+def _size_pt(deck: Deck) -> tuple[float, float]:
+    return mm_to_pt(deck.size_mm)
+
+
+# ------------------------------------------------------------------------------- measuring
+
+def _fit(text: str | None, slot: Slot, language: str) -> Fit:
+    return fit(paragraphs_of(text, language), slot.style, slot.box.w, slot.box.h)
+
+
+def axis_label_size(deck: Deck) -> tuple[float, Axis | None]:
+    """The size every axis label of a deck is set at, and an axis too long for the card at the minimum."""
+    register_reportlab_fonts()
+    lay = layout(deck.kind, _size_pt(deck), len(deck.axes))
+    if not deck.axes:
+        return 0.0, None
+    width = lay.axes[0].w
+    size = lay.extras["axis_label"]
+    font = RL_FONTS["bold"]
+    while True:
+        worst = max(deck.axes, key=lambda a: stringWidth(a.left, font, size) + stringWidth(a.right, font, size))
+        used = stringWidth(worst.left, font, size) + stringWidth(worst.right, font, size) + AXIS_LABEL_GAP
+        if used <= width:
+            return size, None
+        if size - 0.5 < AXIS_LABEL.minimum:
+            return size, worst
+        size -= 0.5
+
+
+def text_problems(deck: Deck, language: str) -> list[tuple[str, Card | None, str]]:
+    """Every text of the deck that does not fit its box: (field, card or None for the deck, message)."""
+    size = _size_pt(deck)
+    lay = layout(deck.kind, size, len(deck.axes))
+    back = back_layout(size)
+    found: list[tuple[str, Card | None, str]] = []
+    if lay.slots["title"].box.h <= 0:
+        found.append(("size", None, "expected a card large enough for its layout, got one too small"))
+        return found
+    for name, text in (("back.title", deck.back.title), ("back.subtitle", deck.back.subtitle)):
+        fitted = _fit(text, back.slots[name], language)
+        if not fitted.fits:
+            found.append((name, None, overflow_message(fitted, back.slots[name].style, back.slots[name].box.w)))
+    if deck.axes:
+        _, too_long = axis_label_size(deck)
+        if too_long:
+            found.append(("axes", None, f"expected axis ends that fit side by side at {AXIS_LABEL.minimum:g} pt, got "
+                                        f'"{too_long.left}" / "{too_long.right}" too long; shorten them'))
+    for card in deck.cards:
+        for name, text, slot in (("title", card.title, lay.slots["title"]), ("text", card.text, lay.slots["text"]),
+                                 ("back", card.back, back.slots["back"])):
+            if not text:
+                continue
+            fitted = _fit(text, slot, language)
+            if not fitted.fits:
+                found.append((name, card, overflow_message(fitted, slot.style, slot.box.w)))
+    return found
+
+
+# --------------------------------------------------------------------------------- drawing
+
+@dataclass
+class Art:
+    """What drawing a face needs besides the deck: colours, images, language, and the warnings raised."""
+
+    theme: Theme
+    kit_root: Path
+    cache_dir: Path
+    warnings: list[str] = field(default_factory=list)
+    placed: list[tuple[str, float]] = field(default_factory=list)  # (image, effective dpi) per photo drawn
+    _warned: set[str] = field(default_factory=set)
+
+    @property
+    def language(self) -> str:
+        return self.theme.language
+
+    def colour(self, spec: str) -> str:
+        """A deck colour (theme role or "#rrggbb") as printed, grey in ink-saver mode."""
+        if not spec.startswith("#"):
+            return self.theme.colour(spec)
+        return to_grey(spec) if self.theme.greyscale else spec
+
+    def image_path(self, relative: str) -> Path:
+        return (self.kit_root / relative.replace("\\", "/")).resolve()
+
+
+def luminance(hex_colour: str) -> float:
+    r, g, b = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def on(background: str, ink: str) -> str:
+    """Text colour readable on a background: dark ink on light colours, white on the others."""
+    return ink if luminance(background) > LIGHT_BACKGROUND else WHITE
+
+
+def tint(hex_colour: str, white: float = TINT) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    mix = [round(c + (255 - c) * white) for c in (r, g, b)]
+    return "#%02x%02x%02x" % tuple(mix)
+
+
+def _rect(canvas, box: Rect, colour: str) -> None:
+    canvas.setFillColor(colour)
+    canvas.rect(box.x, box.y, box.w, box.h, stroke=0, fill=1)
+
+
+def _bled(box: Rect, size: tuple[float, float], bleed: float) -> Rect:
+    """A background box grown into the bleed on every side where it touches the trim."""
+    w, h = size
+    x0 = box.x - bleed if box.x <= 0.01 else box.x
+    y0 = box.y - bleed if box.y <= 0.01 else box.y
+    x1 = box.right + bleed if box.right >= w - 0.01 else box.right
+    y1 = box.top + bleed if box.top >= h - 0.01 else box.top
+    return Rect(x0, y0, x1 - x0, y1 - y0)
+
+
+def _text(canvas, slot: Slot, text: str | None, colour: str, language: str) -> None:
+    if not text:
+        return
+    fitted = _fit(text, slot, language)
+    draw(canvas, fitted, slot.style, slot.box.x, slot.box.y, slot.box.w, slot.box.h, colour, slot.valign)
+
+
+def _picture(canvas, card: Card, deck: Deck, lay: Layout, art: Art, bleed: float, fill: Rect | None) -> None:
+    """A card's image: SVG pictograms whole in the picture box (vector), photos filling `fill` and its bleed."""
+    from kit.images import draw_svg, prepare, resolution_warning, svg_drawing
+
+    if not card.image:
+        return
+    source = art.image_path(card.image)
+    if source.suffix.lower() == ".svg":
+        box = lay.picture
+        draw_svg(canvas, svg_drawing(source, greyscale=art.theme.greyscale), (box.x, box.y, box.w, box.h))
+        return
+    # Photos are prepared once for the print-shop box (trim + bleed), whatever the output, so
+    # every output shares one cached file; home sheets clip the bleed away.
+    area = _bled(fill, lay.size, shop_bleed())
+    prepared = prepare(source, (area.w / MM, area.h / MM), card.focus, cache_dir=art.cache_dir,
+                       greyscale=art.theme.greyscale)
+    art.placed.append((card.image, prepared.effective_dpi))
+    if prepared.low_resolution and card.image not in art._warned:
+        art._warned.add(card.image)
+        place = card.place("image")
+        art.warnings.append(resolution_warning(f"{place} ({card.path} «{card.title}»)", card.image, prepared))
+    canvas.saveState()
+    clip = _bled(fill, lay.size, bleed)
+    path = canvas.beginPath()
+    path.rect(clip.x, clip.y, clip.w, clip.h)
+    canvas.clipPath(path, stroke=0, fill=0)
+    canvas.drawImage(str(prepared.path), area.x, area.y, area.w, area.h, mask="auto")
+    canvas.restoreState()
+
+
+def shop_bleed() -> float:
+    from kit.imposition import BLEED_MM
+
+    return BLEED_MM * MM
+
+
+def draw_front(canvas, deck: Deck, card: Card, art: Art, bleed: float = 0.0) -> None:
+    """Draw a card's front with its trim box at the canvas origin, clipped `bleed` points outside it."""
+    size = _size_pt(deck)
+    lay = layout(deck.kind, size, len(deck.axes))
+    canvas.saveState()
+    _clip(canvas, size, bleed)
+    colour = art.colour(deck.card_colour(card))
+    ink = art.colour("ink")
+    _rect(canvas, Rect(-bleed, -bleed, size[0] + 2 * bleed, size[1] + 2 * bleed), WHITE)
+    {"image-starters": _draw_starter, "blank-page": _draw_blank, "photo-debate": _draw_debate,
+     "themes": _draw_theme}[deck.kind](canvas, deck, card, lay, art, bleed, colour, ink)
+    canvas.restoreState()
+
+
+def _clip(canvas, size, bleed) -> None:
+    path = canvas.beginPath()
+    path.rect(-bleed, -bleed, size[0] + 2 * bleed, size[1] + 2 * bleed)
+    canvas.clipPath(path, stroke=0, fill=0)
+
+
+def _draw_starter(canvas, deck, card, lay: Layout, art, bleed, colour, ink) -> None:
+    _rect(canvas, _bled(lay.panel, lay.size, bleed), tint(colour))
+    _picture(canvas, card, deck, lay, art, bleed, lay.panel)
+    _rect(canvas, _bled(lay.band, lay.size, bleed), colour)
+    label = deck.theme_label(card) or deck.title
+    band_ink = on(colour, ink)
+    size = lay.extras["band_text"]
+    safe = SAFE_MM * MM
+    canvas.setFillColor(band_ink)
+    canvas.setFont(RL_FONTS["bold"], size)
+    baseline = safe + (lay.band.top - safe - size * 0.72) / 2
+    canvas.drawString(safe, baseline, label.upper())
+    canvas.setFont(RL_FONTS["regular"], size)
+    canvas.drawRightString(lay.size[0] - safe, baseline, str(card.number))
+    _text(canvas, lay.slots["title"], card.title, ink, art.language)
+    _text(canvas, lay.slots["text"], card.text, ink, art.language)
+
+
+def _draw_blank(canvas, deck, card, lay: Layout, art, bleed, colour, ink) -> None:
+    _rect(canvas, _bled(lay.band, lay.size, bleed), colour)
+    _text(canvas, lay.slots["title"], card.title, on(colour, ink), art.language)
+    top = lay.rules.top
+    if card.text:
+        _text(canvas, lay.slots["text"], card.text, art.colour("muted"), art.language)
+    else:
+        top = lay.extras["rules_top_without_text"]
+    canvas.setStrokeColor(art.colour("muted"))
+    canvas.setLineWidth(RULE_WIDTH_PT)
+    y = top - RULE_SPACING
+    while y >= lay.rules.y - 0.01:
+        canvas.line(lay.rules.x, y, lay.rules.right, y)
+        y -= RULE_SPACING
+
+
+def _draw_debate(canvas, deck, card, lay: Layout, art, bleed, colour, ink) -> None:
+    _rect(canvas, _bled(lay.panel, lay.size, bleed), tint(colour))
+    _picture(canvas, card, deck, lay, art, bleed, lay.panel)
+    _text(canvas, lay.slots["title"], card.title, ink, art.language)
+    _text(canvas, lay.slots["text"], card.text, ink, art.language)
+    size, _ = axis_label_size(deck)
+    scale = type_scale(lay.size)
+    for axis, box in zip(deck.axes, lay.axes):
+        _draw_axis(canvas, axis, box, size, scale, colour, ink)
+
+
+def _draw_axis(canvas, axis, box: Rect, size: float, scale: float, colour: str, ink: str) -> None:
+    """One tension axis: its two ends as labels, a scale with ticks under them to mark with a pen."""
+    label_y = box.top - size
+    canvas.setFillColor(ink)
+    canvas.setFont(RL_FONTS["bold"], size)
+    canvas.drawString(box.x, label_y, axis.left)
+    canvas.drawRightString(box.right, label_y, axis.right)
+    inner, end = (t * scale for t in AXIS_TICK_PT)
+    line_y = label_y - size * 0.6 - end / 2 - 1.5
+    canvas.setStrokeColor(colour)
+    canvas.setLineWidth(AXIS_LINE_PT)
+    canvas.line(box.x, line_y, box.right, line_y)
+    for index in range(AXIS_TICKS):
+        x = box.x + box.w * index / (AXIS_TICKS - 1)
+        tick = end if index in (0, AXIS_TICKS - 1) else inner
+        canvas.line(x, line_y - tick / 2, x, line_y + tick / 2)
+
+
+def _draw_theme(canvas, deck, card, lay: Layout, art, bleed, colour, ink) -> None:
+    _rect(canvas, Rect(-bleed, -bleed, lay.size[0] + 2 * bleed, lay.size[1] + 2 * bleed), colour)
+    cx, cy, radius = lay.disc
+    canvas.setFillColor(WHITE)
+    canvas.circle(cx, cy, radius, stroke=0, fill=1)
+    _picture(canvas, card, deck, lay, art, bleed, lay.picture)
+    text_ink = on(colour, ink)
+    _text(canvas, lay.slots["title"], card.title, text_ink, art.language)
+    _text(canvas, lay.slots["text"], card.text, text_ink, art.language)
+
+
+def draw_back(canvas, deck: Deck, card: Card, art: Art, bleed: float = 0.0) -> None:
+    """Draw a card's back with its trim box at the canvas origin: colour, frame, title, its own text."""
+    size = _size_pt(deck)
+    lay = back_layout(size)
+    canvas.saveState()
+    _clip(canvas, size, bleed)
+    colour = art.colour(deck.back.colour)
+    ink = on(colour, art.colour("ink"))
+    _rect(canvas, Rect(-bleed, -bleed, size[0] + 2 * bleed, size[1] + 2 * bleed), colour)
+    frame = Rect(0, 0, *size).inset(SAFE_MM * MM)
+    canvas.setStrokeColor(ink)
+    canvas.setLineWidth(BACK_FRAME_PT)
+    canvas.roundRect(frame.x, frame.y, frame.w, frame.h, BACK_FRAME_RADIUS, stroke=1, fill=0)
+    _text(canvas, lay.slots["back.title"], deck.back.title, ink, art.language)
+    _text(canvas, lay.slots["back"], card.back, ink, art.language)
+    _text(canvas, lay.slots["back.subtitle"], deck.back.subtitle, ink, art.language)
+    canvas.restoreState()
+
