@@ -54,6 +54,7 @@ MM_PER_INCH = 25.4
 # Bump when the way images are prepared changes, so old cache entries are not reused.
 CACHE_VERSION = 1
 CACHE_SUBDIR = "images"
+SHA256_HEX_LENGTH = 64
 
 RASTER_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".gif"}
 SVG_SUFFIX = ".svg"
@@ -250,22 +251,39 @@ def effective_dpi(crop: Crop, box_mm: tuple[float, float]) -> float:
     return min(crop.width / (box_mm[0] / MM_PER_INCH), crop.height / (box_mm[1] / MM_PER_INCH))
 
 
-_DIGESTS: dict[tuple[str, int, int], str] = {}
+SourceStamp = tuple[str, int, int, int, int]
+_DIGESTS: dict[SourceStamp, str] = {}
+DIGEST_SUBDIR = "sources"
 
 
-def source_digest(source: Path) -> tuple[str, bytes | None]:
+def source_digest(source: Path, index_dir: Path | None = None) -> tuple[str, bytes | None]:
     """The sha256 of a file's bytes, and the bytes when they had to be read.
 
-    Remembered within the process by (path, size, mtime_ns), so a warm build reads nothing;
-    a changed file changes its size or mtime and is hashed again.
+    Hashing every photo of a deck costs more than drawing the deck from the cache, so the digest
+    is remembered by the file's stamp (path, size, inode, mtime_ns, ctime_ns): within the process,
+    and in `index_dir` across builds. Any write to the file changes its ctime, which no tool can
+    set back, so a changed photo is always hashed again.
     """
     stat = source.stat()
-    key = (str(source.resolve()), stat.st_size, stat.st_mtime_ns)
-    if key in _DIGESTS:
-        return _DIGESTS[key], None
+    stamp: SourceStamp = (str(source.resolve()), stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns)
+    if stamp in _DIGESTS:
+        return _DIGESTS[stamp], None
+    entry = None
+    if index_dir is not None:
+        entry = index_dir / hashlib.sha256(json.dumps(stamp).encode()).hexdigest()[:32]
+        try:
+            digest = entry.read_text(encoding="ascii").strip()
+        except OSError:
+            digest = ""
+        if len(digest) == SHA256_HEX_LENGTH:
+            _DIGESTS[stamp] = digest
+            return digest, None
     data = source.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    _DIGESTS[key] = digest
+    _DIGESTS[stamp] = digest
+    if entry is not None:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(entry, lambda f: f.write(digest.encode("ascii")))
     return digest, data
 
 
@@ -292,7 +310,7 @@ def prepare(
     box_mm = (float(box_mm[0]), float(box_mm[1]))
     focus = (float(focus[0]), float(focus[1]))
     folder = (cache_dir or _default_cache_dir()) / CACHE_SUBDIR
-    digest, data = source_digest(source)
+    digest, data = source_digest(source, folder / DIGEST_SUBDIR)
     key = hashlib.sha256(
         json.dumps([CACHE_VERSION, digest, box_mm, focus, dpi, greyscale]).encode()
     ).hexdigest()[:32]

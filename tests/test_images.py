@@ -257,22 +257,39 @@ def test_a_cache_hit_does_no_decoding(tmp_path, cache, monkeypatch):
     assert second.path.stat().st_mtime_ns == written
 
 
-def test_a_changed_source_misses_the_cache(tmp_path, cache):
-    source = save(Image.new("RGB", (600, 600), RED), tmp_path / "photo.jpg")
+def test_a_changed_source_misses_the_cache_even_with_its_old_size_and_mtime(tmp_path, cache):
+    source = save(Image.new("RGB", (600, 600), RED), tmp_path / "photo.tif")  # uncompressed: same size
+    before = source.stat()
     first = prepare(source, (30.0, 30.0), cache_dir=cache)
     save(Image.new("RGB", (600, 600), BLUE), source)
-    os.utime(source, ns=(1, 1))  # even with an odd mtime, the new bytes give a new key
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))  # as `cp -p` or an unzip would
+    assert source.stat().st_size == before.st_size and source.stat().st_mtime_ns == before.st_mtime_ns
+    images._DIGESTS.clear()  # a new build: only the on-disk index remains
     second = prepare(source, (30.0, 30.0), cache_dir=cache)
     assert second.path != first.path
     with Image.open(second.path) as out:
         assert out.getpixel((5, 5))[2] > 200
 
 
+def test_a_warm_build_reads_no_source_bytes(tmp_path, cache, monkeypatch):
+    source = save(Image.new("RGB", (600, 600), RED), tmp_path / "photo.jpg")
+    first = prepare(source, (30.0, 30.0), cache_dir=cache)
+    images._DIGESTS.clear()
+
+    def refuse(self):
+        raise AssertionError(f"read {self} again")
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    assert prepare(source, (30.0, 30.0), cache_dir=cache) == first
+
+
 def test_cache_writes_leave_no_temporary_files(tmp_path, cache):
     source = save(Image.new("RGB", (600, 600), RED), tmp_path / "photo.jpg")
     prepare(source, (30.0, 30.0), cache_dir=cache)
-    names = sorted(p.name for p in (cache / "images").iterdir())
+    names = sorted(p.name for p in (cache / "images").iterdir() if p.is_file())
     assert len(names) == 2 and names[0].endswith(".jpg") and names[1].endswith(".json")
+    assert not [p for p in cache.rglob("*") if p.name.endswith(".tmp")]
+    assert len(list((cache / "images" / "sources").iterdir())) == 1
 
 
 def test_a_truncated_jpeg_is_an_unreadable_image(tmp_path, cache):
