@@ -1,0 +1,57 @@
+"""Turn timed callables into comparable figures: median of repeated runs, ratios printed as a table."""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def median_seconds(func: Callable[[], object], repeat: int = 3, warmup: int = 1) -> float:
+    """Median wall time of `repeat` runs after `warmup` runs (imports, font loading, caches warm)."""
+    for _ in range(warmup):
+        func()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def default_kit_copy() -> Path:
+    """A throwaway copy of the default kit, so benchmarks never touch the repository's output/."""
+    root = Path(tempfile.mkdtemp(prefix="kit-bench-")) / "kit"
+    root.mkdir()
+    shutil.copy(REPO / "kit.yaml", root / "kit.yaml")
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "images", root / "images")
+    return root
+
+
+@dataclass
+class Row:
+    name: str
+    kit_s: float
+    floor_s: float
+    goal: float | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.kit_s / self.floor_s if self.floor_s else float("inf")
+
+
+def print_rows(title: str, rows: list[Row]) -> None:
+    print(f"\n{title}")
+    print(f"  {'measure':<44} {'kit':>9} {'floor':>9} {'ratio':>7}  goal")
+    for row in rows:
+        goal = f"≤ {row.goal:.2f}×" if row.goal else ""
+        verdict = "" if not row.goal else ("ok" if row.ratio <= row.goal else "OVER")
+        print(f"  {row.name:<44} {row.kit_s:>8.3f}s {row.floor_s:>8.3f}s {row.ratio:>6.2f}×  {goal} {verdict} {row.note}")

@@ -1,0 +1,29 @@
+"""Run every benchmark of kit against its bare-library floor in the same run, and print the ratios.
+
+    make bench        (or: .venv/bin/python bench/run.py [agendas ...])
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib import import_module
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import print_rows  # noqa: E402
+
+# Each benchmark module has run() -> list[Row]; listed explicitly, in the order printed.
+BENCHMARKS = {
+    "agendas": "bench.agendas",
+}
+
+
+def main(names: list[str]) -> None:
+    for name in names or list(BENCHMARKS):
+        module = import_module(BENCHMARKS[name])
+        print_rows(f"{name}: {module.__doc__.strip().splitlines()[0]}", module.run())
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
