@@ -58,6 +58,8 @@ def register(cls):
 MODULES: list[str] = [
     "kit.generators.agenda",
     "kit.generators.calendar",
+    "kit.generators.guide",
+    "kit.generators.field",
 ]
 
 for _name in MODULES:
