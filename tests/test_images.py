@@ -18,6 +18,7 @@ from kit.images import (
     UnreadableImage,
     configure_reportlab,
     crop_to_fill,
+    draw_prepared,
     draw_svg,
     locate,
     prepare,
@@ -363,3 +364,17 @@ def test_configure_reportlab_writes_images_without_ascii85(tmp_path, cache):
     canvas.drawImage(str(prepared.path), 10, 10, 85, 85)
     canvas.save()
     assert b"ASCII85Decode" not in pdf.read_bytes()
+
+
+def test_draw_prepared_keeps_transparency_in_the_pdf(tmp_path, cache):
+    from reportlab.pdfgen.canvas import Canvas
+
+    configure_reportlab()
+    clear = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    clear.paste((*RED, 255), (100, 100, 300, 300))
+    prepared = prepare(save(clear, tmp_path / "logo.png"), (20.0, 20.0), cache_dir=cache)
+    pdf = tmp_path / "logo.pdf"
+    canvas = Canvas(str(pdf), pagesize=(100, 100))
+    draw_prepared(canvas, prepared, (10, 10, 57, 57))
+    canvas.save()
+    assert b"/SMask" in pdf.read_bytes()
