@@ -139,7 +139,7 @@ def _starters(size, axes) -> Layout:
         "text": Slot(Rect(safe, bottom, w - 2 * safe, max(0.0, top - title_h - bottom - GAP / 2)), text),
     }
     return Layout(size, slots, panel=panel, picture=picture, band=band,
-                  extras={"band_text": STARTER_BAND_TEXT_PT * scale})
+                  extras={"band_text": STARTER_BAND_TEXT_PT * scale, "text_follows_title": 1.0})
 
 
 def _blank(size, axes) -> Layout:
@@ -220,6 +220,16 @@ def _fit(text: str | None, slot: Slot, language: str) -> Fit:
     return fit(paragraphs_of(text, language), slot.style, slot.box.w, slot.box.h)
 
 
+def text_slot(lay: Layout, card: Card, language: str) -> Slot:
+    """Where a card's text goes: its fixed box, or (image starters) right under the title as set."""
+    slot = lay.slots["text"]
+    if not lay.extras.get("text_follows_title") or not card.title:
+        return slot
+    title = lay.slots["title"]
+    top = title.box.top - _fit(card.title, title, language).height - GAP / 2
+    return Slot(Rect(slot.box.x, slot.box.y, slot.box.w, max(0.0, top - slot.box.y)), slot.style, slot.valign)
+
+
 def axis_label_size(deck: Deck) -> tuple[float, Axis | None]:
     """The size every axis label of a deck is set at, and an axis too long for the card at the minimum."""
     register_reportlab_fonts()
@@ -258,7 +268,8 @@ def text_problems(deck: Deck, language: str) -> list[tuple[str, Card | None, str
             found.append(("axes", None, f"expected axis ends that fit side by side at {AXIS_LABEL.minimum:g} pt, got "
                                         f'"{too_long.left}" / "{too_long.right}" too long; shorten them'))
     for card in deck.cards:
-        for name, text, slot in (("title", card.title, lay.slots["title"]), ("text", card.text, lay.slots["text"]),
+        for name, text, slot in (("title", card.title, lay.slots["title"]),
+                                 ("text", card.text, text_slot(lay, card, language)),
                                  ("back", card.back, back.slots["back"])):
             if not text:
                 continue
@@ -404,7 +415,7 @@ def _draw_starter(canvas, deck, card, lay: Layout, art, bleed, colour, ink) -> N
     canvas.setFont(RL_FONTS["regular"], size)
     canvas.drawRightString(lay.size[0] - safe, baseline, str(card.number))
     _text(canvas, lay.slots["title"], card.title, ink, art.language)
-    _text(canvas, lay.slots["text"], card.text, ink, art.language)
+    _text(canvas, text_slot(lay, card, art.language), card.text, ink, art.language)
 
 
 def _draw_blank(canvas, deck, card, lay: Layout, art, bleed, colour, ink) -> None:

@@ -58,6 +58,7 @@ def register(cls):
 MODULES: list[str] = [
     "kit.generators.agenda",
     "kit.generators.calendar",
+    "kit.generators.deck",
     "kit.generators.guide",
     "kit.generators.field",
 ]

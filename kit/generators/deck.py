@@ -1,0 +1,395 @@
+"""Turn a deck into print files: home N-up sheets with backs, fold-over sheets, print-shop pages, PNGs.
+
+Outputs of a deck (its `print:` list, home and shop by default), under output/decks/:
+    <id>.pdf              home print: N-up sheets with crop marks, each followed by its backs
+    <id>-pliage.pdf       fold-over sheets for printers without duplex
+    <id>-imprimeur.pdf    print shop: one card per page, trim + 3 mm bleed, TrimBox/BleedBox
+    png/<id>/NN-slug.png  each card's front at the deck's `png_dpi`
+and once per kit with decks: calibration.pdf, the duplex calibration sheet.
+Geometry comes from kit.imposition, card faces from kit.cards.faces; this module places them.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from kit.cards.faces import Art, draw_back, draw_front
+from kit.content.decks import Card, Deck, iter_copies, slug
+from kit.errors import ContentError, Problem
+from kit.generators import RenderContext, Rendered, register
+from kit.imposition import (CROP_MARK_WIDTH_PT, MM, SHEET_MARGIN_MM, CropMark, Rect, back_rotation, backs,
+                            calibration, fold_over, grid, mm_to_pt, shop_page)
+from kit.labels import Labels
+from kit.plan import Output
+from kit.theme import RL_FONTS, register_reportlab_fonts
+
+KIND = "deck"
+FOLDER = "decks"
+SUFFIXES = {"home": "", "fold": "-pliage", "shop": "-imprimeur"}
+CALIBRATION = "calibration"
+REGISTRATION = "#000000"          # crop marks print in full black whatever the theme
+CAPTION_PT = 6.5
+CAPTION_LEADING = 1.3             # the free strip a caption needs, in multiples of its size
+FOLD_DASH = (4, 3)
+CALIBRATION_LINE_PT = 0.5
+CALIBRATION_TITLE_PT = 14
+CALIBRATION_TEXT_PT = 9
+CALIBRATION_LABEL_PT = 6.5
+DUPLEX_PREFERENCE = {"long": "DuplexFlipLongEdge", "short": "DuplexFlipShortEdge", "none": "Simplex"}
+
+
+def output_path(deck: Deck, edition: str) -> str:
+    if edition == "png":
+        return f"{FOLDER}/png/{deck.id}"
+    return f"{FOLDER}/{deck.id}{SUFFIXES[edition]}.pdf"
+
+
+def png_name(deck: Deck, card: Card) -> str:
+    return f"{FOLDER}/png/{deck.id}/{card.number:02d}-{slug(card.title)}.png"
+
+
+@register
+class DeckGenerator:
+    """Card decks for home printers, printers without duplex, print shops and slides."""
+
+    kind = KIND
+
+    def outputs(self, content) -> list[Output]:
+        decks = content.of("decks")
+        outputs = [
+            Output(KIND, output_path(deck, edition), deck.id, deck.sources, edition=edition)
+            for deck in decks.values() for edition in deck.prints
+        ]
+        if decks:
+            outputs.append(Output(KIND, f"{FOLDER}/{CALIBRATION}.pdf", CALIBRATION, ("kit.yaml",), edition=CALIBRATION))
+        return outputs
+
+    def render(self, output: Output, content, context: RenderContext) -> Rendered:
+        from kit.images import UnreadableImage, configure_reportlab
+
+        configure_reportlab()
+        register_reportlab_fonts()
+        if output.edition == CALIBRATION:
+            return render_calibration(content.config, context)
+        deck = content.of("decks")[output.subject]
+        art = Art(theme=context.theme, kit_root=context.kit_root, cache_dir=context.cache_dir)
+        render = {"home": render_home, "fold": render_fold, "shop": render_shop, "png": render_png}[output.edition]
+        try:
+            rendered = render(deck, content.config, art, output)
+        except UnreadableImage as error:  # passed `kit check`, but the file is broken further in
+            raise ContentError([_image_problem(deck, error)]) from None
+        # Each deck's image warnings are said once, by its first output, not once per output.
+        rendered.warnings = art.warnings if output.edition == deck.prints[0] else []
+        return rendered
+
+
+def _image_problem(deck: Deck, error) -> Problem:
+    for card in deck.cards:
+        if card.image and card.image.split("/")[-1] in error.message:
+            place = card.place("image")
+            return Problem(place.file, place.line, f"{card.path}.image", error.message)
+    return Problem(deck.file, deck.line, "cards", error.message)
+
+
+# ----------------------------------------------------------------------------------- canvas
+
+def new_canvas(buffer: io.BytesIO, size: tuple[float, float], title: str, config) -> Canvas:
+    """A reportlab canvas with reproducible bytes (no dates or random ids) and the kit's metadata."""
+    canvas = Canvas(buffer, pagesize=size, invariant=1, pageCompression=1)
+    canvas.setTitle(title)
+    canvas.setAuthor(config.organisation or config.title)
+    canvas.setSubject(config.title)
+    canvas.setCreator("kit")
+    # Cards must print at actual size: a viewer must not propose to shrink them to fit.
+    canvas.setViewerPreference("PrintScaling", "None")
+    return canvas
+
+
+def place(canvas: Canvas, box: Rect, rotation: int) -> None:
+    """Move the origin to a card's trim corner in its box, turned by `rotation` degrees counter-clockwise."""
+    rotation %= 360
+    corner = {0: (box.x, box.y), 90: (box.right, box.y), 180: (box.right, box.top), 270: (box.x, box.top)}[rotation]
+    canvas.translate(*corner)
+    if rotation:
+        canvas.rotate(rotation)
+
+
+def draw_marks(canvas: Canvas, marks: tuple[CropMark, ...]) -> None:
+    canvas.setStrokeColor(REGISTRATION)
+    canvas.setLineWidth(CROP_MARK_WIDTH_PT)
+    for mark in marks:
+        canvas.line(mark.x1, mark.y1, mark.x2, mark.y2)
+
+
+def caption(canvas: Canvas, paper: tuple[float, float], ink_edge: float, text: str, colour: str, above: bool,
+            x: float | None = None) -> None:
+    """One small line centred above or below the grid, only where the sheet keeps room for it inside the margin."""
+    margin = SHEET_MARGIN_MM * MM
+    room = (paper[1] - margin - ink_edge) if above else (ink_edge - margin)
+    if room < CAPTION_PT * (1 + CAPTION_LEADING):
+        return
+    canvas.setFillColor(colour)
+    canvas.setFont(RL_FONTS["regular"], CAPTION_PT)
+    # Centred in the free strip; the baseline sits a third of the size below the strip's middle.
+    middle = (ink_edge + paper[1] - margin) / 2 if above else (ink_edge + margin) / 2
+    canvas.drawCentredString(paper[0] / 2 if x is None else x, middle - CAPTION_PT / 3, text)
+
+
+def ink_edges(boxes: tuple[Rect, ...], marks: tuple[CropMark, ...]) -> tuple[float, float]:
+    """The lowest and highest points the grid and its marks reach."""
+    ys = [r.y for r in boxes] + [r.top for r in boxes] + [m.y1 for m in marks] + [m.y2 for m in marks]
+    return min(ys), max(ys)
+
+
+def chunks(cards: list[Card], size: int) -> list[list[Card]]:
+    return [cards[i:i + size] for i in range(0, len(cards), size)]
+
+
+# --------------------------------------------------------------------------------- home print
+
+@dataclass(frozen=True)
+class SheetPlan:
+    """What one home sheet holds: which card goes in which box, front and back (for tests and drawing)."""
+
+    cards: tuple[Card, ...]
+    fronts: tuple[Rect, ...]
+    backs: tuple[Rect, ...]
+    front_rotation: int
+    back_rotation: int
+
+
+def home_plan(deck: Deck, config, paper: tuple[float, float]) -> list[SheetPlan]:
+    """The home print as data: one SheetPlan per sheet, backs placed for the kit's duplex and offset."""
+    sheet = grid(paper, mm_to_pt(deck.size_mm))
+    duplex = config.printing.duplex
+    back_boxes = backs(sheet, duplex, config.printing.back_offset_mm)
+    turn = back_rotation(sheet, duplex)
+    plans = []
+    for group in chunks(list(iter_copies(deck)), sheet.per_sheet):
+        count = len(group)
+        plans.append(SheetPlan(tuple(group), sheet.fronts[:count], back_boxes[:count], sheet.front_rotation, turn))
+    return plans
+
+
+def render_home(deck: Deck, config, art: Art, output: Output) -> Rendered:
+    paper = art.theme.paper_pt
+    sheet = grid(paper, mm_to_pt(deck.size_mm))
+    plans = home_plan(deck, config, paper)
+    labels = Labels(config.language)
+    buffer = io.BytesIO()
+    canvas = new_canvas(buffer, paper, deck.title, config)
+    canvas.setViewerPreference("Duplex", DUPLEX_PREFERENCE[config.printing.duplex])
+    muted = art.colour("muted")
+    hint = labels(f"deck.hint.{config.printing.duplex}")
+    lowest, highest = ink_edges(sheet.fronts, sheet.marks)
+    for number, plan in enumerate(plans, start=1):
+        for card, box in zip(plan.cards, plan.fronts):
+            canvas.saveState()
+            place(canvas, box, plan.front_rotation)
+            draw_front(canvas, deck, card, art)
+            canvas.restoreState()
+        draw_marks(canvas, sheet.marks)
+        side = labels("deck.sheet", deck=deck.title, number=str(number), total=str(len(plans)),
+                      side=labels("deck.front"))
+        caption(canvas, paper, highest, hint, muted, above=True)
+        caption(canvas, paper, lowest, side, muted, above=False)
+        canvas.showPage()
+        for card, box in zip(plan.cards, plan.backs):
+            canvas.saveState()
+            place(canvas, box, plan.back_rotation)
+            draw_back(canvas, deck, card, art)
+            canvas.restoreState()
+        canvas.showPage()
+    canvas.save()
+    return Rendered(files={output.path: buffer.getvalue()}, pages=2 * len(plans))
+
+
+# ------------------------------------------------------------------------------- fold-over
+
+def render_fold(deck: Deck, config, art: Art, output: Output) -> Rendered:
+    paper = art.theme.paper_pt
+    sheet = fold_over(paper, mm_to_pt(deck.size_mm))
+    labels = Labels(config.language)
+    buffer = io.BytesIO()
+    canvas = new_canvas(buffer, paper, deck.title, config)
+    canvas.setViewerPreference("Duplex", "Simplex")
+    cards = list(iter_copies(deck))
+    groups = chunks(cards, sheet.per_sheet)
+    muted = art.colour("muted")
+    lowest, highest = ink_edges(sheet.fronts + sheet.backs, sheet.marks)
+    # Captions go over the fronts' half, clear of the fold line.
+    fronts_x = (min(r.x for r in sheet.fronts) + max(r.right for r in sheet.fronts)) / 2
+    for number, group in enumerate(groups, start=1):
+        for card, front, back in zip(group, sheet.fronts, sheet.backs):
+            canvas.saveState()
+            place(canvas, front, sheet.front_rotation)
+            draw_front(canvas, deck, card, art)
+            canvas.restoreState()
+            canvas.saveState()
+            place(canvas, back, sheet.back_rotation)
+            draw_back(canvas, deck, card, art)
+            canvas.restoreState()
+        draw_marks(canvas, sheet.marks)
+        canvas.saveState()
+        canvas.setStrokeColor(muted)
+        canvas.setLineWidth(CROP_MARK_WIDTH_PT)
+        canvas.setDash(*FOLD_DASH)
+        fold = sheet.fold
+        canvas.line(fold.x1, fold.y1, fold.x2, fold.y2)
+        canvas.restoreState()
+        _fold_label(canvas, sheet, labels("deck.fold"), muted)
+        side = labels("deck.sheet", deck=deck.title, number=str(number), total=str(len(groups)),
+                      side=labels("deck.front") + " + " + labels("deck.back"))
+        caption(canvas, paper, highest, labels("deck.hint.fold"), muted, above=True, x=fronts_x)
+        caption(canvas, paper, lowest, side, muted, above=False, x=fronts_x)
+        canvas.showPage()
+    canvas.save()
+    return Rendered(files={output.path: buffer.getvalue()}, pages=len(groups))
+
+
+def _fold_label(canvas: Canvas, sheet, text: str, colour: str) -> None:
+    """ "plier ici" along the fold line's start, in the strip between the grid and the sheet's margin."""
+    fold = sheet.fold
+    width = stringWidth(text, RL_FONTS["regular"], CAPTION_PT)
+    start = CAPTION_PT * 0.4  # clear of the margin's end of the fold line
+    canvas.saveState()
+    canvas.setFillColor(colour)
+    canvas.setFont(RL_FONTS["regular"], CAPTION_PT)
+    if sheet.vertical_fold:
+        grid_bottom = min(r.y for r in sheet.fronts)
+        bottom = min(fold.y1, fold.y2)
+        if bottom + start + width < grid_bottom - CAPTION_PT:
+            canvas.translate(fold.x1 - CAPTION_PT * 0.3, bottom + start)
+            canvas.rotate(90)
+            canvas.drawString(0, 0, text)
+    else:
+        grid_left = min(r.x for r in sheet.fronts)
+        left = min(fold.x1, fold.x2)
+        if left + start + width < grid_left - CAPTION_PT:
+            canvas.drawString(left + start, fold.y1 + CAPTION_PT * 0.3, text)
+    canvas.restoreState()
+
+
+# ------------------------------------------------------------------------------ print shop
+
+def render_shop(deck: Deck, config, art: Art, output: Output) -> Rendered:
+    """One card per page, front then back, at trim + bleed, with TrimBox and BleedBox set."""
+    page = shop_page(mm_to_pt(deck.size_mm))
+    buffer = io.BytesIO()
+    canvas = new_canvas(buffer, page.media, deck.title, config)
+    canvas.setViewerPreference("Duplex", "DuplexFlipLongEdge")
+    canvas.setTrimBox([page.trim.x, page.trim.y, page.trim.right, page.trim.top])
+    canvas.setBleedBox([page.bleed.x, page.bleed.y, page.bleed.right, page.bleed.top])
+    bleed = page.trim.x - page.bleed.x
+    pages = 0
+    for card in iter_copies(deck):
+        for draw in (draw_front, draw_back):
+            canvas.saveState()
+            canvas.translate(page.trim.x, page.trim.y)
+            draw(canvas, deck, card, art, bleed)
+            canvas.restoreState()
+            canvas.showPage()
+            pages += 1
+    canvas.save()
+    return Rendered(files={output.path: buffer.getvalue()}, pages=pages)
+
+
+# ------------------------------------------------------------------------------------- PNG
+
+def cards_pdf(deck: Deck, config, art: Art) -> bytes:
+    """Each card's front once, one per trim-size page: what the PNG export rasterises."""
+    size = mm_to_pt(deck.size_mm)
+    buffer = io.BytesIO()
+    canvas = new_canvas(buffer, size, deck.title, config)
+    for card in deck.cards:
+        draw_front(canvas, deck, card, art)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def render_png(deck: Deck, config, art: Art, output: Output) -> Rendered:
+    """Each card's front as a PNG at the deck's dpi (rasterised from its PDF by pdfium)."""
+    import pypdfium2 as pdfium
+
+    data = cards_pdf(deck, config, art)
+    document = pdfium.PdfDocument(data)
+    files = {}
+    try:
+        for card, page in zip(deck.cards, document):
+            image = page.render(scale=deck.png_dpi / 72).to_pil()
+            png = io.BytesIO()
+            image.save(png, "PNG", dpi=(deck.png_dpi, deck.png_dpi), optimize=False)
+            files[png_name(deck, card)] = png.getvalue()
+            page.close()
+    finally:
+        document.close()
+    return Rendered(files=files, pages=0)
+
+
+# ----------------------------------------------------------------------------- calibration
+
+def render_calibration(config, context: RenderContext) -> Rendered:
+    """The one-page duplex calibration sheet: scales on the front, pointers on the back."""
+    theme = context.theme
+    paper = theme.paper_pt
+    printing = config.printing
+    sheet = calibration(paper, printing.duplex, printing.back_offset_mm)
+    labels = Labels(config.language)
+    buffer = io.BytesIO()
+    canvas = new_canvas(buffer, paper, labels("deck.calibration"), config)
+    canvas.setViewerPreference("Duplex", DUPLEX_PREFERENCE[printing.duplex])
+    ink = theme.colour("ink")
+
+    canvas.setStrokeColor(REGISTRATION)
+    canvas.setLineWidth(CALIBRATION_LINE_PT)
+    for line in sheet.front_lines:
+        canvas.line(line.x1, line.y1, line.x2, line.y2)
+    canvas.setFillColor(ink)
+    canvas.setFont(RL_FONTS["regular"], CALIBRATION_LABEL_PT)
+    for label in sheet.front_labels:
+        if label.align == "centre":
+            canvas.drawCentredString(label.x, label.y - CALIBRATION_LABEL_PT, label.text)
+        else:
+            canvas.drawString(label.x, label.y - CALIBRATION_LABEL_PT * 0.35, label.text)
+    _calibration_note(canvas, sheet.note, labels, printing, ink)
+    canvas.showPage()
+
+    canvas.setStrokeColor(REGISTRATION)
+    canvas.setLineWidth(CALIBRATION_LINE_PT * 2)
+    for line in sheet.back_lines:
+        canvas.line(line.x1, line.y1, line.x2, line.y2)
+    canvas.showPage()
+    canvas.save()
+    return Rendered(files={f"{FOLDER}/{CALIBRATION}.pdf": buffer.getvalue()}, pages=2)
+
+
+def _calibration_note(canvas: Canvas, box: Rect, labels: Labels, printing, ink: str) -> None:
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    from kit.typography import typeset
+
+    inner = box.inset(SHEET_MARGIN_MM * MM)
+    style = ParagraphStyle("note", fontName=RL_FONTS["regular"], fontSize=CALIBRATION_TEXT_PT,
+                           leading=CALIBRATION_TEXT_PT * 1.35, textColor=ink, spaceAfter=CALIBRATION_TEXT_PT * 0.4)
+    title = ParagraphStyle("title", parent=style, fontName=RL_FONTS["bold"], fontSize=CALIBRATION_TITLE_PT,
+                           leading=CALIBRATION_TITLE_PT * 1.3, spaceAfter=CALIBRATION_TEXT_PT)
+    x, y = printing.back_offset_mm
+    texts = [(labels("deck.calibration"), title)]
+    texts += [(line, style) for line in labels("deck.calibration.how").split("\n")]
+    current = labels.table["deck.calibration.current"].format(
+        x=f"{x:g}".replace(".", ","), y=f"{y:g}".replace(".", ","), duplex=printing.duplex)
+    texts.append((current, style))
+    top = inner.top
+    from xml.sax.saxutils import escape
+
+    for text, paragraph_style in texts:
+        para = Paragraph(escape(typeset(text, labels.language)).replace("\u202f", "\u00a0"), paragraph_style)
+        _, h = para.wrap(inner.w, inner.h)
+        para.drawOn(canvas, inner.x, top - h)
+        top -= h + paragraph_style.spaceAfter
