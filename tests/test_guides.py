@@ -1,0 +1,410 @@
+"""Interview guides read back from their PDFs: pocket cards, rendez-vous guides, per-pair copies, loader errors."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import textwrap
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from pypdf import PdfReader
+
+from conftest import MINIMAL_CONFIG, REPO, pdf_pages, pdf_text
+from kit.build import build
+from kit.content import load_kit
+from kit.content.guides import RENDEZ_VOUS, VOLEE, NoteSpace, parse_note_space
+from kit.errors import ContentError
+from kit.generators.guide import POCKET_PATH, card_sequence, content_box, pocket_sheet
+from kit.imposition import CROP_MARK_WIDTH_PT
+from kit.plan import plan
+from kit.theme import MM
+from kit.typography import typeset
+
+A4 = (595.28, 841.89)
+POINT_TOLERANCE = 0.5
+
+GUIDE_FILES = ["content/guides/a-la-volee.yaml", "content/guides/rendez-vous.yaml"]
+
+
+def squash(text: str) -> str:
+    """Text as compared across line breaks: no spaces, hyphens or quote styles (hyphenation moves them)."""
+    text = text.replace("’", "'")
+    return re.sub(r"[\s\-\u00ad\u2010]", "", text)
+
+
+def printed(text: str) -> str:
+    """A content text as the PDF prints it (French typography), squashed."""
+    return squash(typeset(text, "fr"))
+
+
+def write_kit(root: Path, files: dict[str, str], config: str = MINIMAL_CONFIG) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "kit.yaml").write_text(textwrap.dedent(config), encoding="utf-8")
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def copy_default_kit(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "kit.yaml", root / "kit.yaml")
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "images", root / "images")
+    return root
+
+
+@pytest.fixture(scope="module")
+def default_guides(tmp_path_factory) -> tuple[Path, object]:
+    """The default kit's guides and per-pair copies, built once for this module."""
+    root = copy_default_kit(tmp_path_factory.mktemp("kit"))
+    out = root / "output"
+    build(root, out, only=GUIDE_FILES, jobs=1)
+    return out, load_kit(root)
+
+
+# -- the model ---------------------------------------------------------------------------------
+
+def test_default_kit_has_one_guide_of_each_mode(default_guides):
+    _, content = default_guides
+    guides = content.of("guides")
+    assert guides["a-la-volee"].mode == VOLEE and guides["rendez-vous"].mode == RENDEZ_VOUS
+    volee = guides["a-la-volee"]
+    assert 3 <= len(volee.questions) <= 5 and all(1 <= len(q.probes) <= 2 for q in volee.questions)
+    assert volee.hook and not volee.changes
+    rdv = guides["rendez-vous"]
+    assert rdv.version == "1.1" and rdv.changes and rdv.warmup and rdv.intro and rdv.consent and rdv.debrief
+
+
+def test_method_rule_no_guide_opens_with_service_ideas(default_guides):
+    _, content = default_guides
+    for guide in content.of("guides").values():
+        first = guide.all_questions[0].text.lower()
+        assert "service" not in first and "idée" not in first
+
+
+def test_note_space_spellings():
+    assert parse_note_space(4) == NoteSpace(lines=4)
+    assert parse_note_space("3 cm") == NoteSpace(height_mm=30.0)
+    assert parse_note_space("25 mm") == NoteSpace(height_mm=25.0)
+    assert parse_note_space("2,5 cm") == NoteSpace(height_mm=25.0)
+    assert parse_note_space(0) == NoteSpace(lines=0)
+    assert parse_note_space("lots") is None and parse_note_space(-1) is None and parse_note_space(True) is None
+
+
+BAD_VOLEE = """\
+title: Trop court
+mode: à la volée
+hook: Bonjour !
+questions:
+  - ask: Une première question ?
+    probes: [Une relance ?]
+  - ask: Une deuxième question ?
+    probes: [Une, deux, trois ?]
+colour: bleu
+intro: Pas ici.
+"""
+
+BAD_RDV = """\
+title: Entretien
+mode: rendezvous
+sections:
+  - title: Partie
+    time: un quart d'heure
+    questions:
+      - ask: Une question ?
+        notes: beaucoup
+      - probes: [Sans question]
+hook: Bonjour !
+"""
+
+
+def problems_of(make_kit, files: dict[str, str]) -> list[str]:
+    root = make_kit(files)
+    with pytest.raises(ContentError) as caught:
+        load_kit(root)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_loader_names_file_line_and_field_of_each_mistake_a_la_volee(make_kit):
+    problems = problems_of(make_kit, {"content/guides/court.yaml": BAD_VOLEE})
+    expected = [
+        "content/guides/court.yaml:4: questions: expected 3 to 5 questions for a guide à la volée, got 2",
+        "content/guides/court.yaml:7: questions[1].probes: expected 1 or 2 probes (relances) for a question "
+        "à la volée, got 3",
+        "content/guides/court.yaml:9: colour: expected a known field",
+        'content/guides/court.yaml:10: intro: expected no "intro" in a guide à la volée',
+    ]
+    assert len(problems) == len(expected), problems
+    for want, got in zip(expected, problems):
+        assert got.startswith(want), (want, got)
+
+
+def test_loader_names_file_line_and_field_of_each_mistake_rendez_vous(make_kit):
+    problems = problems_of(make_kit, {"content/guides/rdv.yaml": BAD_RDV})
+    joined = "\n".join(problems)
+    assert 'content/guides/rdv.yaml:2: mode: expected one of' in joined and '(did you mean "rendez-vous"?)' in joined
+    assert "content/guides/rdv.yaml:5: sections[0].time: expected minutes" in joined
+    assert "content/guides/rdv.yaml:8: sections[0].questions[0].notes: expected note space" in joined
+    assert "content/guides/rdv.yaml:9: sections[0].questions[1].ask: expected text, got nothing" in joined
+    # A wrong mode falls back to rendez-vous for the rest of the checks: the hook is out of place.
+    assert 'content/guides/rdv.yaml:10: hook: expected no "hook" in a rendez-vous guide' in joined
+
+
+def test_ascii_mode_spellings_are_accepted(make_kit):
+    root = make_kit({"content/guides/v.yaml": """\
+        title: Vite
+        mode: a-la-volee
+        questions:
+          - {ask: Un ?, probes: [a]}
+          - {ask: Deux ?, probes: [b]}
+          - {ask: Trois ?, probes: [c, d]}
+        """})
+    assert load_kit(root).of("guides")["v"].mode == VOLEE
+
+
+# -- the plan ----------------------------------------------------------------------------------
+
+def test_plan_lists_pocket_cards_documents_and_pair_copies(default_guides):
+    _, content = default_guides
+    outputs = [o for o in plan(content) if o.kind == "guide"]
+    paths = {o.path for o in outputs}
+    assert POCKET_PATH in paths and "guides/rendez-vous.pdf" in paths
+    assert "guides/a-la-volee.pdf" not in paths      # à la volée guides print as pocket cards only
+    field = content.of("field")
+    for plan_id, field_plan in field.items():
+        for pair_id in field_plan.pairs:
+            has_rdv = any(s.guide == "rendez-vous" for s in field_plan.slots_of(pair_id))
+            assert (f"field/{plan_id}/{pair_id}-guides.pdf" in paths) == has_rdv
+
+
+def test_cards_fill_the_sheet_in_guide_order():
+    assert card_sequence(["a"], 4) == ["a"] * 4
+    assert card_sequence(["a", "b"], 4) == ["a", "b", "a", "b"]
+    assert card_sequence(["a", "b", "c", "d", "e"], 4) == ["a", "b", "c", "d", "e", "a", "b", "c"]
+    assert card_sequence([], 4) == []
+
+
+# -- pocket cards ------------------------------------------------------------------------------
+
+def card_texts(pdf: Path, page_index: int = 0) -> list[str]:
+    """The text inside each card's trim box of one sheet, in reading order."""
+    document = pdfium.PdfDocument(str(pdf))
+    page = document[page_index]
+    width, height = page.get_size()
+    textpage = page.get_textpage()
+    sheet = pocket_sheet((width, height))
+    texts = [textpage.get_text_bounded(r.x, r.y, r.right, r.top) for r in sheet.fronts]
+    document.close()
+    return texts
+
+
+def test_pocket_sheet_is_a4_with_four_cards_each_holding_the_whole_guide(default_guides):
+    out, content = default_guides
+    pdf = out / POCKET_PATH
+    reader = PdfReader(str(pdf))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert abs(float(box.width) - A4[0]) < POINT_TOLERANCE and abs(float(box.height) - A4[1]) < POINT_TOLERANCE
+    guide = content.of("guides")["a-la-volee"]
+    cards = card_texts(pdf)
+    assert len(cards) == 4
+    for text in cards:
+        flat = squash(text)
+        assert printed(guide.title) in flat and printed(guide.hook) in flat
+        for question in guide.questions:
+            at = flat.index(printed(question.text))
+            for probe in question.probes:       # each probe printed after its own question
+                assert flat.index(printed(probe.text), at) > at
+        assert "version1.0·23mai2019" in flat
+        assert "Rappeldeméthode".lower() in flat.lower()
+
+
+def test_pocket_cards_fit_two_by_two_inside_the_sheet_with_marks():
+    sheet = pocket_sheet(A4)
+    assert (sheet.cols, sheet.rows) == (2, 2)
+    width, height = (v / MM for v in sheet.card)
+    assert 95 <= width <= 105 and 135 <= height <= 148           # A6 less the sheet margin
+    assert sheet.marks and all(m.length >= 2 * MM for m in sheet.marks)
+    assert CROP_MARK_WIDTH_PT >= 0.25
+    for trim in sheet.fronts:
+        assert not any(m.crosses(trim) for m in sheet.marks)
+        inner = content_box(trim)
+        assert trim.contains(inner) and inner.x - trim.x >= 4 * MM
+
+
+def test_several_guides_a_la_volee_share_the_sheet(make_kit, tmp_path):
+    def volee(title: str) -> str:
+        return f"""\
+            title: {title}
+            mode: à la volée
+            questions:
+              - {{ask: Quel moment coince ?, probes: [Racontez.]}}
+              - {{ask: Et le midi ?, probes: [Le trajet ?]}}
+              - {{ask: Qui vous aide ?, probes: [Un collègue ?]}}
+            """
+    root = make_kit({"content/guides/a.yaml": volee("Guide Alpha"), "content/guides/b.yaml": volee("Guide Beta")})
+    build(root, tmp_path / "out", jobs=1)
+    titles = [("Alpha" in t, "Beta" in t) for t in card_texts(tmp_path / "out" / POCKET_PATH)]
+    assert titles == [(True, False), (False, True), (True, False), (False, True)]
+
+
+def test_a_guide_too_long_for_its_card_is_a_warning(make_kit, tmp_path):
+    long = "Une question très longue qui n'en finit pas de s'étirer sur la carte de poche, encore et encore ? " * 3
+    questions = "".join(f'  - ask: "{long}"\n    probes: ["{long}", "{long}"]\n' for _ in range(5))
+    root = make_kit({"content/guides/long.yaml": f"title: Bavard\nmode: à la volée\nquestions:\n{questions}"})
+    summary = build(root, tmp_path / "out", jobs=1)
+    assert any("long.yaml: the guide does not fit a pocket card" in w for w in summary.warnings)
+
+
+# -- rendez-vous guides ------------------------------------------------------------------------
+
+def page_of(pages: list[str], needle: str, start: int = 0) -> int:
+    for index in range(start, len(pages)):
+        if needle in squash(pages[index]):
+            return index
+    raise AssertionError(f"{needle!r} not found")
+
+
+def marker_page(pages: list[str], number: int) -> int:
+    """The page holding the end of question n's note space (its "Qn" mark)."""
+    found = [i for i, text in enumerate(pages) if re.search(rf"(?<![\w])Q{number}(?!\d)", text)]
+    assert len(found) == 1, (number, found)
+    return found[0]
+
+
+def assert_questions_kept_with_notes(pdf: Path, guide) -> None:
+    pages = pdf_pages(pdf)
+    for number, question in enumerate(guide.all_questions, start=1):
+        page = page_of(pages, printed(question.text))
+        assert marker_page(pages, number) == page, f"question {number} split from its note space"
+        flat = squash(pages[page])
+        at = flat.index(printed(question.text))
+        for probe in question.probes:
+            assert flat.index(printed(probe.text), at) > at
+        for point in question.listen:
+            assert printed(point) in flat
+        assert flat.index(f"Q{number}", at) > at
+
+
+def test_rendez_vous_guide_prints_every_question_with_its_probes_and_note_space(default_guides):
+    out, content = default_guides
+    guide = content.of("guides")["rendez-vous"]
+    pdf = out / "guides" / "rendez-vous.pdf"
+    assert_questions_kept_with_notes(pdf, guide)
+    text = squash(pdf_text(pdf))
+    assert text.count("↳Relance") == sum(len(q.probes) for q in guide.all_questions)
+    for label in ("Binôme", "Date", "Site", "Rôledelapersonnerencontrée", "Duréedel'entretien",
+                  "Introductionetconsentement", "Miseenroute", "Conclusion", "Débriefàdeux", "Àécouter"):
+        assert label.lower() in text.lower(), label
+    assert printed("Jamais de liste d'idées de services") in text
+
+
+def test_rendez_vous_pages_are_a4_with_version_date_and_page_in_the_footer(default_guides):
+    out, _ = default_guides
+    pdf = out / "guides" / "rendez-vous.pdf"
+    reader = PdfReader(str(pdf))
+    pages = pdf_pages(pdf)
+    for number, (page, text) in enumerate(zip(reader.pages, pages), start=1):
+        assert abs(float(page.mediabox.width) - A4[0]) < POINT_TOLERANCE
+        assert abs(float(page.mediabox.height) - A4[1]) < POINT_TOLERANCE
+        assert "version 1.1 · 27 mai 2019" in text
+        assert f"page {number} / {len(pages)}" in text
+
+
+def test_change_list_on_the_last_page_only_when_set(default_guides, make_kit, tmp_path):
+    out, content = default_guides
+    pages = pdf_pages(out / "guides" / "rendez-vous.pdf")
+    assert "Ce qui a changé dans la version 1.1" in pages[-1]
+    for change in content.of("guides")["rendez-vous"].changes:
+        assert printed(change) in squash(pages[-1])
+    assert not any("Ce qui a changé" in p for p in pages[:-1])
+
+    root = make_kit({"content/guides/sans.yaml": RDV_WITHOUT_CHANGES})
+    build(root, tmp_path / "out", jobs=1)
+    text = pdf_text(tmp_path / "out" / "guides" / "sans.pdf")
+    assert "Ce qui a changé" not in text
+    # No version or date of its own: the kit's.
+    assert "version 2.3 · 20 mai 2019" in text
+
+
+RDV_WITHOUT_CHANGES = """\
+title: Court entretien
+mode: rendez-vous
+sections:
+  - title: Le quotidien
+    goal: Comprendre une journée.
+    questions:
+      - ask: Racontez-nous votre journée d'hier.
+        probes: [À quel moment avez-vous dû courir ?]
+        notes: 3 cm
+"""
+
+
+def long_guide(sections: int, questions: int, lines: int) -> str:
+    parts = []
+    for s in range(1, sections + 1):
+        items = "".join(
+            f"      - ask: Question {s}.{q} sur une situation vécue entre travail et maison ?\n"
+            f"        probes: [Relance {s}.{q} pour aller plus loin ?]\n"
+            f"        listen: [le besoin {s}.{q}]\n"
+            f"        notes: {lines}\n" for q in range(1, questions + 1))
+        parts.append(f"  - title: Partie numéro {s}\n    goal: Objectif {s}.\n    time: 10 min\n    questions:\n{items}")
+    return "title: Long entretien\nmode: rendez-vous\nsections:\n" + "".join(parts)
+
+
+def test_questions_never_split_from_notes_and_headings_never_end_a_page(make_kit, tmp_path):
+    root = make_kit({"content/guides/long.yaml": long_guide(sections=5, questions=3, lines=7)})
+    build(root, tmp_path / "out", jobs=1)
+    pdf = tmp_path / "out" / "guides" / "long.pdf"
+    guide = load_kit(root).of("guides")["long"]
+    pages = pdf_pages(pdf)
+    assert len(pages) >= 4                              # enough pages for breaks to be tested
+    assert_questions_kept_with_notes(pdf, guide)
+    for number in range(1, 6):                          # a heading's page also holds its first question
+        heading = page_of(pages, squash(f"Partie numéro {number}"))
+        assert page_of(pages, squash(f"Question {number}.1 sur")) == heading
+
+
+def test_english_labels(make_kit, tmp_path):
+    config = MINIMAL_CONFIG.replace("language: fr", "language: en")
+    root = make_kit({"content/guides/en.yaml": RDV_WITHOUT_CHANGES}, config=config)
+    build(root, tmp_path / "out", jobs=1)
+    text = pdf_text(tmp_path / "out" / "guides" / "en.pdf")
+    for label in ("Interview guide", "Pair", "Role of the person met", "↳ Probe", "METHOD REMINDER"):
+        assert label in text, label
+    assert "Relance" not in text
+
+
+# -- per-pair copies ---------------------------------------------------------------------------
+
+def test_each_pair_copy_has_its_header_filled_from_the_field_plan(default_guides):
+    out, content = default_guides
+    if not content.of("field"):
+        pytest.skip("the kit has no field plan (content/field/) to merge the copies from")
+    from kit.labels import Labels
+
+    labels = Labels("fr")
+    guides = content.of("guides")
+    checked = 0
+    for plan_id, field_plan in content.of("field").items():
+        for pair_id, pair in field_plan.pairs.items():
+            slots = [s for s in field_plan.slots_of(pair_id) if s.guide in guides and not guides[s.guide].on_the_fly]
+            path = out / "field" / plan_id / f"{pair_id}-guides.pdf"
+            if not slots:
+                assert not path.exists()
+                continue
+            pages = pdf_pages(path)
+            starts = [i for i, p in enumerate(pages) if re.search(r"page 1 / \d+", p)]
+            assert len(starts) == len(slots)               # one copy per rendez-vous slot, numbered alone
+            for start, slot in zip(starts, slots):
+                header = squash(pages[start])
+                assert printed(pair.names) in header
+                assert printed(field_plan.sites[slot.site].name) in header
+                assert squash(labels.date(field_plan.date)) in header
+                assert squash(f"{slot.start // 60}:{slot.start % 60:02d} – {slot.end // 60}:{slot.end % 60:02d}") in header
+                checked += 1
+    assert checked >= 2
