@@ -163,7 +163,7 @@ def _debate(size, axes) -> Layout:
     name, text = _scaled(DEBATE_NAME, scale), _scaled(DEBATE_TEXT, scale)
     axis_h = AXIS_HEIGHT * scale
     boxes = tuple(Rect(safe, safe + (axes - 1 - i) * axis_h, w - 2 * safe, axis_h) for i in range(axes))
-    y = safe + axes * axis_h + GAP / 2
+    y = safe + axes * axis_h + GAP
     text_h = _lines_height(text, DEBATE_TEXT_LINES)
     text_box = Rect(safe, y, w - 2 * safe, text_h)
     name_h = _lines_height(name, DEBATE_NAME_LINES)
@@ -346,7 +346,7 @@ def _text(canvas, slot: Slot, text: str | None, colour: str, language: str) -> N
 
 def _picture(canvas, card: Card, deck: Deck, lay: Layout, art: Art, bleed: float, fill: Rect | None) -> None:
     """A card's image: SVG pictograms whole in the picture box (vector), photos filling `fill` and its bleed."""
-    from kit.images import draw_svg, prepare, resolution_warning, svg_drawing
+    from kit.images import draw_prepared, draw_svg, prepare, resolution_warning, svg_drawing
 
     if not card.image:
         return
@@ -370,7 +370,7 @@ def _picture(canvas, card: Card, deck: Deck, lay: Layout, art: Art, bleed: float
     path = canvas.beginPath()
     path.rect(clip.x, clip.y, clip.w, clip.h)
     canvas.clipPath(path, stroke=0, fill=0)
-    canvas.drawImage(str(prepared.path), area.x, area.y, area.w, area.h, mask="auto")
+    draw_prepared(canvas, prepared, (area.x, area.y, area.w, area.h))
     canvas.restoreState()
 
 
