@@ -166,6 +166,19 @@ def test_ascii_mode_spellings_are_accepted(make_kit):
     assert load_kit(root).of("guides")["v"].mode == VOLEE
 
 
+def test_a_pocket_card_question_takes_no_note_space(make_kit):
+    problems = problems_of(make_kit, {"content/guides/v.yaml": """\
+        title: Vite
+        mode: à la volée
+        questions:
+          - {ask: Un ?, probes: [a]}
+          - {ask: Deux ?, probes: [b], notes: 3}
+          - {ask: Trois ?, probes: [c, d]}
+        """})
+    assert len(problems) == 1 and problems[0].startswith(
+        "content/guides/v.yaml:5: questions[1].notes: expected no note space on a pocket card")
+
+
 # -- the plan ----------------------------------------------------------------------------------
 
 def test_plan_lists_pocket_cards_documents_and_pair_copies(default_guides):
@@ -250,6 +263,22 @@ def test_several_guides_a_la_volee_share_the_sheet(make_kit, tmp_path):
     build(root, tmp_path / "out", jobs=1)
     titles = [("Alpha" in t, "Beta" in t) for t in card_texts(tmp_path / "out" / POCKET_PATH)]
     assert titles == [(True, False), (False, True), (True, False), (False, True)]
+
+
+def test_what_to_listen_for_prints_on_the_card(make_kit, tmp_path):
+    root = make_kit({"content/guides/v.yaml": """\
+        title: Vite
+        mode: à la volée
+        questions:
+          - {ask: Quel moment coince ?, probes: [Racontez.], listen: [les horaires, les trajets]}
+          - {ask: Et le midi ?, probes: [Le trajet ?]}
+          - {ask: Qui vous aide ?, probes: [Un collègue ?]}
+        """})
+    summary = build(root, tmp_path / "out", jobs=1)
+    assert not summary.warnings
+    for text in card_texts(tmp_path / "out" / POCKET_PATH):
+        flat = squash(text)
+        assert flat.index("Quelmomentcoince") < flat.index("Àécouter:leshoraires·lestrajets") < flat.index("Etlemidi")
 
 
 def test_a_guide_too_long_for_its_card_is_a_warning(make_kit, tmp_path):
@@ -402,7 +431,8 @@ def test_each_pair_copy_has_its_header_filled_from_the_field_plan(default_guides
             assert len(starts) == len(slots)               # one copy per rendez-vous slot, numbered alone
             for start, slot in zip(starts, slots):
                 header = squash(pages[start])
-                assert printed(pair.names) in header
+                *others, last = pair.members
+                assert printed(f"{', '.join(others)} et {last}") in header
                 assert printed(field_plan.sites[slot.site].name) in header
                 assert squash(labels.date(field_plan.date)) in header
                 assert squash(f"{slot.start // 60}:{slot.start % 60:02d} – {slot.end // 60}:{slot.end % 60:02d}") in header

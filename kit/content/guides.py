@@ -54,6 +54,9 @@ class NoteSpace:
     height_mm: float | None = None
 
 
+NO_NOTES = NoteSpace(lines=0)  # pocket-card questions: the card's "heard" lines take the notes
+
+
 @dataclass(frozen=True)
 class Probe:
     """A relance: what the interviewer says to go deeper when the first answer stays general."""
@@ -195,7 +198,6 @@ def load_guide(doc: Fields, ident: str) -> Guide:
     """One guide file; mode-specific rules (3–5 questions à la volée...) are checked here."""
     mode = doc.choice("mode", MODES, required=True, default=RENDEZ_VOUS)
     on_the_fly = mode == VOLEE
-    no_notes = NoteSpace(lines=0)
 
     warmup_fields = doc.mapping("warmup")
     warmup = read_section(warmup_fields, titled=False) if warmup_fields else None
@@ -210,7 +212,7 @@ def load_guide(doc: Fields, ident: str) -> Guide:
         date=doc.date("date"),
         reminder=doc.text("reminder"),
         hook=doc.text("hook"),
-        questions=read_questions(doc, no_notes if on_the_fly else NoteSpace(lines=DEFAULT_NOTE_LINES)),
+        questions=read_questions(doc, NO_NOTES if on_the_fly else NoteSpace(lines=DEFAULT_NOTE_LINES)),
         heard_lines=doc.integer("heard", default=DEFAULT_HEARD_LINES, minimum=0, maximum=MAX_HEARD_LINES),
         intro=doc.text("intro"),
         consent=doc.text("consent"),
@@ -240,6 +242,10 @@ def check_on_the_fly(doc: Fields, guide: Guide) -> None:
             doc.problems.error(doc.file, question.line, f"questions[{index}].probes",
                                f"expected {low} or {high} probes (relances) for a question à la volée, "
                                f"got {len(question.probes)}")
+        if question.notes != NO_NOTES:
+            doc.problems.error(doc.file, question.line, f"questions[{index}].notes",
+                               "expected no note space on a pocket card (its lines for what was heard "
+                               "are set by heard:), got one")
     for key in ("intro", "consent", "warmup", "sections", "closing", "debrief"):
         if key in doc.data:
             doc.error(key, f'expected no "{key}" in a guide à la volée (it belongs to rendez-vous guides), got one')

@@ -33,6 +33,7 @@ from kit.content import Content
 from kit.content.guides import Guide, NoteSpace, Question, Section
 from kit.documents import PACKAGE_DIR, KitURLFetcher, Stamp, base_context, render_html, render_pdf
 from kit.generators import RenderContext, Rendered, register
+from kit.generators.field import pair_names
 from kit.imposition import CARD_SIZES_MM, CROP_MARK_OFFSET_MM, CROP_MARK_WIDTH_PT, \
     SAFE_MM, SHEET_MARGIN_MM, Rect, Sheet, grid
 from kit.labels import Labels
@@ -57,7 +58,7 @@ CARD_PADDING_MM = SAFE_MM + 1.0
 # Type sizes on a card at scale 1, in points: readable at arm's length, questions largest.
 CARD_TYPE = {
     "kicker": 7.0, "title": 13.5, "reminder": 8.2, "label": 7.0, "hook": 9.6,
-    "question": 11.0, "probe": 9.8, "footer": 6.5,
+    "question": 11.0, "probe": 9.8, "listen": 8.0, "footer": 6.5,
 }
 LEADING = 1.22               # line height as a multiple of the type size
 CARD_SCALES = (1.0, 0.95, 0.9, 0.86, 0.82)
@@ -330,6 +331,7 @@ class PocketCard:
         probe_style = self.style("probe", leftIndent=(NUMBER_INDENT_PT + PROBE_INDENT_PT) * s,
                                  bulletIndent=NUMBER_INDENT_PT * s, bulletFontName="Inter-Bold",
                                  bulletColor=HexColor(accent))
+        listen_style = self.style("listen", colour="muted", leftIndent=NUMBER_INDENT_PT * s)
         for number, question in enumerate(guide.questions, start=1):
             ask = self.para(self.markdown(question.text), question_style)
             ask.bulletText = str(number)
@@ -338,6 +340,10 @@ class PocketCard:
                 para = self.para(self.markdown(probe.text), probe_style)
                 para.bulletText = "↳"
                 items.append(Placed(para, 1.5 * s))
+            if question.listen:
+                listen = " · ".join(self.markdown(point) for point in question.listen)
+                label = self.text(labels("guide.listen") + " :")
+                items.append(Placed(self.para(f"<b>{label}</b> <i>{listen}</i>", listen_style), 1.5 * s))
         if guide.heard_lines:
             items.append(Placed(self.para(self.text(labels("guide.heard")).upper(),
                                           self.style("label", "Inter-Bold", "muted")), 8 * s))
@@ -469,9 +475,10 @@ class GuideGenerator:
         htmls = []
         for slot in rendez_vous_slots(plan, pair.id, guides):
             guide, site = guides[slot.guide], plan.sites[slot.site]
-            header = fill_ins(labels, pair=pair.names, day=labels.date(plan.date), site=site.name,
+            names = pair_names(pair, labels)
+            header = fill_ins(labels, pair=names, day=labels.date(plan.date), site=site.name,
                               time=f"{clock(slot.start)} – {clock(slot.end)}")
-            edition = f"{labels('guide.copy', pair=pair.names)} · {clock(slot.start)}"
+            edition = f"{labels('guide.copy', pair=names)} · {clock(slot.start)}"
             htmls.append(render_html("guide.html.j2", document_context(guide, content, context.theme, header, edition)))
         pdf, pages = render_copies(htmls, context)
         return Rendered({output.path: pdf}, pages)
