@@ -52,8 +52,8 @@ POCKET_LAYOUT = (2, 2)  # columns, rows: four cards to a sheet
 POCKET_MAX_MM = CARD_SIZES_MM["A6"]
 POCKET_MARK_MM = 3.0          # shorter than the decks' marks: every millimetre goes to the card
 POCKET_BORDER_MM = SHEET_MARGIN_MM + CROP_MARK_OFFSET_MM + POCKET_MARK_MM
-# Pairs cut their cards with scissors, not a guillotine: 1 mm more than the safe margin.
-CARD_PADDING_MM = SAFE_MM + 1.0
+# The safe margin of every card: text stays clear of a cut that drifts.
+CARD_PADDING_MM = SAFE_MM
 
 # Type sizes on a card at scale 1, in points: readable at arm's length, questions largest.
 CARD_TYPE = {
@@ -61,8 +61,12 @@ CARD_TYPE = {
     "question": 11.0, "probe": 9.8, "listen": 8.0, "footer": 6.5,
 }
 LEADING = 1.22               # line height as a multiple of the type size
-CARD_SCALES = (1.0, 0.95, 0.9, 0.86, 0.82)
-MIN_CARD_SCALE = CARD_SCALES[-1]
+# The type shrinks in 2 % steps until the guide fits; below 84 % (questions under 9.3 pt) a card
+# stops being readable at arm's length, so the build warns instead.
+CARD_SCALE_STEP = 0.02
+MIN_CARD_SCALE = 0.84
+CARD_SCALES = tuple(round(1.0 - i * CARD_SCALE_STEP, 2)
+                    for i in range(round((1.0 - MIN_CARD_SCALE) / CARD_SCALE_STEP) + 1))
 HEARD_LINE_PITCH_MM = 7.0    # handwriting at arm's length on a pocket card
 RULE_WIDTH_PT = 0.5
 REMINDER_BAR_PT = 2.2
