@@ -17,7 +17,7 @@ from kit.content import load_kit
 from kit.content.guides import RENDEZ_VOUS, VOLEE, NoteSpace, parse_note_space
 from kit.errors import ContentError
 from kit.generators.guide import POCKET_PATH, card_sequence, content_box, pocket_sheet
-from kit.imposition import CROP_MARK_WIDTH_PT
+from kit.imposition import CROP_MARK_WIDTH_PT, SAFE_MM
 from kit.plan import plan
 from kit.theme import MM
 from kit.typography import typeset
@@ -246,7 +246,7 @@ def test_pocket_cards_fit_two_by_two_inside_the_sheet_with_marks():
     for trim in sheet.fronts:
         assert not any(m.crosses(trim) for m in sheet.marks)
         inner = content_box(trim)
-        assert trim.contains(inner) and inner.x - trim.x >= 4 * MM
+        assert trim.contains(inner) and inner.x - trim.x >= SAFE_MM * MM - POINT_TOLERANCE
 
 
 def test_several_guides_a_la_volee_share_the_sheet(make_kit, tmp_path):
