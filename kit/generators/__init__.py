@@ -61,6 +61,8 @@ MODULES: list[str] = [
     "kit.generators.deck",
     "kit.generators.guide",
     "kit.generators.field",
+    "kit.generators.worksheet",
+    "kit.generators.poster",
 ]
 
 for _name in MODULES:

@@ -13,6 +13,7 @@ from kit.content import Content
 from kit.content.field_plan import RENDEZ_VOUS, FieldPlan, Pair, Site, Slot
 from kit.documents import Stamp, base_context, render_html, render_pdf
 from kit.generators import RenderContext, Rendered, register
+from kit.generators.worksheet import tint
 from kit.labels import Labels
 from kit.plan import Output
 
@@ -145,13 +146,6 @@ def site_materials(plan: FieldPlan, pair: Pair) -> list[str]:
         for item in plan.sites[slot.site].materials:
             seen.setdefault(item, None)
     return list(seen)
-
-
-def tint(hex_colour: str, amount: float) -> str:
-    """The colour mixed with white: `amount` of the colour, the rest paper."""
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
-    mix = [round(255 - (255 - c) * amount) for c in (r, g, b)]
-    return "#" + "".join(f"{c:02x}" for c in mix)
 
 
 def field_context(plan: FieldPlan, edition: str, content: Content, context: RenderContext) -> dict:

@@ -1,0 +1,191 @@
+"""Turn service sheets and needs/solutions capture sheets into printable PDFs through weasyprint.
+
+The service sheet prints blank on a full page, blank two to a page (A5 on A4, with a cut line),
+and filled in for each example service of the content. Its writing space is shared out between
+the fields by weight, in millimetres computed here (plain data, tested without rendering), so
+that a blank sheet always fills its page and never runs onto a second one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kit.content import Content
+from kit.content.worksheets import NEEDS_SHEET, SERVICE_FIELDS, SERVICE_SHEET, NeedsSheet, ServiceSheet, Worksheet
+from kit.documents import Stamp, base_context, render_html, render_pdf
+from kit.generators import RenderContext, Rendered, register
+from kit.labels import Labels
+from kit.plan import Output
+from kit.theme import PAPER_MM, to_grey
+
+# The service sheet's fields, row by row, and the share of writing space each row gets: the
+# name is one line, "how it works" gets the most room.
+SERVICE_ROWS: tuple[tuple[tuple[str, ...], float], ...] = (
+    (("name",), 0.55),
+    (("for_whom", "need"), 1.45),
+    (("how",), 2.0),
+    (("typology", "organisation"), 1.2),
+    (("model", "partners"), 1.2),
+)
+assert sorted(k for row, _ in SERVICE_ROWS for k in row) == sorted(SERVICE_FIELDS)
+
+# Page margins of the documents (kit/templates/base.css): top, right, bottom, left in mm.
+BASE_MARGINS_MM = (20.0, 16.0, 18.0, 16.0)
+# Two-up: each half keeps this padding, so nothing prints near the sheet edge or the cut.
+HALF_PADDING_MM = 9.0
+CUT_LINE_INSET_MM = 8.0  # the dashed cut line stops short of the sheet edge (no "fit to page")
+# Rounding in the layout engine must never push the last row onto a second page.
+SAFETY_MM = 3.0
+FIELD_PADDING_MM = 1.6  # inside a field's frame (worksheet.css .fiche .field)
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """The room a service sheet has on its page, and what its title and footer take from it."""
+
+    name: str            # "full" | "half"
+    width_mm: float
+    height_mm: float
+    header_mm: float     # kicker, title and instructions
+    footer_mm: float     # the "imagined by" line (and the stamp on a half sheet)
+    gap_mm: float        # between rows
+    ruling_mm: float     # line pitch of the writing lines
+
+    label_mm: float      # the label and hint at the top of a field, above the writing lines
+
+    def row_heights(self) -> tuple[float, ...]:
+        """Each row's height in mm: the room left once title, footer and gaps are taken, by weight."""
+        room = (self.height_mm - self.header_mm - self.footer_mm - SAFETY_MM
+                - self.gap_mm * (len(SERVICE_ROWS) - 1))
+        total = sum(weight for _, weight in SERVICE_ROWS)
+        return tuple(round(room * weight / total, 2) for _, weight in SERVICE_ROWS)
+
+    def writing_lines(self, height_mm: float) -> int:
+        """How many ruled lines fit in a field of this height under its label."""
+        return max(0, int((height_mm - self.label_mm - 2 * FIELD_PADDING_MM) // self.ruling_mm))
+
+
+def full_layout(paper: str) -> SheetLayout:
+    width, height = PAPER_MM[paper]
+    top, right, bottom, left = BASE_MARGINS_MM
+    return SheetLayout("full", width - left - right, height - top - bottom,
+                       header_mm=19.0, footer_mm=9.0, gap_mm=3.0, ruling_mm=8.0, label_mm=7.5)
+
+
+def half_layout(paper: str) -> SheetLayout:
+    """Half of a landscape sheet: A5 when the kit prints on A4."""
+    width, height = PAPER_MM[paper]
+    return SheetLayout("half", height / 2 - 2 * HALF_PADDING_MM, width - 2 * HALF_PADDING_MM,
+                       header_mm=21.0, footer_mm=12.0, gap_mm=2.2, ruling_mm=7.0, label_mm=6.5)
+
+
+def sheet_paths(sheet: Worksheet, paper: str) -> dict[str, str]:
+    """The files of a sheet by edition: blank, two-up ("a5" on A4) and examples for service sheets."""
+    if sheet.kind != SERVICE_SHEET:
+        return {"sheet": f"worksheets/{sheet.id}.pdf"}
+    half = "a5" if paper == "A4" else "demi-page"
+    paths = {"blank": f"worksheets/{sheet.id}.pdf"}
+    if sheet.two_up:
+        paths["two-up"] = f"worksheets/{sheet.id}-{half}.pdf"
+    if sheet.services:
+        paths["examples"] = f"worksheets/{sheet.id}-exemples.pdf"
+    return paths
+
+
+def tint(hex_colour: str, amount: float) -> str:
+    """The colour mixed with white: `amount` of the colour, the rest paper."""
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(255 - (255 - c) * amount):02x}" for c in (r, g, b))
+
+
+def stamp_for(sheet: Worksheet, edition: str, content: Content) -> Stamp:
+    config = content.config
+    labels = Labels(config.language)
+    return Stamp(kit_title=config.title, document=sheet.title, edition=edition,
+                 version=config.version, date=labels.date(config.date, weekday=False))
+
+
+class _SheetGenerator:
+    """One kind of worksheet: its outputs from the content, rendered through one template."""
+
+    kind = ""
+    sheet_kind = ""
+
+    def outputs(self, content: Content) -> list[Output]:
+        result = []
+        for sheet in content.of("worksheets").values():
+            if sheet is None or sheet.kind != self.sheet_kind:
+                continue
+            for edition, path in sheet_paths(sheet, sheet.paper).items():
+                result.append(Output(self.kind, path, sheet.id, (sheet.file,), edition))
+        return result
+
+
+@register
+class ServiceSheetGenerator(_SheetGenerator):
+    """The fiche-service: blank (full page and two-up) and the filled-in examples."""
+
+    kind = "service-sheet"
+    sheet_kind = SERVICE_SHEET
+
+    def render(self, output: Output, content: Content, context: RenderContext) -> Rendered:
+        sheet: ServiceSheet = content.of("worksheets")[output.subject]
+        labels = Labels(content.config.language)
+        edition = {"blank": labels("sheet.blank"), "two-up": labels("sheet.blank"),
+                   "examples": labels("sheet.example")}[output.edition]
+        two_up = output.edition == "two-up"
+        layout = half_layout(sheet.paper) if two_up else full_layout(sheet.paper)
+        services = list(sheet.services) if output.edition == "examples" else [None]
+        data = {
+            **base_context(context.theme, stamp_for(sheet, edition, content)),
+            "sheet": sheet,
+            "config": content.config,
+            "layout": layout,
+            "rows": [(keys, height) for (keys, _), height in zip(SERVICE_ROWS, layout.row_heights())],
+            "services": services,
+            "two_up": two_up,
+            "page_size": f"{sheet.paper} landscape" if two_up else sheet.paper,
+            "half_padding": HALF_PADDING_MM,
+            "paper_size": (PAPER_MM[sheet.paper][1], PAPER_MM[sheet.paper][0]),
+            "cut_inset": CUT_LINE_INSET_MM,
+        }
+        pdf, pages = render_pdf(render_html("worksheet-service.html.j2", data), context.kit_root)
+        return Rendered({output.path: pdf}, pages)
+
+
+# The capture sheet's zones are tinted with their first note colour, lightly, to write on.
+ZONE_TINT = 0.14
+NEEDS_ZONE_HEIGHT_MM = {"A3": 200.0, "A4": 112.0, "letter": 104.0}
+
+
+@register
+class NeedsSheetGenerator(_SheetGenerator):
+    """The besoins / solutions capture sheet: legend of post-it colours, a zone for each."""
+
+    kind = "needs-sheet"
+    sheet_kind = NEEDS_SHEET
+
+    def render(self, output: Output, content: Content, context: RenderContext) -> Rendered:
+        sheet: NeedsSheet = content.of("worksheets")[output.subject]
+        labels = Labels(content.config.language)
+        shade = to_grey if context.theme.greyscale else (lambda c: c)
+        zones = []
+        for zone in sheet.zones:
+            colours = [shade(note.colour) for note in zone.notes]
+            names = f" {labels('sheet.or')} ".join(note.name for note in zone.notes)
+            zones.append({
+                "zone": zone,
+                "notes": [{"name": note.name, "colour": colour} for note, colour in zip(zone.notes, colours)],
+                "legend": labels("sheet.legend", colours=names),
+                "tint": tint(colours[0], ZONE_TINT) if colours else "#ffffff",
+            })
+        data = {
+            **base_context(context.theme, stamp_for(sheet, "", content)),
+            "sheet": sheet,
+            "config": content.config,
+            "zones": zones,
+            "zone_height": NEEDS_ZONE_HEIGHT_MM[sheet.paper],
+            "page_size": f"{sheet.paper} landscape",
+        }
+        pdf, pages = render_pdf(render_html("worksheet-needs.html.j2", data), context.kit_root)
+        return Rendered({output.path: pdf}, pages)
