@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.styles import ParagraphStyle
@@ -67,7 +68,7 @@ CARD_SCALE_STEP = 0.02
 MIN_CARD_SCALE = 0.84
 CARD_SCALES = tuple(round(1.0 - i * CARD_SCALE_STEP, 2)
                     for i in range(round((1.0 - MIN_CARD_SCALE) / CARD_SCALE_STEP) + 1))
-HEARD_LINE_PITCH_MM = 7.0    # handwriting at arm's length on a pocket card
+HEARD_LINE_PITCH_MM = 7.0    # a handwritten line on a card held in one hand
 RULE_WIDTH_PT = 0.5
 REMINDER_BAR_PT = 2.2
 REMINDER_PADDING_PT = 5.0
@@ -301,8 +302,6 @@ class PocketCard:
 
     def text(self, text: str) -> str:
         """A plain label typeset and escaped for reportlab."""
-        from xml.sax.saxutils import escape
-
         return escape(typeset(text, self.language))
 
     def markdown(self, text: str) -> str:
@@ -360,12 +359,18 @@ class PocketCard:
     def fits(self, box: Rect) -> bool:
         return self.height(box.w) <= box.h
 
-    def draw(self, canvas: Canvas, box: Rect) -> None:
+    def draw(self, canvas: Canvas, box: Rect, trim: Rect) -> None:
+        """Draw from the top of the box; a guide too long (already warned about) is cut above the footer."""
+        canvas.saveState()
+        clip = canvas.beginPath()
+        clip.rect(trim.x, box.y, trim.w, trim.top - box.y)
+        canvas.clipPath(clip, stroke=0, fill=0)
         y = box.top
         for placed in self.items:
             _, height = placed.flowable.wrap(box.w, box.h)
             y -= placed.space_before + height
             placed.flowable.drawOn(canvas, box.x, y)
+        canvas.restoreState()
 
 
 def content_box(trim: Rect) -> Rect:
@@ -415,7 +420,7 @@ def render_pocket_cards(guides: list[Guide], content: Content, theme: Theme) -> 
     pages = 0
     for start in range(0, len(sequence), sheet.per_sheet):
         for guide, trim in zip(sequence[start:start + sheet.per_sheet], sheet.fronts):
-            layouts[guide.id].draw(canvas, content_box(trim))
+            layouts[guide.id].draw(canvas, content_box(trim), trim)
             draw_card_footer(canvas, trim, guide, content, theme)
         draw_marks(canvas, sheet, theme)
         canvas.showPage()
