@@ -149,9 +149,61 @@ class ServiceSheetGenerator(_SheetGenerator):
             "paper_size": (PAPER_MM[sheet.paper][1], PAPER_MM[sheet.paper][0]),
             "cut_inset": CUT_LINE_INSET_MM,
         }
-        pdf, pages = render_pdf(render_html("worksheet-service.html.j2", data), context.kit_root)
-        return Rendered({output.path: pdf}, pages)
+        document = render_document(render_html("worksheet-service.html.j2", data), context.kit_root)
+        warnings = [overflow_warning(sheet, index, key, over)
+                    for index, key, over in overflowing_answers(document)]
+        return Rendered({output.path: document.write_pdf()}, len(document.pages), warnings)
 
+
+def render_document(html: str, kit_root):
+    """The laid-out weasyprint document (not only its bytes), to read the boxes back."""
+    from weasyprint import HTML
+
+    from kit.documents import PACKAGE_DIR, KitURLFetcher
+
+    fetcher = KitURLFetcher((kit_root, PACKAGE_DIR))
+    return HTML(string=html, base_url=kit_root.resolve().as_uri() + "/", url_fetcher=fetcher).render()
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
+
+
+def overflowing_answers(document) -> list[tuple[int, str, float]]:
+    """(service index, field key, mm over) for each filled-in answer taller than its field.
+
+    A field clips what overflows it (a blank sheet must stay one page), so an example text that
+    is too long would silently lose its end: the boxes are read back to say so.
+    """
+    result = []
+    for page in document.pages:
+        for box in _boxes(page._page_box):
+            element = getattr(box, "element", None)
+            if element is None or box.element_tag != "div" or element.get("data-field") is None:
+                continue
+            if "field" not in (element.get("class") or "").split():
+                continue
+            bottom = box.content_box_y() + box.height
+            for inner in _boxes(box):
+                inner_element = getattr(inner, "element", None)
+                if inner is box or inner_element is None or "answer" not in (inner_element.get("class") or ""):
+                    continue
+                over = inner.position_y + inner.margin_height() - bottom
+                if over > OVERFLOW_TOLERANCE_PT:
+                    result.append((int(element.get("data-service")), element.get("data-field"), over * 25.4 / 72))
+                break
+    return result
+
+
+def overflow_warning(sheet: ServiceSheet, index: int, key: str, over_mm: float) -> str:
+    service = sheet.services[index]
+    return (f"{sheet.file}:{service.line}: services[{index}].{key}: expected a text that fits its box on the "
+            f"example sheet, got {over_mm:.0f} mm too much (the end is cut off); shorten it")
+
+
+OVERFLOW_TOLERANCE_PT = 1.0
 
 # The capture sheet's zones are tinted with their first note colour, lightly, to write on.
 ZONE_TINT = 0.14
