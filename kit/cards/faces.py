@@ -68,6 +68,7 @@ BACK_TITLE = TextStyle(size=18, minimum=10, bold=True, align="centre")
 BACK_TEXT = TextStyle(size=9, minimum=7, align="centre")
 BACK_SUBTITLE = TextStyle(size=7, minimum=5.5, align="centre")
 BACK_FRAME_PT = 1.0
+BACK_TITLE_BAND = (0.38, 0.66)     # the title is centred in this band of the card's height
 BACK_FRAME_RADIUS = 3 * MM
 
 
@@ -203,7 +204,7 @@ def back_layout(size: tuple[float, float]) -> Layout:
     title, text, subtitle = _scaled(BACK_TITLE, scale), _scaled(BACK_TEXT, scale), _scaled(BACK_SUBTITLE, scale)
     sub_h = _lines_height(subtitle, 2)
     sub_box = Rect(inner.x, inner.y, inner.w, sub_h)
-    title_box = Rect(inner.x, h * 0.48, inner.w, inner.top - h * 0.48)
+    title_box = Rect(inner.x, h * BACK_TITLE_BAND[0], inner.w, h * (BACK_TITLE_BAND[1] - BACK_TITLE_BAND[0]))
     text_box = Rect(inner.x, sub_box.top + GAP, inner.w, title_box.y - GAP - sub_box.top - GAP)
     slots = {"back.title": Slot(title_box, title, "middle"), "back": Slot(text_box, text),
              "back.subtitle": Slot(sub_box, subtitle, "bottom")}
@@ -353,7 +354,11 @@ def _picture(canvas, card: Card, deck: Deck, lay: Layout, art: Art, bleed: float
     source = art.image_path(card.image)
     if source.suffix.lower() == ".svg":
         box = lay.picture
-        draw_svg(canvas, svg_drawing(source, greyscale=art.theme.greyscale), (box.x, box.y, box.w, box.h))
+        drawing = svg_drawing(source, greyscale=art.theme.greyscale)
+        # reportlab's drawing renderer sets its default font (Helvetica, never embedded) even
+        # when a pictogram has no text; naming Inter keeps every font of the PDF embedded.
+        drawing.initialFontName = RL_FONTS["regular"]
+        draw_svg(canvas, drawing, (box.x, box.y, box.w, box.h))
         return
     # Photos are prepared once for the print-shop box (trim + bleed), whatever the output, so
     # every output shares one cached file; home sheets clip the bleed away.

@@ -21,7 +21,7 @@ from kit.cards.faces import Art, draw_back, draw_front
 from kit.content.decks import Card, Deck, iter_copies, slug
 from kit.errors import ContentError, Problem
 from kit.generators import RenderContext, Rendered, register
-from kit.imposition import (CROP_MARK_WIDTH_PT, MM, SHEET_MARGIN_MM, CropMark, Rect, back_rotation, backs,
+from kit.imposition import (CALIBRATION_LABEL_SIZE_PT, CROP_MARK_WIDTH_PT, MM, SHEET_MARGIN_MM, CropMark, Rect, back_rotation, backs,
                             calibration, fold_over, grid, mm_to_pt, shop_page)
 from kit.labels import Labels
 from kit.plan import Output
@@ -38,7 +38,7 @@ FOLD_DASH = (4, 3)
 CALIBRATION_LINE_PT = 0.5
 CALIBRATION_TITLE_PT = 14
 CALIBRATION_TEXT_PT = 9
-CALIBRATION_LABEL_PT = 6.5
+FIGURE_HEIGHT = 0.73              # height of Inter's figures, in em
 DUPLEX_PREFERENCE = {"long": "DuplexFlipLongEdge", "short": "DuplexFlipShortEdge", "none": "Simplex"}
 
 
@@ -99,7 +99,8 @@ def _image_problem(deck: Deck, error) -> Problem:
 
 def new_canvas(buffer: io.BytesIO, size: tuple[float, float], title: str, config) -> Canvas:
     """A reportlab canvas with reproducible bytes (no dates or random ids) and the kit's metadata."""
-    canvas = Canvas(buffer, pagesize=size, invariant=1, pageCompression=1)
+    # The canvas's initial font is declared on every page: Inter, so no unembedded Helvetica is listed.
+    canvas = Canvas(buffer, pagesize=size, invariant=1, pageCompression=1, initialFontName=RL_FONTS["regular"])
     canvas.setTitle(title)
     canvas.setAuthor(config.organisation or config.title)
     canvas.setSubject(config.title)
@@ -350,12 +351,13 @@ def render_calibration(config, context: RenderContext) -> Rendered:
     for line in sheet.front_lines:
         canvas.line(line.x1, line.y1, line.x2, line.y2)
     canvas.setFillColor(ink)
-    canvas.setFont(RL_FONTS["regular"], CALIBRATION_LABEL_PT)
+    canvas.setFont(RL_FONTS["regular"], CALIBRATION_LABEL_SIZE_PT)
     for label in sheet.front_labels:
+        # "centre": top of the figures at y; "left": figures centred on y (Inter's figures are 0.73 em).
         if label.align == "centre":
-            canvas.drawCentredString(label.x, label.y - CALIBRATION_LABEL_PT, label.text)
+            canvas.drawCentredString(label.x, label.y - CALIBRATION_LABEL_SIZE_PT * FIGURE_HEIGHT, label.text)
         else:
-            canvas.drawString(label.x, label.y - CALIBRATION_LABEL_PT * 0.35, label.text)
+            canvas.drawString(label.x, label.y - CALIBRATION_LABEL_SIZE_PT * FIGURE_HEIGHT / 2, label.text)
     _calibration_note(canvas, sheet.note, labels, printing, ink)
     canvas.showPage()
 

@@ -1,0 +1,375 @@
+"""Deck outputs read back from the PDFs: sizes, pages, cards, boxes, fonts, photo resolution, duplex backs."""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image, ImageChops, ImageDraw, ImageOps
+from pypdf import PdfReader
+
+from kit.build import build
+from kit.content import load_kit
+from kit.generators import GENERATORS, RenderContext
+from kit.generators.deck import home_plan
+from kit.imposition import MM, Rect, grid, mm_to_pt
+from kit.plan import plan
+from kit.theme import PAPER_MM, Theme
+
+REPO = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).parent / "golden"
+PICTOGRAM = "images/pictograms/manger__pot-of-food.svg"
+A4 = tuple(v * MM for v in PAPER_MM["A4"])
+POKER = mm_to_pt((63.0, 88.0))
+TOLERANCE_PT = 0.05
+
+CONFIG = """\
+title: Kit d'essai
+organisation: La Transfo
+language: fr
+paper: {paper}
+version: "2.3"
+date: 2019-05-20
+print:
+  duplex: {duplex}
+  back_offset: {{x: {dx}, y: {dy}}}
+  greyscale: {grey}
+"""
+
+
+def config(paper="A4", duplex="long", dx=0, dy=0, grey="false") -> str:
+    return CONFIG.format(paper=paper, duplex=duplex, dx=dx, dy=dy, grey=grey)
+
+
+def render(root: Path, subject: str, edition: str):
+    """Render one output of a kit in memory: (Rendered, Output)."""
+    content = load_kit(root)
+    output = next(o for o in plan(content) if o.subject == subject and o.edition == edition)
+    context = RenderContext(theme=Theme.from_config(content.config), kit_root=root.resolve(),
+                            cache_dir=root / "output" / ".cache")
+    return GENERATORS["deck"].render(output, content, context), output
+
+
+def pdf_of(rendered, output) -> PdfReader:
+    return PdfReader(io.BytesIO(rendered.files[output.path]))
+
+
+def page_texts(reader: PdfReader) -> list[str]:
+    return [(p.extract_text() or "").replace("\u00a0", " ").replace("\u202f", " ") for p in reader.pages]
+
+
+def starters(count: int, back_texts: bool = False) -> str:
+    cards = "\n".join(
+        f"  - title: Carte {i:02d}\n    image: {PICTOGRAM}" + (f"\n    back: Dos {i:02d}" if back_texts else "")
+        for i in range(1, count + 1))
+    return f"title: Essai\nkind: image-starters\nprint: [home, fold, shop, png]\npng_dpi: 100\ncards:\n{cards}\n"
+
+
+@pytest.fixture
+def starter_kit(make_kit):
+    def make(count=11, back_texts=False, **settings):
+        return make_kit({"content/decks/essai.yaml": starters(count, back_texts),
+                         PICTOGRAM: (REPO / PICTOGRAM).read_bytes()}, config=config(**settings))
+    return make
+
+
+# ------------------------------------------------------------------------------------ plan
+
+def test_default_kit_plans_home_and_shop_for_every_deck_fold_png_and_calibration_once(default_kit):
+    paths = sorted(o.path for o in plan(load_kit(default_kit)) if o.kind == "deck")
+    assert paths == sorted([
+        "decks/starters-images.pdf", "decks/starters-images-imprimeur.pdf",
+        "decks/page-blanche.pdf", "decks/page-blanche-imprimeur.pdf",
+        "decks/photos-debat.pdf", "decks/photos-debat-imprimeur.pdf",
+        "decks/cartes-themes.pdf", "decks/cartes-themes-imprimeur.pdf", "decks/cartes-themes-pliage.pdf",
+        "decks/png/cartes-themes", "decks/calibration.pdf",
+    ])
+
+
+def test_a_deck_built_from_its_csv_file_alone(default_kit):
+    summary = build(default_kit, only=["content/decks/page-blanche.csv"], jobs=1)
+    assert sorted(summary.files) == ["decks/page-blanche-imprimeur.pdf", "decks/page-blanche.pdf"]
+
+
+# ------------------------------------------------------------------------------- home print
+
+@pytest.mark.parametrize("paper", ["A4", "letter"])
+def test_home_print_puts_nine_poker_cards_a_sheet_each_followed_by_its_backs(starter_kit, paper):
+    rendered, output = render(starter_kit(count=11, paper=paper), "essai", "home")
+    reader = pdf_of(rendered, output)
+    width, height = (v * MM for v in PAPER_MM[paper])
+    assert len(reader.pages) == rendered.pages == 4  # 9 + 2 cards: two sheets, each with its backs
+    for page in reader.pages:
+        assert float(page.mediabox.width) == pytest.approx(width, abs=0.01)
+        assert float(page.mediabox.height) == pytest.approx(height, abs=0.01)
+    texts = page_texts(reader)
+    fronts = [re.findall(r"Carte \d\d", t) for t in texts[0::2]]
+    assert fronts == [[f"Carte {i:02d}" for i in range(1, 10)], ["Carte 10", "Carte 11"]]
+    assert [t.count("Essai") for t in texts[1::2]] == [9, 2]  # one back per card, the deck's title on it
+
+
+def test_home_print_asks_for_duplex_and_actual_size(starter_kit):
+    for duplex, name in (("long", "/DuplexFlipLongEdge"), ("short", "/DuplexFlipShortEdge"), ("none", "/Simplex")):
+        rendered, output = render(starter_kit(duplex=duplex), "essai", "home")
+        preferences = pdf_of(rendered, output).trailer["/Root"]["/ViewerPreferences"]
+        assert preferences["/Duplex"] == name
+        assert preferences["/PrintScaling"] == "/None"
+
+
+@pytest.mark.parametrize("duplex", ["long", "short"])
+def test_backs_are_the_mirror_of_fronts_plus_the_offset(make_kit, duplex):
+    root = make_kit({"content/decks/essai.yaml": starters(5), PICTOGRAM: (REPO / PICTOGRAM).read_bytes()},
+                    config=config(duplex=duplex, dx=1.5, dy=-0.5))
+    content = load_kit(root)
+    (sheet,) = home_plan(content.of("decks")["essai"], content.config, A4)
+    for front, back in zip(sheet.fronts, sheet.backs):
+        mirrored = (Rect(A4[0] - front.right, front.y, front.w, front.h) if duplex == "long"
+                    else Rect(front.x, A4[1] - front.top, front.w, front.h))
+        assert back.x == pytest.approx(mirrored.x + 1.5 * MM) and back.y == pytest.approx(mirrored.y - 0.5 * MM)
+    assert sheet.back_rotation == (0 if duplex == "long" else 180)
+
+
+def _text_centre(page, text: str) -> tuple[float, float]:
+    """Where a text is on a PDF page (pdfium), as the centre of its first and last characters."""
+    textpage = page.get_textpage()
+    searcher = textpage.search(text)
+    found = searcher.get_next()
+    assert found, f"{text!r} not on the page"
+    index, count = found
+    left, bottom, _, _ = textpage.get_charbox(index)
+    _, _, right, top = textpage.get_charbox(index + count - 1)
+    return (left + right) / 2, (bottom + top) / 2
+
+
+def _inside(point, box: Rect) -> bool:
+    return box.x <= point[0] <= box.right and box.y <= point[1] <= box.top
+
+
+def test_each_back_is_printed_behind_its_own_front(starter_kit):
+    """Read back from the PDF: card i's title is in front box i, its back text in back box i (the mirror)."""
+    root = starter_kit(count=4, back_texts=True)
+    rendered, output = render(root, "essai", "home")
+    content = load_kit(root)
+    (sheet,) = home_plan(content.of("decks")["essai"], content.config, A4)
+    document = pdfium.PdfDocument(rendered.files[output.path])
+    front_page, back_page = document[0], document[1]
+    for number, (front, back) in enumerate(zip(sheet.fronts, sheet.backs), start=1):
+        assert _inside(_text_centre(front_page, f"Carte {number:02d}"), front)
+        assert _inside(_text_centre(back_page, f"Dos {number:02d}"), back)
+        assert back.x == pytest.approx(A4[0] - front.right)
+
+
+def test_crop_marks_are_outside_every_card_and_thick_enough(starter_kit):
+    rendered, output = render(starter_kit(count=9), "essai", "home")
+    page = pdf_of(rendered, output).pages[0]
+    stream = page.get_contents().get_data().decode("latin-1")
+    # Marks are the black strokes drawn last on a front sheet: their width is set just before them.
+    marks_width = re.findall(r"0 0 0 RG\s+([\d.]+) w\s+n [-\d. ]+ m [-\d. ]+ l S", stream)
+    assert marks_width and all(float(w) >= 0.25 for w in marks_width)
+    sheet = grid(A4, POKER)
+    assert sheet.marks and not any(m.crosses(box) for m in sheet.marks for box in sheet.fronts)
+
+
+# ---------------------------------------------------------------------------------- fonts
+
+def test_fonts_are_embedded_inter(starter_kit):
+    rendered, output = render(starter_kit(count=2), "essai", "home")
+    fonts = []
+    for page in pdf_of(rendered, output).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font)["/FontDescriptor"].get_object()
+            fonts.append((str(font["/BaseFont"]), "/FontFile2" in descriptor))
+    assert fonts and all("Inter" in name and embedded for name, embedded in fonts)
+
+
+# ------------------------------------------------------------------------------ print shop
+
+def test_print_shop_pages_are_trim_plus_bleed_with_trim_and_bleed_boxes(starter_kit):
+    rendered, output = render(starter_kit(count=3), "essai", "shop")
+    reader = pdf_of(rendered, output)
+    assert len(reader.pages) == 6  # front and back of each card
+    bleed = 3 * MM
+    for page in reader.pages:
+        assert [float(v) for v in page.mediabox] == pytest.approx([0, 0, POKER[0] + 2 * bleed, POKER[1] + 2 * bleed])
+        assert [float(v) for v in page.bleedbox] == pytest.approx([0, 0, POKER[0] + 2 * bleed, POKER[1] + 2 * bleed])
+        assert [float(v) for v in page.trimbox] == pytest.approx([bleed, bleed, bleed + POKER[0], bleed + POKER[1]])
+    assert re.findall(r"Carte \d\d", "".join(page_texts(reader))) == ["Carte 01", "Carte 02", "Carte 03"]
+
+
+def test_print_shop_backgrounds_run_into_the_bleed(make_kit):
+    deck = f"""\
+        title: Thèmes
+        kind: themes
+        colour: "#e8743b"
+        back: {{colour: "#1d4e89"}}
+        cards:
+          - title: Manger
+            image: {PICTOGRAM}
+        """
+    root = make_kit({"content/decks/essai.yaml": deck, PICTOGRAM: (REPO / PICTOGRAM).read_bytes()})
+    rendered, output = render(root, "essai", "shop")
+    document = pdfium.PdfDocument(rendered.files[output.path])
+    for index, colour in ((0, (0xe8, 0x74, 0x3b)), (1, (0x1d, 0x4e, 0x89))):
+        image = document[index].render(scale=1).to_pil().convert("RGB")
+        for corner in ((1, 1), (image.width - 2, 1), (1, image.height - 2), (image.width - 2, image.height - 2)):
+            assert all(abs(a - b) <= 2 for a, b in zip(image.getpixel(corner), colour))
+
+
+# ---------------------------------------------------------------------------------- photos
+
+def _photo(size: tuple[int, int]) -> bytes:
+    image = Image.new("RGB", size, "#88aacc")
+    ImageDraw.Draw(image).ellipse([size[0] // 3, size[1] // 3, size[0] // 2, size[1] // 2], fill="#ee4422")
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+PHOTO_DECK = """\
+title: Photos
+kind: photo-debate
+axes: [[éthique, pas éthique], [innovant, pas innovant], [militant, désengagé]]
+print: [shop, home]
+cards:
+  - title: Grande photo
+    image: images/grande.jpg
+    focus: [0.3, 0.4]
+  - title: Petite photo
+    image: images/petite.jpg
+"""
+
+
+def _placed_images(page) -> list[tuple[float, float, int, int]]:
+    """(width pt, height pt, width px, height px) of every image drawn on a page."""
+    stream = page.get_contents().get_data().decode("latin-1")
+    xobjects = page["/Resources"]["/XObject"]
+    placed = []
+    for w, h, name in re.findall(r"([\d.]+) 0 0 ([\d.]+) [-\d.]+ [-\d.]+ cm\s*/(\S+) Do", stream):
+        image = xobjects["/" + name].get_object()
+        if image.get("/Subtype") == "/Image":
+            placed.append((float(w), float(h), int(image["/Width"]), int(image["/Height"])))
+    return placed
+
+
+def test_photos_print_at_300_dpi_or_warn_naming_card_and_image(make_kit):
+    root = make_kit({"content/decks/photos.yaml": PHOTO_DECK, "images/grande.jpg": _photo((3000, 2000)),
+                     "images/petite.jpg": _photo((300, 200))})
+    rendered, output = render(root, "photos", "shop")
+    reader = pdf_of(rendered, output)
+    (big,) = _placed_images(reader.pages[0])
+    (small,) = _placed_images(reader.pages[2])
+    for w_pt, h_pt, w_px, h_px in (big,):
+        # Prepared to exactly 300 dpi at the printed size (one pixel of rounding either way).
+        assert w_px >= math.floor(w_pt / 72 * 300) and h_px >= math.floor(h_pt / 72 * 300)
+    assert small[2] / (small[0] / 72) < 200
+    # The shop output is the deck's first: it says the warning, once, naming the card and the image.
+    (warning,) = rendered.warnings
+    assert warning.startswith("content/decks/photos.yaml:10 (cards[1] «Petite photo»): image images/petite.jpg: "
+                              "expected at least 200 dpi")
+    home, _ = render(root, "photos", "home")
+    assert home.warnings == []
+
+
+def test_photos_are_prepared_once_and_cached(make_kit):
+    root = make_kit({"content/decks/photos.yaml": PHOTO_DECK, "images/grande.jpg": _photo((3000, 2000)),
+                     "images/petite.jpg": _photo((300, 200))})
+    build(root, jobs=1)
+    cached = sorted((root / "output" / ".cache" / "images").glob("*.jpg"))
+    assert len(cached) == 2  # one per photo, shared by the home and shop outputs
+    stamps = [p.stat().st_mtime_ns for p in cached]
+    build(root, jobs=1)
+    assert [p.stat().st_mtime_ns for p in cached] == stamps
+
+
+# ------------------------------------------------------------------------- fold, PNG, grey
+
+def test_fold_over_sheets_hold_fronts_and_backs_on_one_side(starter_kit):
+    rendered, output = render(starter_kit(count=5), "essai", "fold")
+    reader = pdf_of(rendered, output)
+    texts = page_texts(reader)
+    assert output.path == "decks/essai-pliage.pdf"
+    assert sum(len(re.findall(r"Carte \d\d", t)) for t in texts) == 5
+    assert sum(t.count("plier ici") for t in texts) == len(reader.pages)
+    assert reader.trailer["/Root"]["/ViewerPreferences"]["/Duplex"] == "/Simplex"
+
+
+def test_png_export_gives_each_card_at_the_chosen_dpi(starter_kit):
+    rendered, _ = render(starter_kit(count=3), "essai", "png")
+    assert sorted(rendered.files) == [f"decks/png/essai/0{i}-carte-0{i}.png" for i in (1, 2, 3)]
+    image = Image.open(io.BytesIO(rendered.files["decks/png/essai/01-carte-01.png"]))
+    expected = (63 / 25.4 * 100, 88 / 25.4 * 100)
+    assert all(abs(got - want) <= 1 for got, want in zip(image.size, expected))
+
+
+def test_greyscale_prints_no_colour(make_kit):
+    root = make_kit({"content/decks/essai.yaml": starters(3), PICTOGRAM: (REPO / PICTOGRAM).read_bytes()},
+                    config=config(grey="true"))
+    rendered, output = render(root, "essai", "home")
+    image = pdfium.PdfDocument(rendered.files[output.path])[0].render(scale=0.5).to_pil().convert("RGB")
+    channels = image.split()
+    spread = max(ImageChops.difference(channels[0], channels[1]).getextrema()[1],
+                 ImageChops.difference(channels[1], channels[2]).getextrema()[1])
+    assert spread <= 3
+
+
+def test_calibration_sheet_has_a_front_and_a_back(starter_kit):
+    rendered, output = render(starter_kit(count=1, dx=1.5), "calibration", "calibration")
+    reader = pdf_of(rendered, output)
+    texts = page_texts(reader)
+    assert len(reader.pages) == 2
+    assert "Calibrage recto verso" in texts[0] and "x = 1,5 mm" in texts[0]
+
+
+# ---------------------------------------------------------------------------------- golden
+
+def _compare(actual: Image.Image, name: str) -> None:
+    """Compare with tests/golden/<name>, tolerant to anti-aliasing; KIT_REGENERATE_GOLDEN=1 rewrites it."""
+    path = GOLDEN / name
+    if os.environ.get("KIT_REGENERATE_GOLDEN") == "1" or not path.exists():
+        GOLDEN.mkdir(exist_ok=True)
+        actual.save(path, optimize=True)
+        if os.environ.get("KIT_REGENERATE_GOLDEN") != "1":
+            pytest.fail(f"{path} did not exist; written now, check it and run again")
+    expected = Image.open(path).convert("RGB")
+    assert expected.size == actual.size
+    difference = ImageChops.difference(expected, actual).convert("L")
+    changed = sum(difference.point(lambda v: 255 if v > 48 else 0).histogram()[255:])
+    assert changed <= 0.005 * actual.width * actual.height, f"{changed} pixels differ from {path}"
+
+
+def _sheet_png(pdf: bytes, index: int, dpi: int = 40) -> Image.Image:
+    return pdfium.PdfDocument(pdf)[index].render(scale=dpi / 72).to_pil().convert("RGB")
+
+
+def test_golden_front_sheet_of_the_image_starters(default_kit):
+    rendered, output = render(default_kit, "starters-images", "home")
+    _compare(_sheet_png(rendered.files[output.path], 0), "deck-starters-front.png")
+
+
+def test_golden_photo_debate_card(default_kit):
+    rendered, output = render(default_kit, "photos-debat", "shop")
+    _compare(_sheet_png(rendered.files[output.path], 0, dpi=100), "deck-photos-debat-card.png")
+
+
+def test_back_sheet_mirrored_lies_on_the_front_sheet(starter_kit):
+    """Hold the back page against the light: mirrored, each card's back covers its front's place."""
+    rendered, output = render(starter_kit(count=5), "essai", "home")
+    front = _sheet_png(rendered.files[output.path], 0).convert("L")
+    back = ImageOps.mirror(_sheet_png(rendered.files[output.path], 1).convert("L"))
+    front_ink = front.point(lambda v: 255 if v < 250 else 0).getbbox()
+    back_ink = back.point(lambda v: 255 if v < 250 else 0).getbbox()
+    sheet = grid(A4, POKER)
+    scale = 40 / 72
+    cards = sheet.fronts[:5]
+    left, top = min(r.x for r in cards) * scale, (A4[1] - max(r.top for r in cards)) * scale
+    right = max(r.right for r in cards) * scale
+    assert back_ink[0] == pytest.approx(left, abs=1.5) and back_ink[2] == pytest.approx(right, abs=1.5)
+    assert back_ink[1] == pytest.approx(top, abs=1.5)
+    assert front_ink[1] <= back_ink[1]  # the front has its caption and marks beyond the cards
