@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from kit.typography import typeset
+from kit.typography import NBSP, NNBSP, typeset
 
 
 @cache
@@ -77,11 +77,17 @@ def to_reportlab(text: str | None, language: str) -> list[Run]:
     return runs
 
 
+def reportlab_spaces(text: str) -> str:
+    """reportlab may break a line at a narrow no-break space (it is Unicode whitespace to it) and
+    leave "?" alone at the start of a line; the ordinary no-break space it does keep together."""
+    return text.replace(NNBSP, NBSP)
+
+
 def _inline_markup(children) -> str:
     out = []
     for child in children:
         if child.type == "text":
-            out.append(escape(child.content))
+            out.append(escape(reportlab_spaces(child.content)))
         elif child.type == "em_open":
             out.append("<i>")
         elif child.type == "em_close":

@@ -146,3 +146,11 @@ def test_cli_out_option(small_kit, tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "ailleurs/essai/programme.pdf").is_file()
     assert not (small_kit / "output").exists()
+
+
+def test_a_clean_build_logs_no_warning(small_kit, caplog):
+    import logging
+
+    with caplog.at_level(logging.WARNING):
+        build(small_kit, jobs=1)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
