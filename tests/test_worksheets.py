@@ -246,6 +246,15 @@ def test_theme_posters_one_a3_page_per_theme_with_its_title(sheets):
         assert not any(xobjects[name].get_object().get("/Subtype") == "/Image" for name in xobjects)
 
 
+@pytest.mark.parametrize("name", ["affiches-themes", "plateau-photos-debat", "fiche-service-a5"])
+def test_sheets_use_only_the_embedded_kit_font(sheets, name):
+    files, _ = sheets
+    for page in PdfReader(str(files[f"worksheets/{name}.pdf"])).pages:
+        fonts = page["/Resources"].get("/Font", {})
+        names = [str(fonts[key].get_object()["/BaseFont"]) for key in fonts]
+        assert names and all("Inter" in n for n in names), names
+
+
 def test_debate_board_draws_the_three_axes(sheets):
     files, _ = sheets
     path = files["worksheets/plateau-photos-debat.pdf"]

@@ -78,6 +78,12 @@ def _footer(canvas: Canvas, page: tuple[float, float], labels: Labels, stamp, nu
     canvas.drawRightString(width - MARGIN_MM * MM, y, f"{labels('page')} {number} / {count}")
 
 
+def new_canvas(buffer: io.BytesIO, page: tuple[float, float]) -> Canvas:
+    """A canvas whose initial font is Inter: reportlab's default Helvetica would be listed unembedded."""
+    register_reportlab_fonts()
+    return Canvas(buffer, pagesize=page, pageCompression=1, initialFontName=RL_FONTS["regular"])
+
+
 def _lines(text: str, font: str, size: float, width: float) -> list[str]:
     return simpleSplit(text, font, size, width)
 
@@ -135,7 +141,7 @@ class ThemePostersGenerator:
         stamp = stamp_for(sheet, "", content)
         layout = poster_layout(sheet.paper, len(sheet.zones))
         buffer = io.BytesIO()
-        canvas = Canvas(buffer, pagesize=layout.page, pageCompression=1)
+        canvas = new_canvas(buffer, layout.page)
         canvas.setTitle(f"{content.config.title} — {sheet.title}")
         warnings: list[str] = []
         primary, muted, ink = (HexColor(theme.colour(r)) for r in ("primary", "muted", "ink"))
@@ -147,7 +153,10 @@ class ThemePostersGenerator:
                                      typeset(f"{content.config.title} · {sheet.title}".upper(), theme.language))
             if poster.pictogram is not None:
                 box = layout.pictogram
-                draw_svg(canvas, svg_drawing(poster.pictogram, greyscale=grey), (box.x, box.y, box.w, box.h))
+                drawing = svg_drawing(poster.pictogram, greyscale=grey)
+                # Pictograms hold no text; without this reportlab names Helvetica, unembedded.
+                drawing.initialFontName = RL_FONTS["regular"]
+                draw_svg(canvas, drawing, (box.x, box.y, box.w, box.h))
             fitted = fit(paragraphs_of(poster.title, theme.language), TITLE_STYLE, layout.title.w, layout.title.h)
             if not fitted.fits:
                 warnings.append(f"{sheet.file}:{poster.line}: themes.title: expected a title that fits the poster "
@@ -281,7 +290,7 @@ class DebateBoardGenerator:
         stamp = stamp_for(sheet, "", content)
         boards = boards_of(sheet)
         buffer = io.BytesIO()
-        canvas = Canvas(buffer, pageCompression=1)
+        canvas = new_canvas(buffer, PAPER_MM[sheet.paper])
         canvas.setTitle(f"{content.config.title} — {sheet.title}")
         for number, axes in enumerate(boards, start=1):
             layout = board_layout(sheet.paper, sheet.card_mm, axes)
