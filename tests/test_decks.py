@@ -326,3 +326,10 @@ def test_a_session_material_may_name_a_deck(make_kit):
     assert errors_of(root) == [
         'content/formats/derive.yaml:4: materials: expected a deck of content/decks/ (essai), got "essais" '
         '(did you mean "essai"?)']
+
+
+def test_a_card_too_large_for_the_paper_is_an_error(make_kit):
+    deck = "title: Essai\nkind: blank-page\nsize: 200x280\nprint: [shop, fold]\ncards: [Un service pour…]\n"
+    assert errors_of(deck_kit(make_kit, deck)) == [
+        "content/decks/essai.yaml:3: size: expected a card that fits A4 paper for the fold print (with its margins "
+        "and crop marks), got 200 × 280 mm; use a smaller size or drop fold from print:"]

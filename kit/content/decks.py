@@ -182,8 +182,25 @@ def load_deck(doc: Fields, ident: str, content: Any) -> Deck:
     deck = Deck(id=ident, title=title, kind=kind, file=doc.file, line=doc.line, size_mm=size_mm,
                 size_name=size_name, colour=colour, back=back, cards=tuple(cards), themes=themes,
                 axes=axes, prints=prints, png_dpi=png_dpi, cards_file=cards_file)
+    _check_paper(deck, config, doc)
     _check_cards(deck, config, doc.problems)
     return deck
+
+
+def _check_paper(deck: Deck, config, doc: Fields) -> None:
+    """A card too large for the kit's paper cannot be printed at home or folded."""
+    from kit.imposition import fold_over, grid, mm_to_pt
+    from kit.theme import PAPER_MM
+
+    paper = mm_to_pt(PAPER_MM[config.paper])
+    card = mm_to_pt(deck.size_mm)
+    layouts = {"home": lambda: grid(paper, card).per_sheet, "fold": lambda: fold_over(paper, card).per_sheet}
+    for edition, per_sheet in layouts.items():
+        if edition in deck.prints and per_sheet() == 0:
+            w, h = deck.size_mm
+            doc.error("size", f"expected a card that fits {config.paper} paper for the {edition} print "
+                              f"(with its margins and crop marks), got {w:g} × {h:g} mm; "
+                              f"use a smaller size or drop {edition} from print:")
 
 
 def _size(doc: Fields) -> tuple[str, tuple[float, float]]:
