@@ -198,3 +198,16 @@ def test_mission_counts_guide_copies(default_field):
     assert "Entretien sur rendez-vous — 1 exemplaire" in eight
     assert "— 2 exemplaires (un par personne)" in eight
     assert "À la cafétéria, avant la pause de midi." in eight
+
+
+def test_english_labels_on_the_overview(make_kit, tmp_path):
+    root = make_kit({**GUIDES, "content/field/terrain.yaml": PLAN}, config="title: Test kit\nlanguage: en\n")
+    content = load_kit(root)
+    context = RenderContext(Theme.from_config(content.config), root, tmp_path / ".cache")
+    generator = GENERATORS["field-overview"]
+    (output,) = generator.outputs(content)
+    path = tmp_path / "overview.pdf"
+    path.write_bytes(generator.render(output, content, context).files[output.path])
+    text = pdf_text(path)
+    assert "Pair 1" in text and "on the fly" in text and "appointment" in text
+    assert "Binôme" not in text and "Friday 24 May 2019" in text
