@@ -138,7 +138,7 @@ def test_csv_mistakes_name_file_row_and_column(make_kit):
     (root / "content/decks/cartes.csv").write_text(_csv(rows), encoding="utf-8")
     assert errors_of(root) == [
         'content/decks/cartes.csv:3:1: cards[1].title (column A "titre"): expected text, got nothing',
-        'content/decks/cartes.csv:4:4: cards[1].count (column D "nombre"): expected a whole number from 1 to 99, got "deux"',
+        'content/decks/cartes.csv:4:4: cards[2].count (column D "nombre"): expected a whole number from 1 to 99, got "deux"',
     ]
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from kit.cards.text import Fit, TextStyle, draw, fit, overflow_message, paragraphs_of
+from kit.cards.text import LEADING, Fit, TextStyle, draw, fit, overflow_message, paragraphs_of
 from kit.content.decks import Axis, Card, Deck
-from kit.imposition import MM, SAFE_MM, Rect, mm_to_pt
+from kit.imposition import BLEED_MM, MM, SAFE_MM, Rect, mm_to_pt
 from kit.theme import RL_FONTS, Theme, register_reportlab_fonts, to_grey
 
 POKER_PT = mm_to_pt((63.0, 88.0))  # the card the type sizes below were designed on
@@ -82,8 +82,6 @@ class Slot:
 
 
 def _lines_height(style: TextStyle, lines: int) -> float:
-    from kit.cards.text import LEADING
-
     return style.size * LEADING * lines
 
 
@@ -291,7 +289,7 @@ class Art:
     cache_dir: Path
     warnings: list[str] = field(default_factory=list)
     placed: list[tuple[str, float]] = field(default_factory=list)  # (image, effective dpi) per photo drawn
-    _warned: set[str] = field(default_factory=set)
+    warned: set[str] = field(default_factory=set)  # images already warned about
 
     @property
     def language(self) -> str:
@@ -362,12 +360,12 @@ def _picture(canvas, card: Card, deck: Deck, lay: Layout, art: Art, bleed: float
         return
     # Photos are prepared once for the print-shop box (trim + bleed), whatever the output, so
     # every output shares one cached file; home sheets clip the bleed away.
-    area = _bled(fill, lay.size, shop_bleed())
+    area = _bled(fill, lay.size, BLEED_MM * MM)
     prepared = prepare(source, (area.w / MM, area.h / MM), card.focus, cache_dir=art.cache_dir,
                        greyscale=art.theme.greyscale)
     art.placed.append((card.image, prepared.effective_dpi))
-    if prepared.low_resolution and card.image not in art._warned:
-        art._warned.add(card.image)
+    if prepared.low_resolution and card.image not in art.warned:
+        art.warned.add(card.image)
         place = card.place("image")
         art.warnings.append(resolution_warning(f"{place} ({card.path} «{card.title}»)", card.image, prepared))
     canvas.saveState()
@@ -377,12 +375,6 @@ def _picture(canvas, card: Card, deck: Deck, lay: Layout, art: Art, bleed: float
     canvas.clipPath(path, stroke=0, fill=0)
     draw_prepared(canvas, prepared, (area.x, area.y, area.w, area.h))
     canvas.restoreState()
-
-
-def shop_bleed() -> float:
-    from kit.imposition import BLEED_MM
-
-    return BLEED_MM * MM
 
 
 def draw_front(canvas, deck: Deck, card: Card, art: Art, bleed: float = 0.0) -> None:

@@ -396,6 +396,7 @@ def _spreadsheet_cards(doc: Fields, config, name: str) -> tuple[list[Card], str 
                            f"(looked for {relative})")
         return [], None
     shown_name = config.relative(path)
+    errors_before = len(doc.problems.errors)
     rows = _read_csv(path, shown_name, doc) if suffix == ".csv" else _read_xlsx(path, shown_name, doc)
     if rows is None:
         return [], shown_name
@@ -405,6 +406,7 @@ def _spreadsheet_cards(doc: Fields, config, name: str) -> tuple[list[Card], str 
     if columns is None:
         return [], shown_name
     headers = {name: str(header_row[1][index - 1]).strip() for name, index in columns.items()}
+    rows_read = 0
     for row_number, values in body:
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue  # blank rows between groups of cards are fine
@@ -414,7 +416,8 @@ def _spreadsheet_cards(doc: Fields, config, name: str) -> tuple[list[Card], str 
             value = _cell_value(field_name, cell)
             if value is not None:
                 data[field_name] = value
-        path_name = f"cards[{len(cards)}]"
+        path_name = f"cards[{rows_read}]"
+        rows_read += 1
         entry = CellFields(data, shown_name, row_number, columns, headers, path_name, doc.problems)
         if "title" not in data:
             doc.problems.error(f"{shown_name}:{row_number}", columns.get("title", 1), entry.field("title"),
@@ -424,7 +427,7 @@ def _spreadsheet_cards(doc: Fields, config, name: str) -> tuple[list[Card], str 
         card = read_card(entry, len(cards) + 1)
         if card:
             cards.append(card)
-    if not cards and not doc.problems.errors:
+    if not cards and len(doc.problems.errors) == errors_before:
         doc.problems.error(shown_name, 2, "cards", "expected at least one row of cards under the header, got none")
     return cards, shown_name
 
@@ -499,14 +502,15 @@ def _read_csv(path: Path, name: str, doc: Fields) -> list[tuple[int, list[Any]]]
         doc.problems.error(name, reader.line_num, "", f"expected CSV text, got {exc}")
         return None
     # reader.line_num is the line the row ends on; a row with a multi-line cell starts earlier.
-    numbered = _row_starts(text, rows)
+    numbered = _row_starts(rows)
     if not numbered:
         doc.problems.error(name, 1, "", "expected a header row and one row per card, got an empty file")
         return None
     return numbered
 
 
-def _row_starts(text: str, rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[Any]]]:
+def _row_starts(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[Any]]]:
+    """Each row numbered by the line it starts on (the previous row's end + 1)."""
     result = []
     previous_end = 0
     for end, values in rows:
