@@ -48,11 +48,6 @@ class Pair:
     members: tuple[str, ...]
     line: int = 0
 
-    @property
-    def names(self) -> str:
-        """ "Véronique, Karim et Lou" — joined as a sentence (the conjunction is the template's)."""
-        return ", ".join(self.members)
-
 
 @dataclass(frozen=True)
 class Slot:

@@ -27,6 +27,7 @@ from kit.generators import RenderContext, Rendered, register
 from kit.generators.worksheet import ZONE_TINT, stamp_for, tint
 from kit.imposition import Rect
 from kit.labels import Labels
+from kit.markup import plain
 from kit.plan import Output
 from kit.theme import MM, PAPER_MM, RL_FONTS, register_reportlab_fonts, to_grey
 from kit.typography import typeset
@@ -322,8 +323,6 @@ def _draw_board(canvas: Canvas, layout: BoardLayout, sheet: DebateBoard, labels:
     canvas.setFont(RL_FONTS["regular"], INSTRUCTION_PT)
     guide = labels("sheet.board.cross" if layout.cross else "sheet.board.track")
     instructions = " ".join(filter(None, [guide, sheet.instructions]))
-    from kit.markup import plain
-
     for index, line in enumerate(_lines(plain(instructions, language).replace("\n", " "), RL_FONTS["regular"],
                                         INSTRUCTION_PT, width - 2 * margin)[:2]):
         canvas.drawString(margin, text_top - index * INSTRUCTION_PT * 1.3, line)
