@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from kit.errors import KitError
 
@@ -383,7 +383,7 @@ def _decode(data: bytes, box_mm, focus, dpi, greyscale) -> tuple[Image.Image, Cr
         if rotated:
             need = (need[1], need[0])
         im.draft("L" if greyscale else "RGB", need)
-    im.load()
+    _load_whole(im)
     if orientation not in (None, 1):
         # Only when needed: exif_transpose copies even an upright image, megapixels for nothing.
         im = ImageOps.exif_transpose(im)
@@ -395,6 +395,20 @@ def _decode(data: bytes, box_mm, focus, dpi, greyscale) -> tuple[Image.Image, Cr
     if im.size != out or window != (0, 0, im.size[0], im.size[1]):
         im = im.resize(out, Image.Resampling.LANCZOS, box=window)
     return _final_mode(im, greyscale), crop
+
+
+def _load_whole(im: Image.Image) -> None:
+    """Decode every pixel, failing on a truncated file.
+
+    weasyprint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import, which would print a
+    half-grey photo in silence; kit wants the content error, so the flag is off while decoding.
+    """
+    saved = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        im.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = saved
 
 
 def _resamplable(im: Image.Image) -> Image.Image:

@@ -378,3 +378,14 @@ def test_draw_prepared_keeps_transparency_in_the_pdf(tmp_path, cache):
     draw_prepared(canvas, prepared, (10, 10, 57, 57))
     canvas.save()
     assert b"/SMask" in pdf.read_bytes()
+
+
+def test_a_truncated_jpeg_is_refused_even_after_weasyprint_is_imported(tmp_path, cache):
+    import weasyprint  # noqa: F401  (sets Pillow's LOAD_TRUNCATED_IMAGES process-wide)
+
+    buffer = io.BytesIO()
+    Image.effect_noise((800, 800), 60).convert("RGB").save(buffer, "JPEG")
+    source = tmp_path / "cut.jpg"
+    source.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+    with pytest.raises(UnreadableImage):
+        prepare(source, (30.0, 30.0), cache_dir=cache)
