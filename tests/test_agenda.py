@@ -56,6 +56,9 @@ def test_run_sheet_has_every_block_notes_leads_and_a_checklist_per_day(agendas):
     assert "Animation : Joana Levy" in text
     assert "Matériel — Jour 1" in text and "Matériel — Jour 2" in text
     assert "8:30 – 17:00" in text
+    # The checklist names the kit's own printed material with the file to print.
+    assert "decks/starters-images.pdf" in text and "guides/cartes-de-poche.pdf" in text
+    assert "field/enquete-24-mai/missions.pdf" in text or "field/enquete-24-mai/vue-d-ensemble.pdf" in text
 
 
 def test_newcomer_edition_has_the_introduction_and_newcomer_blocks_only(agendas):

@@ -14,7 +14,7 @@ from kit.content.sessions import Block, Session
 from kit.documents import Stamp, base_context, render_html, render_pdf
 from kit.generators import RenderContext, Rendered, register
 from kit.labels import Labels
-from kit.plan import Output
+from kit.plan import Output, plan
 from kit.schedule import DaySchedule, schedule
 
 
@@ -28,6 +28,9 @@ class Edition:
     facilitator_details: bool = False
     introduction: bool = False
 
+
+# Outputs of the session itself, never listed as material to print.
+AGENDA_KINDS = ("agenda", "calendar")
 
 EDITIONS = {
     "participants": Edition("participants", "programme.pdf", frozenset({"everyone"})),
@@ -60,15 +63,26 @@ class Row:
     materials: list[MaterialLine] = field(default_factory=list)
 
 
-def material_line(material: Material, content: Content) -> MaterialLine:
+def printed_files(content: Content) -> dict[str, list[str]]:
+    """For each content file, the PDFs kit makes from it: what a checklist tells the team to print."""
+    files: dict[str, list[str]] = {}
+    for output in plan(content):
+        if output.kind in AGENDA_KINDS or not output.path.endswith(".pdf"):
+            continue
+        files.setdefault(output.sources[0], []).append(output.path)
+    return files
+
+
+def material_line(material: Material, content: Content, printed: dict[str, list[str]]) -> MaterialLine:
     if material.kind is None:
         return MaterialLine(material.label, material.count)
     item = content.of(material.kind).get(material.ref)
-    title = getattr(item, "title", None) or material.label
-    return MaterialLine(title, material.count, output=f"{material.kind}/{material.ref}")
+    title = material.label if material.label != material.ref else (getattr(item, "title", None) or material.ref)
+    outputs = printed.get(getattr(item, "file", ""), [])
+    return MaterialLine(title, material.count, output=outputs[0] if outputs else None)
 
 
-def day_rows(day: DaySchedule, labels: Labels, content: Content) -> list[Row]:
+def day_rows(day: DaySchedule, labels: Labels, content: Content, printed: dict[str, list[str]]) -> list[Row]:
     """The printed lines of a day as one edition sees it: half-day headings, free time, blocks."""
     rows: list[Row] = []
     current_half = None
@@ -80,18 +94,18 @@ def day_rows(day: DaySchedule, labels: Labels, content: Content) -> list[Row]:
         if slot.free_before:
             rows.append(Row("free", slot.start - slot.free_before, slot.start, labels("free")))
         rows.append(Row("block", slot.start, slot.end, block=slot.block,
-                        materials=[material_line(m, content) for m in slot.block.materials]))
+                        materials=[material_line(m, content, printed) for m in slot.block.materials]))
     return rows
 
 
-def checklist(day: DaySchedule, content: Content) -> list[MaterialLine]:
+def checklist(day: DaySchedule, content: Content, printed: dict[str, list[str]]) -> list[MaterialLine]:
     """The materials of a day's blocks, each once, with the blocks that need it."""
     lines: dict[str, MaterialLine] = {}
     for slot in day.slots:
         for material in slot.block.materials:
             line = lines.get(material.key)
             if line is None:
-                line = lines[material.key] = material_line(material, content)
+                line = lines[material.key] = material_line(material, content, printed)
             elif material.count:
                 line.count = max(line.count or 0, material.count)
             if slot.block.title not in line.blocks:
@@ -105,6 +119,7 @@ def agenda_context(session: Session, edition: Edition, content: Content, context
     stamp = Stamp(kit_title=config.title, document=session.title,
                   edition=labels(f"edition.{edition.name}"), version=config.version,
                   date=labels.date(config.date, weekday=False))
+    printed = printed_files(content)
     days = []
     for number, whole_day in enumerate(schedule(session), start=1):
         day = whole_day.for_audiences(edition.audiences)
@@ -115,8 +130,8 @@ def agenda_context(session: Session, edition: Edition, content: Content, context
             "start": day.start,
             "end": day.end,
             "halves": day.half_days(),
-            "rows": day_rows(day, labels, content),
-            "checklist": checklist(day, content) if edition.facilitator_details else [],
+            "rows": day_rows(day, labels, content, printed),
+            "checklist": checklist(day, content, printed) if edition.facilitator_details else [],
         })
     return {
         **base_context(context.theme, stamp),
