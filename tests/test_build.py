@@ -154,3 +154,14 @@ def test_a_clean_build_logs_no_warning(small_kit, caplog):
     with caplog.at_level(logging.WARNING):
         build(small_kit, jobs=1)
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def test_the_default_kit_rebuilds_to_the_same_bytes(default_kit, tmp_path):
+    """Reproducible outputs: no dates or random ids, so an unchanged kit rewrites nothing."""
+    first = build(default_kit, tmp_path / "a", jobs=2)
+    build(default_kit, tmp_path / "b", jobs=2)
+    a = {k: v for k, v in snapshot(tmp_path / "a").items() if not k.startswith(".cache/")}
+    b = {k: v for k, v in snapshot(tmp_path / "b").items() if not k.startswith(".cache/")}
+    assert sorted(a) == sorted(first.files)
+    assert [path for path in a if a[path] != b.get(path)] == []
+    assert build(default_kit, tmp_path / "a", jobs=2).changed == 0

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from kit.canvas import REGISTRATION, draw_marks, new_canvas
 from kit.cards.faces import Art, draw_back, draw_front
 from kit.content.decks import Card, Deck, iter_copies, slug
 from kit.errors import ContentError, Problem
@@ -31,7 +32,6 @@ KIND = "deck"
 FOLDER = "decks"
 SUFFIXES = {"home": "", "fold": "-pliage", "shop": "-imprimeur"}
 CALIBRATION = "calibration"
-REGISTRATION = "#000000"          # crop marks print in full black whatever the theme
 CAPTION_PT = 6.5
 CAPTION_LEADING = 1.3             # the free strip a caption needs, in multiples of its size
 FOLD_DASH = (4, 3)
@@ -97,19 +97,6 @@ def _image_problem(deck: Deck, error) -> Problem:
 
 # ----------------------------------------------------------------------------------- canvas
 
-def new_canvas(buffer: io.BytesIO, size: tuple[float, float], title: str, config) -> Canvas:
-    """A reportlab canvas with reproducible bytes (no dates or random ids) and the kit's metadata."""
-    # The canvas's initial font is declared on every page: Inter, so no unembedded Helvetica is listed.
-    canvas = Canvas(buffer, pagesize=size, invariant=1, pageCompression=1, initialFontName=RL_FONTS["regular"])
-    canvas.setTitle(title)
-    canvas.setAuthor(config.organisation or config.title)
-    canvas.setSubject(config.title)
-    canvas.setCreator("kit")
-    # Cards must print at actual size: a viewer must not propose to shrink them to fit.
-    canvas.setViewerPreference("PrintScaling", "None")
-    return canvas
-
-
 def place(canvas: Canvas, box: Rect, rotation: int) -> None:
     """Move the origin to a card's trim corner in its box, turned by `rotation` degrees counter-clockwise."""
     rotation %= 360
@@ -117,13 +104,6 @@ def place(canvas: Canvas, box: Rect, rotation: int) -> None:
     canvas.translate(*corner)
     if rotation:
         canvas.rotate(rotation)
-
-
-def draw_marks(canvas: Canvas, marks: tuple[CropMark, ...]) -> None:
-    canvas.setStrokeColor(REGISTRATION)
-    canvas.setLineWidth(CROP_MARK_WIDTH_PT)
-    for mark in marks:
-        canvas.line(mark.x1, mark.y1, mark.x2, mark.y2)
 
 
 def caption(canvas: Canvas, paper: tuple[float, float], ink_edge: float, text: str, colour: str, above: bool,

@@ -30,6 +30,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 from weasyprint import HTML
 
+from kit.canvas import draw_marks, new_canvas
 from kit.content import Content
 from kit.content.guides import Guide, NoteSpace, Question, Section
 from kit.documents import PACKAGE_DIR, KitURLFetcher, Stamp, base_context, render_html, render_pdf
@@ -404,9 +405,7 @@ def render_pocket_cards(guides: list[Guide], content: Content, theme: Theme) -> 
     labels = Labels(theme.language)
     sheet = pocket_sheet(theme.paper_pt)
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=theme.paper_pt, pageCompression=1)
-    canvas.setTitle(f"{content.config.title} — {labels('guide.pocket')}")
-    canvas.setAuthor(content.config.organisation or content.config.title)
+    canvas = new_canvas(buffer, theme.paper_pt, f"{content.config.title} — {labels('guide.pocket')}", content.config)
     warnings = []
     layouts: dict[str, PocketCard] = {}
     box = content_box(sheet.fronts[0].moved(-sheet.fronts[0].x, -sheet.fronts[0].y))
@@ -422,18 +421,11 @@ def render_pocket_cards(guides: list[Guide], content: Content, theme: Theme) -> 
         for guide, trim in zip(sequence[start:start + sheet.per_sheet], sheet.fronts):
             layouts[guide.id].draw(canvas, content_box(trim), trim)
             draw_card_footer(canvas, trim, guide, content, theme)
-        draw_marks(canvas, sheet, theme)
+        draw_marks(canvas, sheet.marks)
         canvas.showPage()
         pages += 1
     canvas.save()
     return buffer.getvalue(), pages, warnings
-
-
-def draw_marks(canvas: Canvas, sheet: Sheet, theme: Theme) -> None:
-    canvas.setStrokeColor(HexColor(theme.colour("ink")))
-    canvas.setLineWidth(CROP_MARK_WIDTH_PT)
-    for mark in sheet.marks:
-        canvas.line(mark.x1, mark.y1, mark.x2, mark.y2)
 
 
 # -- the generator -----------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from kit.content import Content
 from kit.content.worksheets import DEBATE_BOARD, THEME_POSTERS, Axis, DebateBoard, ThemePosters
 from kit.generators import RenderContext, Rendered, register
 from kit.generators.worksheet import ZONE_TINT, stamp_for, tint
+from kit.canvas import new_canvas
 from kit.imposition import Rect
 from kit.labels import Labels
 from kit.markup import plain
@@ -77,12 +78,6 @@ def _footer(canvas: Canvas, page: tuple[float, float], labels: Labels, stamp, nu
     canvas.drawString(MARGIN_MM * MM, y, typeset(f"{stamp.kit_title} · {stamp.document} · "
                                                f"{labels('version')} {stamp.version} · {stamp.date}", labels.language))
     canvas.drawRightString(width - MARGIN_MM * MM, y, f"{labels('page')} {number} / {count}")
-
-
-def new_canvas(buffer: io.BytesIO, page: tuple[float, float]) -> Canvas:
-    """A canvas whose initial font is Inter: reportlab's default Helvetica would be listed unembedded."""
-    register_reportlab_fonts()
-    return Canvas(buffer, pagesize=page, pageCompression=1, initialFontName=RL_FONTS["regular"])
 
 
 def _lines(text: str, font: str, size: float, width: float) -> list[str]:
@@ -142,7 +137,7 @@ class ThemePostersGenerator:
         stamp = stamp_for(sheet, "", content)
         layout = poster_layout(sheet.paper, len(sheet.zones))
         buffer = io.BytesIO()
-        canvas = new_canvas(buffer, layout.page)
+        canvas = new_canvas(buffer, layout.page, stamp.document, content.config)
         canvas.setTitle(f"{content.config.title} — {sheet.title}")
         warnings: list[str] = []
         primary, muted, ink = (HexColor(theme.colour(r)) for r in ("primary", "muted", "ink"))
@@ -291,8 +286,9 @@ class DebateBoardGenerator:
         stamp = stamp_for(sheet, "", content)
         boards = boards_of(sheet)
         buffer = io.BytesIO()
-        canvas = new_canvas(buffer, PAPER_MM[sheet.paper])
-        canvas.setTitle(f"{content.config.title} — {sheet.title}")
+        # Each board sets its own page size below; the canvas starts at the sheet's paper.
+        canvas = new_canvas(buffer, tuple(v * MM for v in PAPER_MM[sheet.paper]),
+                            f"{content.config.title} — {sheet.title}", content.config)
         for number, axes in enumerate(boards, start=1):
             layout = board_layout(sheet.paper, sheet.card_mm, axes)
             canvas.setPageSize(layout.page)
