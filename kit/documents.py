@@ -99,11 +99,23 @@ def render_html(template: str, context: dict) -> str:
     return environment().get_template(template).render(**context)
 
 
+def layout_document(html: str, kit_root: Path):
+    """The laid-out weasyprint Document of one HTML string (its boxes can be read back)."""
+    fetcher = KitURLFetcher((kit_root, PACKAGE_DIR))
+    return HTML(string=html, base_url=kit_root.resolve().as_uri() + "/", url_fetcher=fetcher).render()
+
+
 def render_pdf(html: str, kit_root: Path) -> tuple[bytes, int]:
     """The PDF bytes and page count of one HTML document, resolving images against the kit folder."""
-    fetcher = KitURLFetcher((kit_root, PACKAGE_DIR))
-    document = HTML(string=html, base_url=kit_root.resolve().as_uri() + "/", url_fetcher=fetcher).render()
+    document = layout_document(html, kit_root)
     return document.write_pdf(), len(document.pages)
+
+
+def render_joined(htmls: list[str], kit_root: Path) -> tuple[bytes, int]:
+    """Several documents laid out alone (each its own "page n / m"), their pages joined in one PDF."""
+    documents = [layout_document(html, kit_root) for html in htmls]
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf(), len(pages)
 
 
 def css_string(text: str) -> Markup:

@@ -28,12 +28,11 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
-from weasyprint import HTML
 
 from kit.canvas import draw_marks, new_canvas
 from kit.content import Content
 from kit.content.guides import Guide, NoteSpace, Question, Section
-from kit.documents import PACKAGE_DIR, KitURLFetcher, Stamp, base_context, render_html, render_pdf
+from kit.documents import Stamp, base_context, render_html, render_joined, render_pdf
 from kit.generators import RenderContext, Rendered, register
 from kit.generators.field import pair_names
 from kit.imposition import CARD_SIZES_MM, CROP_MARK_OFFSET_MM, CROP_MARK_WIDTH_PT, \
@@ -189,17 +188,6 @@ def document_context(guide: Guide, content: Content, theme: Theme, header: list[
 
 def edition_name(guide: Guide, labels: Labels) -> str:
     return f"{labels('guide.edition')} · {labels('guide.mode.' + guide.mode)}"
-
-
-# -- weasyprint documents ----------------------------------------------------------------------
-
-def render_copies(htmls: list[str], context: RenderContext) -> tuple[bytes, int]:
-    """Lay out each copy alone (its own page count) and join the pages into one PDF."""
-    fetcher = KitURLFetcher((context.kit_root, PACKAGE_DIR))
-    base = context.kit_root.resolve().as_uri() + "/"
-    documents = [HTML(string=html, base_url=base, url_fetcher=fetcher).render() for html in htmls]
-    pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf(), len(pages)
 
 
 # -- pocket cards (reportlab) ------------------------------------------------------------------
@@ -481,5 +469,5 @@ class GuideGenerator:
                               time=f"{clock(slot.start)} – {clock(slot.end)}")
             edition = f"{labels('guide.copy', pair=names)} · {clock(slot.start)}"
             htmls.append(render_html("guide.html.j2", document_context(guide, content, context.theme, header, edition)))
-        pdf, pages = render_copies(htmls, context)
+        pdf, pages = render_joined(htmls, context.kit_root)
         return Rendered({output.path: pdf}, pages)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from kit.content import Content
 from kit.content.worksheets import NEEDS_SHEET, SERVICE_FIELDS, SERVICE_SHEET, NeedsSheet, ServiceSheet, Worksheet
-from kit.documents import Stamp, base_context, render_html, render_pdf
+from kit.documents import Stamp, base_context, layout_document, render_html, render_pdf
 from kit.generators import RenderContext, Rendered, register
 from kit.labels import Labels
 from kit.plan import Output
@@ -149,20 +149,10 @@ class ServiceSheetGenerator(_SheetGenerator):
             "paper_size": (PAPER_MM[sheet.paper][1], PAPER_MM[sheet.paper][0]),
             "cut_inset": CUT_LINE_INSET_MM,
         }
-        document = render_document(render_html("worksheet-service.html.j2", data), context.kit_root)
+        document = layout_document(render_html("worksheet-service.html.j2", data), context.kit_root)
         warnings = [overflow_warning(sheet, index, key, over)
                     for index, key, over in overflowing_answers(document)]
         return Rendered({output.path: document.write_pdf()}, len(document.pages), warnings)
-
-
-def render_document(html: str, kit_root):
-    """The laid-out weasyprint document (not only its bytes), to read the boxes back."""
-    from weasyprint import HTML
-
-    from kit.documents import PACKAGE_DIR, KitURLFetcher
-
-    fetcher = KitURLFetcher((kit_root, PACKAGE_DIR))
-    return HTML(string=html, base_url=kit_root.resolve().as_uri() + "/", url_fetcher=fetcher).render()
 
 
 def _boxes(box):
