@@ -16,6 +16,8 @@ from bench.common import print_rows  # noqa: E402
 # Each benchmark module has run() -> list[Row]; listed explicitly, in the order printed.
 BENCHMARKS = {
     "agendas": "bench.agendas",
+    "documents": "bench.documents",
+    "decks": "bench.decks",
 }
 
 
