@@ -191,7 +191,7 @@ def test_plan_lists_pocket_cards_documents_and_pair_copies(default_guides):
     for plan_id, field_plan in field.items():
         for pair_id in field_plan.pairs:
             has_rdv = any(s.guide == "rendez-vous" for s in field_plan.slots_of(pair_id))
-            assert (f"field/{plan_id}/{pair_id}-guides.pdf" in paths) == has_rdv
+            assert (f"field/{plan_id}/guides-binome-{pair_id}.pdf" in paths) == has_rdv
 
 
 def test_cards_fill_the_sheet_in_guide_order():
@@ -422,7 +422,7 @@ def test_each_pair_copy_has_its_header_filled_from_the_field_plan(default_guides
     for plan_id, field_plan in content.of("field").items():
         for pair_id, pair in field_plan.pairs.items():
             slots = [s for s in field_plan.slots_of(pair_id) if s.guide in guides and not guides[s.guide].on_the_fly]
-            path = out / "field" / plan_id / f"{pair_id}-guides.pdf"
+            path = out / "field" / plan_id / f"guides-binome-{pair_id}.pdf"
             if not slots:
                 assert not path.exists()
                 continue

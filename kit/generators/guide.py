@@ -12,7 +12,7 @@ Three outputs, one generator:
   full, so one sheet cut in four gives a pair every guide (one guide: four copies of it).
 - `guides/<id>.pdf`: a rendez-vous guide on A4 through weasyprint (flowing text, page rules:
   a question never split from its note space, a section heading never ending a page).
-- `field/<plan>/<pair>-guides.pdf`: for each pair of a field plan, one copy of the rendez-vous
+- `field/<plan>/guides-binome-<pair>.pdf`: for each pair of a field plan, one copy of the rendez-vous
   guide per rendez-vous slot, its header filled in (pair, site, date, time): a mail merge. Each
   copy is laid out alone (its own "page n / m"), then the copies' pages are joined.
 """
@@ -89,7 +89,7 @@ def document_path(guide: Guide) -> str:
 
 
 def pair_copies_path(plan_id: str, pair_id: str) -> str:
-    return f"field/{plan_id}/{pair_id}-guides.pdf"
+    return f"field/{plan_id}/guides-binome-{pair_id}.pdf"
 
 
 def on_the_fly_guides(content: Content) -> list[Guide]:
