@@ -2,7 +2,9 @@
 
 Rendering happens entirely in memory before anything is written, so a build that fails on any
 output leaves every previous output file as it was. Outputs render in parallel processes when
-there are several and more than one core.
+there are several and more than one core. Before that, the photos every output will draw are
+prepared (resampled into the image cache) over all the jobs: an output renders in one process,
+so a deck's photos would otherwise be resampled one after the other.
 """
 
 from __future__ import annotations
@@ -69,6 +71,22 @@ def render_all(outputs: list[Output], content: Content, context: RenderContext,
     return results  # type: ignore[return-value]
 
 
+def prepare_images(outputs: list[Output], content: Content, context: RenderContext, jobs: int) -> int:
+    """Fill the image cache for every photo the outputs draw, each once; how many were prepared.
+
+    A generator takes part by having `images(output, content, context)`, listing the photos
+    (kit.images.PhotoRequest) it will ask `kit.images.prepare` for while rendering.
+    """
+    from kit.images import prepare_all
+
+    requests = []
+    for output in outputs:
+        images = getattr(GENERATORS[output.kind], "images", None)
+        if images is not None:
+            requests.extend(images(output, content, context))
+    return prepare_all(requests, context.cache_dir, jobs) if requests else 0
+
+
 def default_jobs() -> int:
     return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
@@ -88,10 +106,14 @@ def build(kit_root: Path, out_dir: Path | None = None, only: list[str] | None = 
     if on_plan:
         on_plan(outputs)
 
-    log.info("render")
     context = RenderContext(theme=Theme.from_config(content.config), kit_root=kit_root.resolve(),
                             cache_dir=out_dir.resolve() / CACHE_DIR_NAME)
-    rendered = render_all(outputs, content, context, jobs or default_jobs(), progress)
+    jobs = jobs or default_jobs()
+    log.info("images")
+    prepare_images(outputs, content, context, jobs)
+
+    log.info("render")
+    rendered = render_all(outputs, content, context, jobs, progress)
     warnings = [str(w) for w in content.warnings] + [w for r in rendered for w in r.warnings]
     if strict and warnings:
         raise StrictWarnings(warnings)

@@ -13,6 +13,9 @@ Three jobs, for the card decks and posters drawn with reportlab:
   than needed, which is most of the time a photo costs. Results are cached under
   `cache_dir/images/`, keyed by the source's content hash and every setting, with a small JSON
   sidecar so a cache hit neither decodes nor resamples anything.
+- `prepare_all` fills the cache for many photos at once over several processes: the build calls
+  it before rendering, because one output (a deck) renders in one process and would otherwise
+  resample its photos one after the other.
 - `svg_drawing` / `draw_svg` keep SVG pictograms vector (svglib), optionally in greys.
 
 reportlab must write images without ASCII85 (`reportlab.rl_config.useA85 = 0`): with its
@@ -35,9 +38,11 @@ import re
 import tempfile
 import warnings
 import xml.etree.ElementTree as ET
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
@@ -267,20 +272,9 @@ def source_digest(source: Path, index_dir: Path | None = None) -> tuple[str, byt
     and in `index_dir` across builds. Any write to the file changes its ctime, which no tool can
     set back, so a changed photo is always hashed again.
     """
-    stat = source.stat()
-    stamp: SourceStamp = (str(source.resolve()), stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns)
-    if stamp in _DIGESTS:
-        return _DIGESTS[stamp], None
-    entry = None
-    if index_dir is not None:
-        entry = index_dir / hashlib.sha256(json.dumps(stamp).encode()).hexdigest()[:32]
-        try:
-            digest = entry.read_text(encoding="ascii").strip()
-        except OSError:
-            digest = ""
-        if len(digest) == SHA256_HEX_LENGTH:
-            _DIGESTS[stamp] = digest
-            return digest, None
+    stamp, entry, digest = _known_digest(source, index_dir)
+    if digest is not None:
+        return digest, None
     data = source.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     _DIGESTS[stamp] = digest
@@ -288,6 +282,25 @@ def source_digest(source: Path, index_dir: Path | None = None) -> tuple[str, byt
         entry.parent.mkdir(parents=True, exist_ok=True)
         _write_atomic(entry, lambda f: f.write(digest.encode("ascii")))
     return digest, data
+
+
+def _known_digest(source: Path, index_dir: Path | None) -> tuple[SourceStamp, Path | None, str | None]:
+    """The file's stamp, its index entry, and its digest when remembered (never reads the file)."""
+    stat = source.stat()
+    stamp: SourceStamp = (str(source.resolve()), stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns)
+    if stamp in _DIGESTS:
+        return stamp, None, _DIGESTS[stamp]
+    if index_dir is None:
+        return stamp, None, None
+    entry = index_dir / hashlib.sha256(json.dumps(stamp).encode()).hexdigest()[:32]
+    try:
+        digest = entry.read_text(encoding="ascii").strip()
+    except OSError:
+        digest = ""
+    if len(digest) != SHA256_HEX_LENGTH:
+        return stamp, entry, None
+    _DIGESTS[stamp] = digest
+    return stamp, entry, digest
 
 
 _TEMP_CACHE: tempfile.TemporaryDirectory | None = None
@@ -314,9 +327,7 @@ def prepare(
     focus = (float(focus[0]), float(focus[1]))
     folder = (cache_dir or _default_cache_dir()) / CACHE_SUBDIR
     digest, data = source_digest(source, folder / DIGEST_SUBDIR)
-    key = hashlib.sha256(
-        json.dumps([CACHE_VERSION, digest, box_mm, focus, dpi, greyscale]).encode()
-    ).hexdigest()[:32]
+    key = _cache_key(digest, box_mm, focus, dpi, greyscale)
     sidecar = folder / f"{key}.json"
     cached = _read_sidecar(sidecar, box_mm)
     if cached is not None:
@@ -344,6 +355,60 @@ def prepare(
     meta = {"file": target.name, "pixels": list(image.size), "effective_dpi": dots}
     _write_atomic(sidecar, lambda f: f.write(json.dumps(meta).encode()))
     return prepared
+
+
+def _cache_key(digest: str, box_mm: tuple[float, float], focus: tuple[float, float], dpi: int,
+               greyscale: bool) -> str:
+    return hashlib.sha256(json.dumps([CACHE_VERSION, digest, box_mm, focus, dpi, greyscale]).encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class PhotoRequest:
+    """A photo an output will draw: what `prepare` needs, so the build can prepare it ahead."""
+
+    source: Path
+    box_mm: tuple[float, float]
+    focus: tuple[float, float] = (0.5, 0.5)
+    greyscale: bool = False
+
+
+def is_cached(request: PhotoRequest, cache_dir: Path) -> bool:
+    """Whether `prepare` would answer from the cache, known without reading the source's bytes.
+
+    A source whose digest is not remembered yet counts as missing: hashing it is left to the
+    process that prepares it.
+    """
+    folder = cache_dir / CACHE_SUBDIR
+    _, _, digest = _known_digest(request.source, folder / DIGEST_SUBDIR)
+    if digest is None:
+        return False
+    box_mm = (float(request.box_mm[0]), float(request.box_mm[1]))
+    focus = (float(request.focus[0]), float(request.focus[1]))
+    key = _cache_key(digest, box_mm, focus, PRINT_DPI, request.greyscale)
+    return _read_sidecar(folder / f"{key}.json", box_mm) is not None
+
+
+def prepare_all(requests: Iterable[PhotoRequest], cache_dir: Path, jobs: int) -> int:
+    """Prepare every requested photo missing from the cache, over `jobs` processes; how many were prepared.
+
+    Each distinct request is prepared once, whichever outputs ask for it. A photo that cannot be
+    decoded is skipped here: the output drawing it reports it against its card. With one job or
+    one photo to prepare nothing happens here; the outputs prepare their photos as they draw.
+    """
+    missing = [request for request in dict.fromkeys(requests) if not is_cached(request, cache_dir)]
+    if jobs <= 1 or len(missing) <= 1:
+        return 0
+    # Fork: the workers start with this process's imports; photos are big, tasks few, so one at a time.
+    with ProcessPoolExecutor(max_workers=min(jobs, len(missing)), mp_context=get_context("fork")) as pool:
+        return sum(pool.map(_prepare_one, missing, [cache_dir] * len(missing)))
+
+
+def _prepare_one(request: PhotoRequest, cache_dir: Path) -> int:
+    try:
+        prepare(request.source, request.box_mm, request.focus, cache_dir=cache_dir, greyscale=request.greyscale)
+    except UnreadableImage:
+        return 0
+    return 1
 
 
 def _read_sidecar(sidecar: Path, box_mm: tuple[float, float]) -> PreparedImage | None:
@@ -501,6 +566,12 @@ def svg_drawing(source: Path, greyscale: bool = False) -> Drawing:
             raise UnreadableImage(f'expected a valid SVG file, got one svglib cannot draw "{source.name}"')
         if greyscale:
             _grey_shapes(drawing)
+        # reportlab's drawing renderer declares its default font (Helvetica, never embedded)
+        # even for a pictogram without text; naming Inter keeps every font of the PDF embedded.
+        from kit.theme import RL_FONTS, register_reportlab_fonts
+
+        register_reportlab_fonts()
+        drawing.initialFontName = RL_FONTS["regular"]
         _DRAWINGS[key] = drawing
     return copy.deepcopy(drawing)
 

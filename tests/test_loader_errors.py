@@ -62,7 +62,7 @@ def test_several_broken_files_report_every_mistake_with_its_line(make_kit):
         'content/sessions/session-08.yaml:15: days[0].blocks[3].kind: expected one of plénière, binômes, groupes, individuel, terrain, pause, got "repas"',
         'content/sessions/session-09.yaml:6: days[0].blocks[0].format: expected a known format (derive-creative), got "derive-creatve" (did you mean "derive-creative"?)',
         'content/sessions/session-09.yaml:7: days[0].blocks[1].duration: expected minutes (45, "1h30", "45 min"), got nothing',
-        'content/sessions/session-09.yaml:8: days[0].blocks[1].duraton: expected a known field (at, audience, description, duration, format, kind, lead, materials, notes, place, title, variant), got unknown key "duraton" (did you mean "duration"?)',
+        'content/sessions/session-09.yaml:8: days[0].blocks[1].duraton: expected a known field (at, audience, description, duration, format, kind, lead, materials, notes, place, steps, title, variant), got unknown key "duraton" (did you mean "duration"?)',
     ]
 
 
@@ -147,3 +147,8 @@ def test_cli_usage_errors_exit_2(tmp_path):
     assert result.exit_code == 2
     assert "no kit.yaml here" in result.output
     assert CliRunner().invoke(main, ["build", "--nope"]).exit_code == 2
+
+
+def test_a_version_keeps_its_trailing_zero(make_kit):
+    root = make_kit({}, config="title: Kit\nversion: 1.10\n")
+    assert load_kit(root).config.version == "1.10"

@@ -291,3 +291,30 @@ def test_english_labels(make_kit, tmp_path):
     assert "Needs — blue or yellow notes" in needs and "Service leads — orange notes" in needs
     assert size_mm(PdfReader(str(files["worksheets/b.pdf"])).pages[0]) == (297, 210)
     assert "FOR WHOM?" in pdf_text(files["worksheets/f.pdf"])
+
+
+def test_a_png_pictogram_on_a_poster_is_drawn_at_print_resolution(make_kit):
+    import io as _io
+
+    from PIL import Image as _Image
+    from pypdf import PdfReader as _Reader
+
+    from kit.build import build as _build
+
+    png = _io.BytesIO()
+    _Image.new("RGBA", (1400, 1400), (232, 116, 59, 255)).save(png, "PNG")
+    root = make_kit({
+        "images/soleil.png": png.getvalue(),
+        "content/worksheets/affiches.yaml": """\
+            kind: theme-posters
+            title: Thèmes
+            paper: A3
+            themes:
+              - {title: Manger, pictogram: images/soleil.png}
+            """,
+    })
+    summary = _build(root, jobs=1)
+    assert summary.warnings == []
+    page = _Reader(str(root / "output/worksheets/affiches.pdf")).pages[0]
+    (image,) = page.images
+    assert image.image.size[0] >= 1200  # 105 mm at 300 dpi, never upscaled

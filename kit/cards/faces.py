@@ -27,6 +27,8 @@ GAP = 2.5 * MM                     # between stacked boxes of a face
 TINT = 0.86                        # share of white in the pale panel behind a pictogram
 LIGHT_BACKGROUND = 0.62            # above this luminance, text on a colour is dark ink, else white
 WHITE = "#ffffff"
+# The layout box a photo fills on each kind's front (grown into the bleed where it meets the trim).
+PHOTO_FILL = {"image-starters": "panel", "photo-debate": "panel", "themes": "picture"}
 
 # Image starters: a large picture on top, the title and an optional prompt under it, a theme band.
 STARTER_PANEL = 0.58               # share of the card's height the picture panel takes
@@ -343,8 +345,26 @@ def _text(canvas, slot: Slot, text: str | None, colour: str, language: str) -> N
     draw(canvas, fitted, slot.style, slot.box.x, slot.box.y, slot.box.w, slot.box.h, colour, slot.valign)
 
 
-def _picture(canvas, card: Card, deck: Deck, lay: Layout, art: Art, bleed: float, fill: Rect | None) -> None:
-    """A card's image: SVG pictograms whole in the picture box (vector), photos filling `fill` and its bleed."""
+def photo_request(deck: Deck, card: Card, art: Art):
+    """The photo a card's front draws, as kit.images prepares it (None for a pictogram or no image).
+
+    Photos are prepared once for the print-shop box (trim + bleed), whatever the output, so every
+    output shares one cached file; home sheets clip the bleed away.
+    """
+    from kit.images import PhotoRequest
+
+    if not card.image or deck.kind not in PHOTO_FILL:
+        return None
+    source = art.image_path(card.image)
+    if source.suffix.lower() == ".svg":
+        return None
+    lay = layout(deck.kind, _size_pt(deck), len(deck.axes))
+    area = _bled(getattr(lay, PHOTO_FILL[deck.kind]), lay.size, BLEED_MM * MM)
+    return PhotoRequest(source, (area.w / MM, area.h / MM), card.focus, art.theme.greyscale)
+
+
+def _picture(canvas, card: Card, deck: Deck, lay: Layout, art: Art, bleed: float) -> None:
+    """A card's image: SVG pictograms whole in the picture box (vector), photos filling their box and its bleed."""
     from kit.images import draw_prepared, draw_svg, prepare, resolution_warning, svg_drawing
 
     if not card.image:
@@ -353,16 +373,13 @@ def _picture(canvas, card: Card, deck: Deck, lay: Layout, art: Art, bleed: float
     if source.suffix.lower() == ".svg":
         box = lay.picture
         drawing = svg_drawing(source, greyscale=art.theme.greyscale)
-        # reportlab's drawing renderer sets its default font (Helvetica, never embedded) even
-        # when a pictogram has no text; naming Inter keeps every font of the PDF embedded.
-        drawing.initialFontName = RL_FONTS["regular"]
         draw_svg(canvas, drawing, (box.x, box.y, box.w, box.h))
         return
-    # Photos are prepared once for the print-shop box (trim + bleed), whatever the output, so
-    # every output shares one cached file; home sheets clip the bleed away.
+    fill = getattr(lay, PHOTO_FILL[deck.kind])
     area = _bled(fill, lay.size, BLEED_MM * MM)
-    prepared = prepare(source, (area.w / MM, area.h / MM), card.focus, cache_dir=art.cache_dir,
-                       greyscale=art.theme.greyscale)
+    request = photo_request(deck, card, art)
+    prepared = prepare(request.source, request.box_mm, request.focus, cache_dir=art.cache_dir,
+                       greyscale=request.greyscale)
     art.placed.append((card.image, prepared.effective_dpi))
     if prepared.low_resolution and card.image not in art.warned:
         art.warned.add(card.image)
@@ -399,7 +416,7 @@ def _clip(canvas, size, bleed) -> None:
 
 def _draw_starter(canvas, deck, card, lay: Layout, art, bleed, colour, ink) -> None:
     _rect(canvas, _bled(lay.panel, lay.size, bleed), tint(colour))
-    _picture(canvas, card, deck, lay, art, bleed, lay.panel)
+    _picture(canvas, card, deck, lay, art, bleed)
     _rect(canvas, _bled(lay.band, lay.size, bleed), colour)
     label = deck.theme_label(card) or deck.title
     band_ink = on(colour, ink)
@@ -433,7 +450,7 @@ def _draw_blank(canvas, deck, card, lay: Layout, art, bleed, colour, ink) -> Non
 
 def _draw_debate(canvas, deck, card, lay: Layout, art, bleed, colour, ink) -> None:
     _rect(canvas, _bled(lay.panel, lay.size, bleed), tint(colour))
-    _picture(canvas, card, deck, lay, art, bleed, lay.panel)
+    _picture(canvas, card, deck, lay, art, bleed)
     _text(canvas, lay.slots["title"], card.title, ink, art.language)
     _text(canvas, lay.slots["text"], card.text, ink, art.language)
     size, _ = axis_label_size(deck)
@@ -465,7 +482,7 @@ def _draw_theme(canvas, deck, card, lay: Layout, art, bleed, colour, ink) -> Non
     cx, cy, radius = lay.disc
     canvas.setFillColor(WHITE)
     canvas.circle(cx, cy, radius, stroke=0, fill=1)
-    _picture(canvas, card, deck, lay, art, bleed, lay.picture)
+    _picture(canvas, card, deck, lay, art, bleed)
     text_ink = on(colour, ink)
     _text(canvas, lay.slots["title"], card.title, text_ink, art.language)
     _text(canvas, lay.slots["text"], card.text, text_ink, art.language)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import io
 import re
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarfloat import ScalarFloat
 from ruamel.yaml.error import MarkedYAMLError
 
 from kit.errors import Problem
@@ -52,6 +54,15 @@ def shown(value: Any) -> str:
         return "a mapping"
     if isinstance(value, (list, CommentedSeq)):
         return "a list"
+    return str(value)
+
+
+def as_written(value: Any) -> str:
+    """A scalar as the user typed it: `version: 1.10` stays "1.10", not the float 1.1."""
+    if isinstance(value, ScalarFloat):
+        out = io.StringIO()
+        YAML(typ="rt").dump(value, out)
+        return out.getvalue().split("\n", 1)[0]
     return str(value)
 
 
@@ -176,7 +187,7 @@ class Fields:
             if isinstance(value, bool) or isinstance(value, (dict, list)):
                 return None
             if isinstance(value, (str, int, float)):
-                text = str(value).strip()
+                text = as_written(value).strip()
                 return text or None
             return None
 
@@ -265,14 +276,14 @@ class Fields:
         if value is _MISSING:
             return []
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return [str(value).strip()]
+            return [as_written(value).strip()]
         if not isinstance(value, CommentedSeq):
             self.error(key, f"expected a list of texts, got {shown(value)}")
             return []
         result = []
         for index, item in enumerate(value):
             if isinstance(item, (str, int, float)) and not isinstance(item, bool) and str(item).strip():
-                result.append(str(item).strip())
+                result.append(as_written(item).strip())
             else:
                 self.problems.error(self.file, _item_line(value, index, self.key_line(key)),
                                     f"{self.field(key)}[{index}]", f"expected text, got {shown(item)}{text_hint(item)}")

@@ -38,6 +38,7 @@ class Block:
     audience: str = "everyone"
     format: str | None = None
     variant: str | None = None
+    size: str | None = None  # group size, from the format (e.g. "3 groupes de 5 à 6 personnes")
 
 
 @dataclass(frozen=True)
@@ -189,12 +190,13 @@ def _load_block(doc: Fields, formats: dict[str, Format], day_place: str | None) 
         place=doc.text("place") or day_place,
         lead=doc.text("lead"),
         description=description,
-        steps=(variant.steps if variant and variant.steps else (fmt.steps if fmt else ())),
+        steps=tuple(doc.texts("steps")) or (variant.steps if variant and variant.steps else (fmt.steps if fmt else ())),
         notes="\n\n".join([*([notes] if notes else []), *inherited_notes]) or None,
         materials=tuple(materials),
         audience=doc.choice("audience", AUDIENCES, default="everyone"),
         format=fmt.id if fmt else None,
         variant=variant.name if variant else None,
+        size=fmt.size if fmt else None,
     )
     doc.done()
     return block if duration else None

@@ -18,7 +18,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from kit.canvas import REGISTRATION, draw_marks, new_canvas
-from kit.cards.faces import Art, draw_back, draw_front
+from kit.cards.faces import Art, draw_back, draw_front, photo_request
 from kit.content.decks import Card, Deck, iter_copies, slug
 from kit.errors import ContentError, Problem
 from kit.generators import RenderContext, Rendered, register
@@ -67,6 +67,14 @@ class DeckGenerator:
         if decks:
             outputs.append(Output(KIND, f"{FOLDER}/{CALIBRATION}.pdf", CALIBRATION, ("kit.yaml",), edition=CALIBRATION))
         return outputs
+
+    def images(self, output: Output, content, context: RenderContext) -> list:
+        """The photos an output draws (kit.images.PhotoRequest), for the build to prepare ahead on every core."""
+        if output.edition == CALIBRATION:
+            return []
+        deck = content.of("decks")[output.subject]
+        art = Art(theme=context.theme, kit_root=context.kit_root, cache_dir=context.cache_dir)
+        return [request for card in deck.cards if (request := photo_request(deck, card, art))]
 
     def render(self, output: Output, content, context: RenderContext) -> Rendered:
         from kit.images import UnreadableImage, configure_reportlab

@@ -128,7 +128,7 @@ class ThemePostersGenerator:
                 if sheet is not None and sheet.kind == THEME_POSTERS]
 
     def render(self, output: Output, content: Content, context: RenderContext) -> Rendered:
-        from kit.images import svg_drawing, draw_svg
+        from kit.images import draw_prepared, draw_svg, prepare, resolution_warning, svg_drawing
 
         sheet: ThemePosters = content.of("worksheets")[output.subject]
         register_reportlab_fonts()
@@ -149,10 +149,14 @@ class ThemePostersGenerator:
                                      typeset(f"{content.config.title} · {sheet.title}".upper(), theme.language))
             if poster.pictogram is not None:
                 box = layout.pictogram
-                drawing = svg_drawing(poster.pictogram, greyscale=grey)
-                # Pictograms hold no text; without this reportlab names Helvetica, unembedded.
-                drawing.initialFontName = RL_FONTS["regular"]
-                draw_svg(canvas, drawing, (box.x, box.y, box.w, box.h))
+                if poster.pictogram.suffix.lower() == ".svg":
+                    draw_svg(canvas, svg_drawing(poster.pictogram, greyscale=grey), (box.x, box.y, box.w, box.h))
+                else:  # a photo or PNG pictogram: prepared at print resolution like a card's photo
+                    prepared = prepare(poster.pictogram, (box.w / MM, box.h / MM), cache_dir=context.cache_dir,
+                                       greyscale=grey)
+                    if prepared.low_resolution:
+                        warnings.append(resolution_warning(f"{sheet.file}:{poster.line}", poster.source, prepared))
+                    draw_prepared(canvas, prepared, (box.x, box.y, box.w, box.h))
             fitted = fit(paragraphs_of(poster.title, theme.language), TITLE_STYLE, layout.title.w, layout.title.h)
             if not fitted.fits:
                 warnings.append(f"{sheet.file}:{poster.line}: themes.title: expected a title that fits the poster "
