@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageChops
 from pypdf import PdfReader
 
 REPO = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).parent / "golden"
+# A pixel "differs" past this grey level of difference; a render may differ in this share of
+# its pixels (anti-aliasing, font hinting) and still match.
+GOLDEN_PIXEL_THRESHOLD = 48
+GOLDEN_TOLERANCE = 0.005
 FONT_DIR = REPO / "kit" / "fonts"
 
 MINIMAL_CONFIG = """\
@@ -63,3 +70,26 @@ def pdf_text(path: Path) -> str:
 def pdf_pages(path: Path) -> list[str]:
     reader = PdfReader(str(path))
     return [(page.extract_text() or "").replace("\u202f", " ").replace("\u00a0", " ") for page in reader.pages]
+
+
+def compare_golden(actual: Image.Image, name: str) -> None:
+    """Compare a render with tests/golden/<name>; `make golden` (KIT_REGENERATE_GOLDEN=1) rewrites it."""
+    path = GOLDEN / name
+    if os.environ.get("KIT_REGENERATE_GOLDEN") == "1" or not path.exists():
+        GOLDEN.mkdir(exist_ok=True)
+        actual.save(path, optimize=True)
+        if os.environ.get("KIT_REGENERATE_GOLDEN") != "1":
+            pytest.fail(f"{path} did not exist; written now, check it and run again")
+    expected = Image.open(path).convert("RGB")
+    assert expected.size == actual.size
+    difference = ImageChops.difference(expected, actual.convert("RGB")).convert("L")
+    changed = sum(difference.point(lambda v: 255 if v > GOLDEN_PIXEL_THRESHOLD else 0).histogram()[255:])
+    assert changed <= GOLDEN_TOLERANCE * actual.width * actual.height, f"{changed} pixels differ from {path}"
+
+
+def render_page(pdf: Path | bytes, index: int = 0, dpi: int = 40) -> Image.Image:
+    """One page of a PDF as an RGB image (pypdfium2), for the look tests."""
+    import pypdfium2 as pdfium
+
+    data = pdf.read_bytes() if isinstance(pdf, Path) else pdf
+    return pdfium.PdfDocument(data)[index].render(scale=dpi / 72).to_pil().convert("RGB")

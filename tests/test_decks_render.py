@@ -13,6 +13,7 @@ import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageOps
 from pypdf import PdfReader
 
+from conftest import compare_golden
 from kit.build import build
 from kit.content import load_kit
 from kit.generators import GENERATORS, RenderContext
@@ -329,33 +330,18 @@ def test_calibration_sheet_has_a_front_and_a_back(starter_kit):
 
 # ---------------------------------------------------------------------------------- golden
 
-def _compare(actual: Image.Image, name: str) -> None:
-    """Compare with tests/golden/<name>, tolerant to anti-aliasing; KIT_REGENERATE_GOLDEN=1 rewrites it."""
-    path = GOLDEN / name
-    if os.environ.get("KIT_REGENERATE_GOLDEN") == "1" or not path.exists():
-        GOLDEN.mkdir(exist_ok=True)
-        actual.save(path, optimize=True)
-        if os.environ.get("KIT_REGENERATE_GOLDEN") != "1":
-            pytest.fail(f"{path} did not exist; written now, check it and run again")
-    expected = Image.open(path).convert("RGB")
-    assert expected.size == actual.size
-    difference = ImageChops.difference(expected, actual).convert("L")
-    changed = sum(difference.point(lambda v: 255 if v > 48 else 0).histogram()[255:])
-    assert changed <= 0.005 * actual.width * actual.height, f"{changed} pixels differ from {path}"
-
-
 def _sheet_png(pdf: bytes, index: int, dpi: int = 40) -> Image.Image:
     return pdfium.PdfDocument(pdf)[index].render(scale=dpi / 72).to_pil().convert("RGB")
 
 
 def test_golden_front_sheet_of_the_image_starters(default_kit):
     rendered, output = render(default_kit, "starters-images", "home")
-    _compare(_sheet_png(rendered.files[output.path], 0), "deck-starters-front.png")
+    compare_golden(_sheet_png(rendered.files[output.path], 0), "deck-starters-front.png")
 
 
 def test_golden_photo_debate_card(default_kit):
     rendered, output = render(default_kit, "photos-debat", "shop")
-    _compare(_sheet_png(rendered.files[output.path], 0, dpi=100), "deck-photos-debat-card.png")
+    compare_golden(_sheet_png(rendered.files[output.path], 0, dpi=100), "deck-photos-debat-card.png")
 
 
 def test_back_sheet_mirrored_lies_on_the_front_sheet(starter_kit):
