@@ -33,7 +33,7 @@ def _root(kit_dir: Path) -> Path:
 class Progress:
     """One line that counts finished outputs (rewritten in place on a terminal)."""
 
-    def __init__(self, total: int, out_dir: Path):
+    def __init__(self, total: int):
         self.total = total
         self.done = 0
         self.tty = sys.stderr.isatty()
@@ -74,7 +74,7 @@ def build(kit_dir: Path, out_dir: Path | None, strict: bool, jobs: int | None, p
             nonlocal progress
             if not outputs:
                 raise UsageError("nothing to build" + (" from " + ", ".join(only) if only else ""))
-            progress = Progress(len(outputs), out)
+            progress = Progress(len(outputs))
 
         summary = run_build(root, out, only=only, strict=strict, jobs=jobs,
                             progress=lambda o: progress(o), on_plan=on_plan)

@@ -167,8 +167,14 @@ class AgendaGenerator:
 
     @staticmethod
     def sources(session: Session, content: Content) -> tuple[str, ...]:
-        used = {block.format for day in session.days for block in day.blocks if block.format}
-        return (session.file, *sorted(content.formats[f].file for f in used))
+        """The session, its formats, and the kit content its materials name (their titles print)."""
+        blocks = [block for day in session.days for block in day.blocks]
+        files = {content.formats[block.format].file for block in blocks if block.format}
+        for material in (m for block in blocks for m in block.materials if m.kind):
+            item = content.of(material.kind).get(material.ref)
+            if getattr(item, "file", None):
+                files.add(item.file)
+        return (session.file, *sorted(files))
 
     def render(self, output: Output, content: Content, context: RenderContext) -> Rendered:
         session = content.sessions[output.subject]
