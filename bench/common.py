@@ -37,21 +37,41 @@ def default_kit_copy() -> Path:
 
 @dataclass
 class Row:
+    """One line of a benchmark: kit against its floor, the goal on the ratio.
+
+    Without a floor, or with a `unit` other than seconds ("KB", "MB"), the row is an absolute
+    figure instead: the value alone, and the goal is a ceiling on the value itself.
+    """
+
     name: str
     kit_s: float
-    floor_s: float
+    floor_s: float = 0.0
     goal: float | None = None
     note: str = ""
+    unit: str = "s"
+
+    @property
+    def compared(self) -> bool:
+        return self.unit == "s" and bool(self.floor_s)
 
     @property
     def ratio(self) -> float:
         return self.kit_s / self.floor_s if self.floor_s else float("inf")
+
+    @property
+    def within_goal(self) -> bool:
+        return (self.ratio if self.compared else self.kit_s) <= (self.goal or float("inf"))
 
 
 def print_rows(title: str, rows: list[Row]) -> None:
     print(f"\n{title}")
     print(f"  {'measure':<44} {'kit':>9} {'floor':>9} {'ratio':>7}  goal")
     for row in rows:
-        goal = f"≤ {row.goal:.2f}×" if row.goal else ""
-        verdict = "" if not row.goal else ("ok" if row.ratio <= row.goal else "OVER")
-        print(f"  {row.name:<44} {row.kit_s:>8.3f}s {row.floor_s:>8.3f}s {row.ratio:>6.2f}×  {goal} {verdict} {row.note}")
+        verdict = "" if not row.goal else ("ok" if row.within_goal else "OVER")
+        if row.compared:
+            goal = f"≤ {row.goal:.2f}×" if row.goal else ""
+            print(f"  {row.name:<44} {row.kit_s:>8.3f}s {row.floor_s:>8.3f}s {row.ratio:>6.2f}×  {goal} {verdict} {row.note}")
+        else:
+            value = f"{row.kit_s:.3f}s" if row.unit == "s" else f"{row.kit_s:.1f} {row.unit}"
+            goal = f"≤ {row.goal:g} {row.unit}" if row.goal else ""
+            print(f"  {row.name:<44} {value:>9} {'':>9} {'':>7}  {goal} {verdict} {row.note}")
