@@ -164,8 +164,25 @@ class CropMark:
         return left < box.right - tolerance and right > box.x + tolerance and bottom < box.top - tolerance and top > box.y + tolerance
 
 
+class _TurnedCards:
+    """What a sheet of possibly quarter-turned cards derives from `card` and `rotated`."""
+
+    card: tuple[float, float]
+    rotated: bool
+
+    @property
+    def slot(self) -> tuple[float, float]:
+        """The size of a front box on the paper (the card's size, swapped when rotated)."""
+        return (self.card[1], self.card[0]) if self.rotated else self.card
+
+    @property
+    def front_rotation(self) -> int:
+        """How the card's drawing is turned in its box: 90 (counter-clockwise) when rotated."""
+        return _QUARTER_TURN if self.rotated else 0
+
+
 @dataclass(frozen=True)
-class Sheet:
+class Sheet(_TurnedCards):
     """A home-print N-up sheet: where the fronts go on the paper and the crop marks around them."""
 
     paper: tuple[float, float]         # page size in pt
@@ -179,16 +196,6 @@ class Sheet:
     @property
     def per_sheet(self) -> int:
         return self.cols * self.rows
-
-    @property
-    def slot(self) -> tuple[float, float]:
-        """The size of a front box on the paper (the card's size, swapped when rotated)."""
-        return (self.card[1], self.card[0]) if self.rotated else self.card
-
-    @property
-    def front_rotation(self) -> int:
-        """How the card's drawing is turned in its box: 90 (counter-clockwise) when rotated."""
-        return _QUARTER_TURN if self.rotated else 0
 
     @property
     def bounds(self) -> Rect | None:
@@ -324,7 +331,7 @@ def back_rotation(sheet: Sheet, duplex: str) -> int:
 
 
 @dataclass(frozen=True)
-class FoldSheet:
+class FoldSheet(_TurnedCards):
     """A fold-over sheet for printers without duplex: fronts on one half, backs mirrored on the other."""
 
     paper: tuple[float, float]
@@ -345,14 +352,6 @@ class FoldSheet:
     def vertical_fold(self) -> bool:
         """True when the fold runs top to bottom (fronts on the left half, backs on the right)."""
         return self.fold.x1 == self.fold.x2
-
-    @property
-    def slot(self) -> tuple[float, float]:
-        return (self.card[1], self.card[0]) if self.rotated else self.card
-
-    @property
-    def front_rotation(self) -> int:
-        return _QUARTER_TURN if self.rotated else 0
 
     @property
     def back_rotation(self) -> int:

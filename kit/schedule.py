@@ -46,15 +46,22 @@ class Slot:
         return self.end - self.start
 
 
-@dataclass(frozen=True)
-class HalfDay:
-    name: str  # "morning" | "afternoon"
+class ClockSpan:
+    """Something between two clock times (minutes since midnight), and how long it lasts."""
+
     start: int
     end: int
 
     @property
     def minutes(self) -> int:
         return self.end - self.start
+
+
+@dataclass(frozen=True)
+class HalfDay(ClockSpan):
+    name: str  # "morning" | "afternoon"
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from kit.generators import RenderContext, Rendered, register
 from kit.generators.worksheet import tint
 from kit.labels import Labels
 from kit.plan import Output
+from kit.schedule import ClockSpan
 
 OVERVIEW_NAME = "vue-d-ensemble.pdf"
 MISSIONS_NAME = "missions.pdf"
@@ -35,15 +36,11 @@ def missions_path(plan_id: str) -> str:
 
 
 @dataclass(frozen=True)
-class Band:
+class Band(ClockSpan):
     """A column of the overview: the time between two consecutive slot boundaries."""
 
     start: int
     end: int
-
-    @property
-    def minutes(self) -> int:
-        return self.end - self.start
 
 
 @dataclass(frozen=True)
