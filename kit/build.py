@@ -93,7 +93,7 @@ def default_jobs() -> int:
 
 def build(kit_root: Path, out_dir: Path | None = None, only: list[str] | None = None,
           strict: bool = False, jobs: int | None = None, progress: Progress | None = None,
-          on_plan: Callable[[list[Output]], None] | None = None) -> Summary:
+          on_plan: Callable[[list[Output]], None] | None = None, session: str | None = None) -> Summary:
     """The whole pipeline for one kit folder; raises a KitError for anything the user must fix."""
     started = time.perf_counter()
     out_dir = out_dir or kit_root / "output"
@@ -102,7 +102,7 @@ def build(kit_root: Path, out_dir: Path | None = None, only: list[str] | None = 
     content = load_kit(kit_root)
 
     log.info("plan")
-    outputs = plan(content, only)
+    outputs = plan(content, only, session)
     if on_plan:
         on_plan(outputs)
 

@@ -17,6 +17,12 @@ def kit_options(func):
     return func
 
 
+def session_option(func):
+    return click.option("--session", "-s", metavar="ID", default=None,
+                        help="Everything one session needs: its agendas and the decks, guides, "
+                             "field plans and worksheets its materials name.")(func)
+
+
 def _fail(error: KitError) -> None:
     click.echo(error.report(), err=True)
     sys.exit(error.exit_code)
@@ -59,9 +65,11 @@ def main() -> None:
               help="Where outputs go (default: output/ inside the kit).")
 @click.option("--strict", is_flag=True, help="Fail on warnings (low-resolution images, tight text...).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 16), default=None, help="Parallel renderers (default: cores).")
+@session_option
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def build(kit_dir: Path, out_dir: Path | None, strict: bool, jobs: int | None, paths: tuple[Path, ...]) -> None:
-    """Build every output, or only those made from the given content files."""
+def build(kit_dir: Path, out_dir: Path | None, strict: bool, jobs: int | None, session: str | None,
+          paths: tuple[Path, ...]) -> None:
+    """Build every output, only those made from the given content files, or all a session needs."""
     from kit.build import build as run_build
 
     try:
@@ -77,7 +85,7 @@ def build(kit_dir: Path, out_dir: Path | None, strict: bool, jobs: int | None, p
             progress = Progress(len(outputs))
 
         summary = run_build(root, out, only=only, strict=strict, jobs=jobs,
-                            progress=lambda o: progress(o), on_plan=on_plan)
+                            progress=lambda o: progress(o), on_plan=on_plan, session=session)
     except KitError as error:
         _fail(error)
         return
@@ -111,15 +119,16 @@ def check(kit_dir: Path, strict: bool) -> None:
 
 @main.command(name="list")
 @kit_options
+@session_option
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def list_outputs(kit_dir: Path, paths: tuple[Path, ...]) -> None:
+def list_outputs(kit_dir: Path, session: str | None, paths: tuple[Path, ...]) -> None:
     """Show what would be built, and from which files."""
     from kit.content import load_kit
     from kit.plan import plan
 
     try:
         root = _root(kit_dir)
-        outputs = plan(load_kit(root), _content_paths(root, paths))
+        outputs = plan(load_kit(root), _content_paths(root, paths), session)
     except KitError as error:
         _fail(error)
         return

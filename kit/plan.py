@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kit.errors import OutputError
+from kit.errors import OutputError, UsageError
 
 
 @dataclass(frozen=True)
@@ -23,8 +23,9 @@ class Output:
         return dict(self.options).get(name, default)
 
 
-def plan(content, only: list[str] | None = None) -> list[Output]:
-    """Every output of the kit, or those made from the given content files; a path twice is refused."""
+def plan(content, only: list[str] | None = None, session: str | None = None) -> list[Output]:
+    """Every output of the kit, or those made from the given content files, or everything a
+    session needs (its agendas and the material they name); a path twice is refused."""
     from kit.generators import GENERATORS
 
     outputs: list[Output] = []
@@ -40,4 +41,19 @@ def plan(content, only: list[str] | None = None) -> list[Output]:
     if only:
         wanted = {p.replace("\\", "/").lstrip("./") for p in only}
         outputs = [o for o in outputs if wanted & set(o.sources)]
+    if session is not None:
+        outputs = session_outputs(content, outputs, session)
     return outputs
+
+
+def session_outputs(content, outputs: list[Output], session: str) -> list[Output]:
+    """The outputs made from a session's files; with any deck, the printer calibration sheet too."""
+    from kit.content import session_files
+
+    if session not in content.sessions:
+        known = ", ".join(sorted(content.sessions)) or "none"
+        raise UsageError(f'no session "{session}" in content/sessions/ (known: {known})')
+    files = set(session_files(content, content.sessions[session]))
+    chosen = [o for o in outputs if files & set(o.sources)]
+    kinds = {o.kind for o in chosen}
+    return [o for o in outputs if o in chosen or (o.kind in kinds and o.sources == ("kit.yaml",))]

@@ -165,3 +165,26 @@ def test_the_default_kit_rebuilds_to_the_same_bytes(default_kit, tmp_path):
     assert sorted(a) == sorted(first.files)
     assert [path for path in a if a[path] != b.get(path)] == []
     assert build(default_kit, tmp_path / "a", jobs=2).changed == 0
+
+
+def test_everything_a_session_needs(default_kit):
+    content = load_kit(default_kit)
+    paths = {o.path for o in plan(content, session="session-08")}
+    assert {"session-08/programme.pdf", "session-08/deroule-animateurs.pdf", "session-08/session-08.ics",
+            "decks/starters-images.pdf", "decks/photos-debat.pdf", "decks/cartes-themes.pdf",
+            "decks/calibration.pdf", "guides/cartes-de-poche.pdf", "guides/rendez-vous.pdf",
+            "field/enquete-24-mai/missions.pdf", "field/enquete-24-mai/guides-binome-1.pdf",
+            "worksheets/fiche-service.pdf", "worksheets/besoins-solutions.pdf"} <= paths
+    assert "decks/page-blanche.pdf" not in paths          # the variant session 8 does not use
+    assert not any(p.startswith("session-07/") for p in paths)
+    session_7 = {o.path for o in plan(content, session="session-07")}
+    assert session_7 == {"session-07/programme.pdf", "session-07/deroule-animateurs.pdf", "session-07/session-07.ics"}
+
+
+def test_cli_session_option(small_kit):
+    runner = CliRunner()
+    listed = runner.invoke(main, ["list", "--kit", str(small_kit), "--session", "essai"])
+    assert listed.exit_code == 0 and "output/essai/programme.pdf" in listed.output
+    unknown = runner.invoke(main, ["build", "--kit", str(small_kit), "--session", "session-9"])
+    assert unknown.exit_code == 2
+    assert 'no session "session-9" in content/sessions/ (known: essai)' in unknown.output

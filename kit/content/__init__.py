@@ -131,3 +131,15 @@ def check_materials(content: Content, problems: Problems) -> None:
         hint = f' (did you mean "{guess[0]}"?)' if guess else ""
         problems.error(material.file, material.line, "materials",
                        f'expected a {singular} of content/{material.kind}/ ({names}), got "{material.ref}"{hint}')
+
+
+def session_files(content: Content, session) -> tuple[str, ...]:
+    """The kit files a session's material comes from: the session, its formats, and the decks,
+    guides, field plans and worksheets its materials name (with their spreadsheets)."""
+    blocks = [block for day in session.days for block in day.blocks]
+    files = {content.formats[block.format].file for block in blocks if block.format}
+    for material in (m for block in blocks for m in block.materials if m.kind):
+        item = content.of(material.kind).get(material.ref)
+        if getattr(item, "file", None):
+            files.add(item.file)
+    return (session.file, *sorted(files))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kit.content import Content
+from kit.content import Content, session_files
 from kit.content.materials import Material
 from kit.content.sessions import Block, Session
 from kit.documents import Stamp, base_context, render_html, render_pdf
@@ -168,13 +168,7 @@ class AgendaGenerator:
     @staticmethod
     def sources(session: Session, content: Content) -> tuple[str, ...]:
         """The session, its formats, and the kit content its materials name (their titles print)."""
-        blocks = [block for day in session.days for block in day.blocks]
-        files = {content.formats[block.format].file for block in blocks if block.format}
-        for material in (m for block in blocks for m in block.materials if m.kind):
-            item = content.of(material.kind).get(material.ref)
-            if getattr(item, "file", None):
-                files.add(item.file)
-        return (session.file, *sorted(files))
+        return session_files(content, session)
 
     def render(self, output: Output, content: Content, context: RenderContext) -> Rendered:
         session = content.sessions[output.subject]
