@@ -55,8 +55,18 @@ class Progress:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kit")
-def main() -> None:
+@click.option("--verbose", "-v", is_flag=True, help="Say each stage of the build as it starts.")
+def main(verbose: bool) -> None:
     """kit: build the printed material of a workshop kit (decks, agendas, guides, worksheets)."""
+    if verbose:
+        import logging
+
+        # kit's own stages only: weasyprint narrates every document at the same level.
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("kit: %(message)s"))
+        logger = logging.getLogger("kit")
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
 
 
 @main.command()
