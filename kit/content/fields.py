@@ -74,16 +74,8 @@ def text_hint(value: Any) -> str:
 
 
 def _yaml() -> YAML:
-    """ruamel's round-trip loader (line numbers on every mapping and list), on libyaml's C parser
-    when ruamel.yaml.clib is there: the same nodes and marks, parsed several times faster."""
-    yaml = YAML(typ="rt")
-    try:
-        from ruamel.yaml import CParser
-    except ImportError:
-        CParser = None
-    if CParser is not None:
-        yaml.Parser = CParser
-    return yaml
+    """ruamel's round-trip loader: line and column of every key and list item (YAML 1.2)."""
+    return YAML(typ="rt")
 
 
 def load_yaml(path: Path, name: str, problems: Problems) -> Any:
