@@ -188,3 +188,14 @@ def test_cli_session_option(small_kit):
     unknown = runner.invoke(main, ["build", "--kit", str(small_kit), "--session", "session-9"])
     assert unknown.exit_code == 2
     assert 'no session "session-9" in content/sessions/ (known: essai)' in unknown.output
+
+
+def test_a_build_writes_nothing_outside_the_output_folder(default_kit):
+    def tree():
+        return {p.relative_to(default_kit).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns)
+                for p in default_kit.rglob("*") if p.is_file() and "output" not in p.relative_to(default_kit).parts}
+
+    before = tree()
+    build(default_kit, jobs=2)
+    assert tree() == before
+    assert (default_kit / "output" / ".cache").is_dir()  # the image cache lives under output/
