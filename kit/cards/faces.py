@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from kit.cards.text import LEADING, Fit, TextStyle, draw, fit, overflow_message, paragraphs_of
@@ -27,6 +28,12 @@ GAP = 2.5 * MM                     # between stacked boxes of a face
 TINT = 0.86                        # share of white in the pale panel behind a pictogram
 LIGHT_BACKGROUND = 0.62            # above this luminance, text on a colour is dark ink, else white
 WHITE = "#ffffff"
+
+
+@lru_cache(maxsize=256)
+def ink_of(colour: str) -> HexColor:
+    """A colour string as a reportlab Color, parsed once (reportlab parses strings on every use)."""
+    return HexColor(colour)
 # The layout box a photo fills on each kind's front (grown into the bleed where it meets the trim).
 PHOTO_FILL = {"image-starters": "panel", "photo-debate": "panel", "themes": "picture"}
 
@@ -324,7 +331,7 @@ def tint(hex_colour: str, white: float = TINT) -> str:
 
 
 def _rect(canvas, box: Rect, colour: str) -> None:
-    canvas.setFillColor(colour)
+    canvas.setFillColor(ink_of(colour))
     canvas.rect(box.x, box.y, box.w, box.h, stroke=0, fill=1)
 
 
@@ -422,7 +429,7 @@ def _draw_starter(canvas, deck, card, lay: Layout, art, bleed, colour, ink) -> N
     band_ink = on(colour, ink)
     size = lay.extras["band_text"]
     safe = SAFE_MM * MM
-    canvas.setFillColor(band_ink)
+    canvas.setFillColor(ink_of(band_ink))
     canvas.setFont(RL_FONTS["bold"], size)
     baseline = safe + (lay.band.top - safe - size * 0.72) / 2
     canvas.drawString(safe, baseline, label.upper())
@@ -440,7 +447,7 @@ def _draw_blank(canvas, deck, card, lay: Layout, art, bleed, colour, ink) -> Non
         _text(canvas, lay.slots["text"], card.text, art.colour("muted"), art.language)
     else:
         top = lay.extras["rules_top_without_text"]
-    canvas.setStrokeColor(art.colour("muted"))
+    canvas.setStrokeColor(ink_of(art.colour("muted")))
     canvas.setLineWidth(RULE_WIDTH_PT)
     y = top - RULE_SPACING
     while y >= lay.rules.y - 0.01:
@@ -462,13 +469,13 @@ def _draw_debate(canvas, deck, card, lay: Layout, art, bleed, colour, ink) -> No
 def _draw_axis(canvas, axis, box: Rect, size: float, scale: float, colour: str, ink: str) -> None:
     """One tension axis: its two ends as labels, a scale with ticks under them to mark with a pen."""
     label_y = box.top - size
-    canvas.setFillColor(ink)
+    canvas.setFillColor(ink_of(ink))
     canvas.setFont(RL_FONTS["bold"], size)
     canvas.drawString(box.x, label_y, axis.left)
     canvas.drawRightString(box.right, label_y, axis.right)
     inner, end = (t * scale for t in AXIS_TICK_PT)
     line_y = label_y - size * 0.6 - end / 2 - 1.5
-    canvas.setStrokeColor(colour)
+    canvas.setStrokeColor(ink_of(colour))
     canvas.setLineWidth(AXIS_LINE_PT)
     canvas.line(box.x, line_y, box.right, line_y)
     for index in range(AXIS_TICKS):
@@ -480,7 +487,7 @@ def _draw_axis(canvas, axis, box: Rect, size: float, scale: float, colour: str, 
 def _draw_theme(canvas, deck, card, lay: Layout, art, bleed, colour, ink) -> None:
     _rect(canvas, Rect(-bleed, -bleed, lay.size[0] + 2 * bleed, lay.size[1] + 2 * bleed), colour)
     cx, cy, radius = lay.disc
-    canvas.setFillColor(WHITE)
+    canvas.setFillColor(ink_of(WHITE))
     canvas.circle(cx, cy, radius, stroke=0, fill=1)
     _picture(canvas, card, deck, lay, art, bleed)
     text_ink = on(colour, ink)
@@ -498,7 +505,7 @@ def draw_back(canvas, deck: Deck, card: Card, art: Art, bleed: float = 0.0) -> N
     ink = on(colour, art.colour("ink"))
     _rect(canvas, Rect(-bleed, -bleed, size[0] + 2 * bleed, size[1] + 2 * bleed), colour)
     frame = Rect(0, 0, *size).inset(SAFE_MM * MM)
-    canvas.setStrokeColor(ink)
+    canvas.setStrokeColor(ink_of(ink))
     canvas.setLineWidth(BACK_FRAME_PT)
     canvas.roundRect(frame.x, frame.y, frame.w, frame.h, BACK_FRAME_RADIUS, stroke=1, fill=0)
     _text(canvas, lay.slots["back.title"], deck.back.title, ink, art.language)

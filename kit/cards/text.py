@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.colors import HexColor
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
@@ -88,7 +89,10 @@ def paragraphs_of(text: str | None, language: str) -> tuple[tuple[str, str | Non
     return tuple(result)
 
 
+@lru_cache(maxsize=1024)
 def paragraph_style(style: TextStyle, size: float, colour: str = "#000000") -> ParagraphStyle:
+    """One reportlab style per (style, size, colour), made once: reportlab parses a colour string
+    on every use, which costs more than the rest of a card's text."""
     register_reportlab_fonts()
     return ParagraphStyle(
         name="card",
@@ -96,7 +100,7 @@ def paragraph_style(style: TextStyle, size: float, colour: str = "#000000") -> P
         fontSize=size,
         leading=size * LEADING,
         alignment=ALIGNMENTS[style.align],
-        textColor=colour,
+        textColor=HexColor(colour),
         splitLongWords=0,   # a word never breaks mid-word: the text shrinks instead
         bulletFontName=FAMILY,
         bulletFontSize=size,
