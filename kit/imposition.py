@@ -449,62 +449,119 @@ def shop_page(card_pt: tuple[float, float]) -> ShopPage:
 
 
 # --- Calibration sheet ------------------------------------------------------------------------
+#
+# A coincidence scale, read against the light. Each axis is a row (x) or a column (y) of cells,
+# one per offset a printer might need. A cell's front line sits where its back line lands when
+# the printer needs exactly the cell's value, so in one cell the two lines merge into one: its
+# number is the offset to write. Its neighbours show two lines half a millimetre, one
+# millimetre… apart, so the eye finds the single line without reading a ruler.
 
-CALIBRATION_RANGE_MM = 5.0        # the scales read offsets up to this far, either way
-CALIBRATION_STEP_MM = 0.5         # a tick every half millimetre
-CALIBRATION_CROSS_MM = 20.0       # half the length of each arm of the centre cross
-CALIBRATION_SCALE_GAP_MM = 30.0   # the scales sit this far from the cross, clear of its arms
-CALIBRATION_TICK_MM = (2.0, 4.0)  # half-millimetre and whole-millimetre tick lengths
-CALIBRATION_POINTER_MM = 8.0      # the back's pointer, long enough to see through the paper
-CALIBRATION_LABEL_GAP_MM = 1.5    # between a whole-millimetre tick's end and its number
-# Numbers one millimetre apart cannot sit in one row: odd millimetres take the row next to the
-# ticks, even ones a second row this much further out, so neighbours in a row are 2 mm apart.
-CALIBRATION_LABEL_ROW_MM = 2.5
-CALIBRATION_LABEL_SIZE_PT = 4.5   # "−5" at this size is under 2 mm wide: neighbours in a row never touch
-CALIBRATION_NOTE_CLEARANCE_MM = 12.0  # the instructions start this far below the horizontal scale, clear of its numbers
+CALIBRATION_STEP_MM = 0.5          # between neighbouring cells: finer than scissors follow a crop mark
+CALIBRATION_CELLS_EACH_SIDE = 6    # ±3 mm around the current offset: more than home duplex printers usually drift
+CALIBRATION_CELL_MM = 11.0         # along the scale: room for "−1,5" in big figures and for the line's ±3 mm travel
+CALIBRATION_FRONT_LINE_MM = 20.0   # long enough to judge by eye whether two lines are one
+# The back line runs this much past each end of the front one: held to the light, its ends
+# continue the front line straight when they coincide, and step aside when they do not.
+CALIBRATION_BACK_OVERHANG_MM = 2.0
+CALIBRATION_CELL_PAD_MM = 2.5      # inside a cell's edges, so a line shifted by the other axis's error stays in it
+CALIBRATION_NUMBER_GAP_MM = 3.0    # between the back line's end and the number, for the same reason
+# The cell's value: readable at arm's length against a window, and "−9,75" (9.5 mm at this size,
+# in Inter SemiBold) still fits a row's cell.
+CALIBRATION_NUMBER_PT = 9.5
+CALIBRATION_NUMBER_HEIGHT_MM = 4.5  # room for a number above a row's lines (its figures are 2.5 mm tall)
+CALIBRATION_NUMBER_WIDTH_MM = 11.0  # room for a number beside a column's lines
+CALIBRATION_NUMBER_CLEARANCE_MM = 1.0  # between the numbers of neighbouring cells in the row, so they never run together
+CALIBRATION_HEADING_MM = 7.0       # the axis name's strip above each scale
+CALIBRATION_SCALE_GAP_MM = 8.0     # between the x row and the y column's heading
+CALIBRATION_NOTE_INSET_MM = 5.0    # the instructions start this far inside the sheet margin, as a page's text does
+CALIBRATION_NOTE_MM = 56.0         # the title and instructions at the top: seven short steps at 9 pt
+CALIBRATION_NOTE_GAP_MM = 3.0      # at least this between the instructions and the scales
+CALIBRATION_CROSS_MM = 10.0        # half the length of each arm of the cross, the coarse check beside the y column
+CALIBRATION_CROSS_NOTE_MM = 12.0   # the strip under the cross for its caption
+CALIBRATION_CROSS_NOTE_GAP_MM = 4.0  # between the cross and its caption: a back cross 3 mm off stays clear of the text
 
 
 @dataclass(frozen=True)
 class Label:
-    """A number printed on the calibration sheet: its value, where its anchor point is, how it aligns."""
+    """A number printed on the calibration sheet: its value, the centre of its figures, the width it may take."""
 
     x: float
     y: float
     value: float
-    # "centre": below the horizontal scale, the text centred on x with its top at y;
-    # "left": right of the vertical scale, the text starting at x, centred vertically on y.
-    align: str
+    room: float = math.inf  # points; a longer number is set smaller
 
     @property
     def text(self) -> str:
         """The value as printed in French: sign, decimal comma, a real minus sign."""
         if abs(self.value) < _EPSILON:
             return "0"
-        digits = f"{abs(self.value):.1f}".rstrip("0").rstrip(".").replace(".", ",")
+        digits = f"{abs(self.value):.2f}".rstrip("0").rstrip(".").replace(".", ",")
         return ("+" if self.value > 0 else "\u2212") + digits
 
 
 @dataclass(frozen=True)
-class Calibration:
-    """A one-page duplex calibration sheet: what to print on the front and on the back, as lines and numbers.
+class CalibrationCell:
+    """One candidate offset on a scale: its box on the front, its number, and its two lines.
 
-    Read it by holding the printed sheet against the light, front side towards you: each pointer
-    of the back shows through at a number of the front's scale; that number (x from the horizontal
-    scale, y from the vertical one) is the `print.back_offset` to write into kit.yaml.
+    `front` is drawn on the front page; `back` on the back page (already mirrored as the duplex
+    flip mirrors it and moved by the current offset). They coincide, seen against the light, on
+    a printer that needs exactly `value`.
+    """
+
+    value: float
+    box: Rect
+    number: Label
+    front: CropMark
+    back: CropMark
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A one-page duplex calibration sheet: what to print on the front and on the back.
+
+    Read it by holding the printed sheet against the light, front side towards you: in the x row
+    and in the y column, the cell whose two lines merge into one holds the `print.back_offset`
+    to write into kit.yaml. The scales are centred on the current offset, so on a printer that
+    needs no more correction the merged lines are in the middle cells.
     """
 
     paper: tuple[float, float]
     duplex: str
-    centre: tuple[float, float]
-    front_lines: tuple[CropMark, ...]   # cross, scale baselines and ticks
-    front_labels: tuple[Label, ...]     # the offset each whole-millimetre tick stands for
-    back_lines: tuple[CropMark, ...]    # the same cross, placed as `backs` places a back, and two pointers
-    note: Rect                          # free area (front, lower part) for the printed instructions
+    offset: tuple[float, float]          # the current back offset, mm: the middle cells' values
+    x_cells: tuple[CalibrationCell, ...]  # left to right, increasing values
+    y_cells: tuple[CalibrationCell, ...]  # top to bottom, decreasing values (+ is up)
+    front_cross: tuple[CropMark, CropMark]
+    back_cross: tuple[CropMark, CropMark]  # the same cross, placed as `backs` places a back
+    x_heading: Rect                      # strip for the x axis's name, above the row
+    y_heading: Rect                      # strip for the y axis's name, above the column
+    cross_note: Rect                     # strip under the cross for its caption
+    note: Rect                           # the top of the front: title, current offset, instructions
 
+    @property
+    def centre(self) -> tuple[float, float]:
+        """The cross's centre: where its vertical arm crosses its horizontal one."""
+        return self.front_cross[1].x1, self.front_cross[0].y1
 
-def _label_row(value: float) -> float:
-    """How much further from the scale a number goes: even millimetres take the second row."""
-    return CALIBRATION_LABEL_ROW_MM * MM if round(value) % 2 == 0 else 0.0
+    @property
+    def cells(self) -> tuple[CalibrationCell, ...]:
+        return self.x_cells + self.y_cells
+
+    @property
+    def middle(self) -> tuple[CalibrationCell, CalibrationCell]:
+        """The x and y cells of the current offset."""
+        return self.x_cells[len(self.x_cells) // 2], self.y_cells[len(self.y_cells) // 2]
+
+    @property
+    def front_lines(self) -> tuple[CropMark, ...]:
+        return self.front_cross + tuple(cell.front for cell in self.cells)
+
+    @property
+    def back_lines(self) -> tuple[CropMark, ...]:
+        return self.back_cross + tuple(cell.back for cell in self.cells)
+
+    @property
+    def front_labels(self) -> tuple[Label, ...]:
+        return tuple(cell.number for cell in self.cells)
 
 
 def _axis_signs(duplex: str) -> tuple[int, int]:
@@ -512,58 +569,109 @@ def _axis_signs(duplex: str) -> tuple[int, int]:
     return {"long": (-1, 1), "short": (1, -1), "none": (1, 1)}[duplex]
 
 
+def _cells_each_side(paper_pt: tuple[float, float], room_h: float) -> int:
+    """As many cells either side of the middle as the paper's width (x row) and the room under the note (y column) take."""
+    cell = CALIBRATION_CELL_MM * MM
+    fixed_h = 2 * CALIBRATION_HEADING_MM * MM + _row_depth() + CALIBRATION_SCALE_GAP_MM * MM
+    fit_w = (paper_pt[0] - 2 * SHEET_MARGIN_MM * MM) / cell
+    fit_h = (room_h - fixed_h) / cell
+    return max(1, min(CALIBRATION_CELLS_EACH_SIDE, math.floor((min(fit_w, fit_h) - 1) / 2 + _EPSILON)))
+
+
+def _back_line_mm() -> float:
+    return CALIBRATION_FRONT_LINE_MM + 2 * CALIBRATION_BACK_OVERHANG_MM
+
+
+def _row_depth() -> float:
+    """A row cell's height, top to bottom: pad, number, gap, back line, pad."""
+    return (2 * CALIBRATION_CELL_PAD_MM + CALIBRATION_NUMBER_HEIGHT_MM + CALIBRATION_NUMBER_GAP_MM + _back_line_mm()) * MM
+
+
+def _column_depth() -> float:
+    """A column cell's width, left to right: pad, back line, gap, number, pad."""
+    return (2 * CALIBRATION_CELL_PAD_MM + _back_line_mm() + CALIBRATION_NUMBER_GAP_MM + CALIBRATION_NUMBER_WIDTH_MM) * MM
+
+
+def _on_back(line: CropMark, paper_pt: tuple[float, float], duplex: str, offset_mm: tuple[float, float]) -> CropMark:
+    """A line drawn where it belongs, placed on the back page as `backs` places a card's back."""
+    if duplex == "long":
+        line = line.mirrored_x(paper_pt[0])
+    elif duplex == "short":
+        line = line.mirrored_y(paper_pt[1])
+    return line.moved(offset_mm[0] * MM, offset_mm[1] * MM)
+
+
 def calibration(paper_pt: tuple[float, float], duplex: str, offset_mm: tuple[float, float] = (0.0, 0.0)) -> Calibration:
     """The calibration sheet for that paper and duplex mode, its backs drawn with the current offset.
 
     A back drawn at offset o lands, on a printer that needs offset T, at s·(o − T) from where it
-    belongs (s = ±1 per axis and mode). So the front tick for offset T sits at s·(o − T) from the
-    centre: the pointer shows the total offset to write, whatever offset was used to print.
+    belongs (s = ±1 per axis and mode). So the front line of the cell for value v sits at
+    s·(o − v) from the cell's centre, and the back line at the centre: they coincide in the cell
+    where v = T, whatever offset the sheet was printed with.
     """
     _check_duplex(duplex)
     paper_w, paper_h = paper_pt
-    cx, cy = paper_w / 2, paper_h / 2
+    ox, oy = offset_mm
     sx, sy = _axis_signs(duplex)
-    arm, gap, pointer = CALIBRATION_CROSS_MM * MM, CALIBRATION_SCALE_GAP_MM * MM, CALIBRATION_POINTER_MM * MM
-    short_tick, long_tick = (t * MM for t in CALIBRATION_TICK_MM)
-    label_gap = CALIBRATION_LABEL_GAP_MM * MM
-    cross = (CropMark(cx - arm, cy, cx + arm, cy), CropMark(cx, cy - arm, cx, cy + arm))
+    margin, cell = SHEET_MARGIN_MM * MM, CALIBRATION_CELL_MM * MM
+    pad, gap = CALIBRATION_CELL_PAD_MM * MM, CALIBRATION_NUMBER_GAP_MM * MM
+    front_len, back_len = CALIBRATION_FRONT_LINE_MM * MM, _back_line_mm() * MM
+    heading = CALIBRATION_HEADING_MM * MM
 
-    scale_y = cy - gap   # the horizontal scale reads x, below the cross
-    scale_x = cx + gap   # the vertical scale reads y, right of the cross
-    half = CALIBRATION_RANGE_MM * MM
-    front = [*cross, CropMark(cx - half, scale_y, cx + half, scale_y), CropMark(scale_x, cy - half, scale_x, cy + half)]
-    labels = []
-    steps = round(CALIBRATION_RANGE_MM / CALIBRATION_STEP_MM)
-    for axis, sign, current in (("x", sx, offset_mm[0]), ("y", sy, offset_mm[1])):
-        first = math.ceil((current - CALIBRATION_RANGE_MM) / CALIBRATION_STEP_MM - _EPSILON)
-        for k in range(first, first + 2 * steps + 1):
-            value = round(k * CALIBRATION_STEP_MM, 3)
-            at = sign * (current - value) * MM
-            whole = abs(value - round(value)) < _EPSILON
-            length = long_tick if whole else short_tick
-            if axis == "x":
-                front.append(CropMark(cx + at, scale_y, cx + at, scale_y - length))
-                if whole:
-                    labels.append(Label(cx + at, scale_y - length - label_gap - _label_row(value), value, "centre"))
-            else:
-                front.append(CropMark(scale_x, cy + at, scale_x + length, cy + at))
-                if whole:
-                    labels.append(Label(scale_x + length + label_gap + _label_row(value), cy + at, value, "left"))
+    inset = margin + CALIBRATION_NOTE_INSET_MM * MM
+    note_h = CALIBRATION_NOTE_MM * MM
+    note = Rect(inset, paper_h - inset - note_h, paper_w - 2 * inset, note_h)
+    top = note.y - CALIBRATION_NOTE_GAP_MM * MM
+    n = _cells_each_side(paper_pt, top - margin)
+    count = 2 * n + 1
+    row_depth, column_depth = _row_depth(), _column_depth()
+    block_h = 2 * heading + row_depth + CALIBRATION_SCALE_GAP_MM * MM + count * cell
+    top -= max(0.0, (top - margin - block_h) / 2)  # the scales centred in the room under the note
 
-    # The back: the cross and a pointer crossing each scale, where the front's zero-error
-    # position is, mirrored as the duplex flip mirrors it, then shifted by the current offset.
-    back = [
-        *cross,
-        CropMark(cx, scale_y - pointer / 2, cx, scale_y + pointer / 2),
-        CropMark(scale_x - pointer / 2, cy, scale_x + pointer / 2, cy),
-    ]
-    if duplex == "long":
-        back = [m.mirrored_x(paper_w) for m in back]
-    elif duplex == "short":
-        back = [m.mirrored_y(paper_h) for m in back]
-    back = [m.moved(offset_mm[0] * MM, offset_mm[1] * MM) for m in back]
+    def value(k: int, current: float) -> float:
+        return round(current + k * CALIBRATION_STEP_MM, 6)
 
-    margin = SHEET_MARGIN_MM * MM
-    note_top = scale_y - CALIBRATION_NOTE_CLEARANCE_MM * MM
-    note = Rect(margin, margin, paper_w - 2 * margin, max(0.0, note_top - margin))
-    return Calibration(paper_pt, duplex, (cx, cy), tuple(front), tuple(labels), tuple(back), note)
+    # The x row: numbers at the top of each cell, the lines under them.
+    row_x = paper_w / 2 - count * cell / 2
+    x_heading = Rect(row_x, top - heading, count * cell, heading)
+    row_y = x_heading.y - row_depth
+    line_mid_y = row_y + pad + back_len / 2
+    x_cells = []
+    for i, k in enumerate(range(-n, n + 1)):
+        v = value(k, ox)
+        box = Rect(row_x + i * cell, row_y, cell, row_depth)
+        mid = box.x + cell / 2
+        at = mid + sx * (ox - v) * MM
+        front = CropMark(at, line_mid_y - front_len / 2, at, line_mid_y + front_len / 2)
+        back = _on_back(CropMark(mid, line_mid_y - back_len / 2, mid, line_mid_y + back_len / 2), paper_pt, duplex, offset_mm)
+        number = Label(mid, box.top - pad - CALIBRATION_NUMBER_HEIGHT_MM * MM / 2, v,
+                       cell - CALIBRATION_NUMBER_CLEARANCE_MM * MM)
+        x_cells.append(CalibrationCell(v, box, number, front, back))
+
+    # The y column, left-aligned with the row: lines on the left, numbers on their right; + is up.
+    y_heading = Rect(row_x, row_y - CALIBRATION_SCALE_GAP_MM * MM - heading, column_depth, heading)
+    column_top = y_heading.y
+    line_mid_x = row_x + pad + back_len / 2
+    y_cells = []
+    for i, k in enumerate(range(n, -n - 1, -1)):
+        v = value(k, oy)
+        box = Rect(row_x, column_top - (i + 1) * cell, column_depth, cell)
+        mid = box.y + cell / 2
+        at = mid + sy * (oy - v) * MM
+        front = CropMark(line_mid_x - front_len / 2, at, line_mid_x + front_len / 2, at)
+        back = _on_back(CropMark(line_mid_x - back_len / 2, mid, line_mid_x + back_len / 2, mid), paper_pt, duplex, offset_mm)
+        number = Label(box.right - pad - CALIBRATION_NUMBER_WIDTH_MM * MM / 2, mid, v, CALIBRATION_NUMBER_WIDTH_MM * MM)
+        y_cells.append(CalibrationCell(v, box, number, front, back))
+
+    # The cross, a coarse check, in the room right of the column and under the row.
+    column_right, row_right = row_x + column_depth, row_x + count * cell
+    cx = (column_right + row_right) / 2
+    cy = column_top - count * cell / 2
+    arm = CALIBRATION_CROSS_MM * MM
+    front_cross = (CropMark(cx - arm, cy, cx + arm, cy), CropMark(cx, cy - arm, cx, cy + arm))
+    back_cross = tuple(_on_back(line, paper_pt, duplex, offset_mm) for line in front_cross)
+    caption_h = CALIBRATION_CROSS_NOTE_MM * MM
+    caption_top = cy - arm - CALIBRATION_CROSS_NOTE_GAP_MM * MM
+    cross_note = Rect(column_right + pad, caption_top - caption_h, row_right - column_right - 2 * pad, caption_h)
+    return Calibration(paper_pt, duplex, (ox, oy), tuple(x_cells), tuple(y_cells), front_cross, back_cross,
+                       x_heading, y_heading, cross_note, note)

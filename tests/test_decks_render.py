@@ -325,7 +325,87 @@ def test_calibration_sheet_has_a_front_and_a_back(starter_kit):
     reader = pdf_of(rendered, output)
     texts = page_texts(reader)
     assert len(reader.pages) == 2
-    assert "Calibrage recto verso" in texts[0] and "x = 1,5 mm" in texts[0]
+    front = texts[0]
+    assert "Calibrage recto verso" in front and "Décalage actuel : x = +1,5 mm, y = 0 mm" in front
+    assert "X — gauche / droite" in front and "Y — haut / bas" in front
+    numbers = re.findall(r"^[+\u2212]?\d+(?:,\d+)?$", front, re.MULTILINE)
+    # the x row is centred on the current offset: −1,5 … +4,5; the y column on 0: +3 … −3
+    assert {"\u22121,5", "+1,5", "+4,5", "+3", "0", "\u22123"} <= set(numbers) and len(numbers) == 26
+    assert "back_offset: {x: …, y: …}" in front  # what to type stays YAML: no French space before its colons
+    assert texts[1].strip() == ""  # the back has lines only
+
+
+def _text_runs(page) -> list[tuple[str, float, float]]:
+    """(text, baseline y, font size) of every run a page draws."""
+    runs = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            runs.append((text.strip(), tm[5] * cm[3] + cm[5], size * tm[3] * cm[3]))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+@pytest.mark.parametrize("paper", ["A4", "letter"])
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_calibration_steps_fit_above_the_scales_at_full_size(make_kit, paper, language):
+    from kit.generators.deck import CALIBRATION_TEXT_PT
+    from kit.imposition import calibration
+
+    root = make_kit({"content/decks/essai.yaml": starters(1), PICTOGRAM: (REPO / PICTOGRAM).read_bytes()},
+                    config=config(paper=paper).replace("language: fr", f"language: {language}"))
+    rendered, output = render(root, "calibration", "calibration")
+    runs = _text_runs(pdf_of(rendered, output).pages[0])
+    last_step = next(run for run in runs if run[0].startswith("7."))
+    assert last_step[2] == pytest.approx(CALIBRATION_TEXT_PT)
+    sheet = calibration(tuple(v * MM for v in PAPER_MM[paper]), "long")
+    assert last_step[1] > sheet.note.y  # above the note's bottom, so clear of the x row's heading
+
+
+def _ink_centre(image: Image.Image, box: tuple[int, int, int, int], along_x: bool) -> float:
+    """The mean position of dark pixels across a line inside the box: its centre, in pixels."""
+    crop = image.crop(box).point(lambda v: 255 if v < 128 else 0)
+    width, height = crop.size
+    pixels = crop.load()
+    positions = [(i if along_x else j) for i in range(width) for j in range(height) if pixels[i, j]]
+    return sum(positions) / len(positions)
+
+
+@pytest.mark.parametrize("duplex, dx", [("long", 0), ("long", 1.5), ("short", -0.5)])
+def test_calibration_back_lines_merge_with_the_front_ones_in_one_cell_per_scale(starter_kit, duplex, dx):
+    """Seen through the paper from a printer that shifts nothing, the back lies on the front in the cells of 0 only.
+
+    Whatever offset the sheet was printed with (the x row is centred on it), a printer needing
+    none merges the lines in the cell that reads 0; the cells beside it show two lines 0.5 mm apart.
+    """
+    from kit.imposition import calibration
+
+    dpi = 200
+    rendered, output = render(starter_kit(count=1, duplex=duplex, dx=dx), "calibration", "calibration")
+    pdf = rendered.files[output.path]
+    front = _sheet_png(pdf, 0, dpi).convert("L")
+    back = _sheet_png(pdf, 1, dpi).convert("L")
+    seen = ImageOps.mirror(back) if duplex == "long" else ImageOps.flip(back)
+    sheet = calibration(A4, duplex, (dx, 0))
+    scale, height = dpi / 72, A4[1]
+    half_mm = 0.5 * MM * scale
+    for cells, along_x in ((sheet.x_cells, True), (sheet.y_cells, False)):
+        zero = next(index for index, cell in enumerate(cells) if cell.number.text == "0")
+        for index in (zero - 1, zero, zero + 1):
+            cell = cells[index]
+            line = cell.front
+            # a window on the front line's middle half, the cell's whole width across it
+            if along_x:
+                mid_y = (line.y1 + line.y2) / 2
+                box = (cell.box.x, mid_y - line.length / 4, cell.box.right, mid_y + line.length / 4)
+            else:
+                mid_x = (line.x1 + line.x2) / 2
+                box = (mid_x - line.length / 4, cell.box.y, mid_x + line.length / 4, cell.box.top)
+            pixels = (round(box[0] * scale), round((height - box[3]) * scale),
+                      round(box[2] * scale), round((height - box[1]) * scale))
+            apart = abs(_ink_centre(front, pixels, along_x) - _ink_centre(seen, pixels, along_x))
+            assert apart == pytest.approx(0 if index == zero else half_mm, abs=1), cell.number.text
 
 
 # ---------------------------------------------------------------------------------- golden

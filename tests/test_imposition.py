@@ -352,6 +352,11 @@ def test_rect_helpers():
 
 # --- calibration --------------------------------------------------------------------------------
 
+# Printer errors, mm, in front coordinates (+ = right / up): how far a printer moves what it
+# prints on the back. All are multiples of the calibration step but the last.
+ERRORS_ON_THE_STEP = [(0, 0), (2, -1), (-3, 0.5), (1.5, 2.5)]
+ERROR_OFF_THE_STEP = (1.3, -0.7)
+
 
 def landing(mark: CropMark, duplex: str, paper) -> CropMark:
     """Where a line drawn on the back page shows through, in front-page coordinates."""
@@ -362,67 +367,144 @@ def landing(mark: CropMark, duplex: str, paper) -> CropMark:
     return mark
 
 
-def pointer_readings(cal, printer_error_mm=(0.0, 0.0)):
-    """Read the sheet as a person would: which front label each back pointer shows through at."""
-    ex, ey = printer_error_mm[0] * MM, printer_error_mm[1] * MM
-    seen = [landing(m, cal.duplex, cal.paper).moved(ex, ey) for m in cal.back_lines]
-    x_pointer = next(m for m in seen[2:] if m.x1 == m.x2)
-    y_pointer = next(m for m in seen[2:] if m.y1 == m.y2)
-    x_labels = [lab for lab in cal.front_labels if lab.align == "centre"]
-    y_labels = [lab for lab in cal.front_labels if lab.align == "left"]
-    x_read = min(x_labels, key=lambda lab: abs(lab.x - x_pointer.x1))
-    y_read = min(y_labels, key=lambda lab: abs(lab.y - y_pointer.y1))
-    assert abs(x_read.x - x_pointer.x1) < TOL and abs(y_read.y - y_pointer.y1) < TOL
-    return x_read.value, y_read.value
+def _gap(cal, cell, axis: str, printer_error_mm) -> float:
+    """How far apart a cell's front line and its back line are, seen against the light, across the line."""
+    seen = landing(cell.back, cal.duplex, cal.paper).moved(printer_error_mm[0] * MM, printer_error_mm[1] * MM)
+    if axis == "x":
+        assert seen.x1 == pytest.approx(seen.x2) and cell.front.x1 == pytest.approx(cell.front.x2)  # vertical lines
+        return abs(seen.x1 - cell.front.x1)
+    assert seen.y1 == pytest.approx(seen.y2) and cell.front.y1 == pytest.approx(cell.front.y2)  # horizontal lines
+    return abs(seen.y1 - cell.front.y1)
 
 
-@pytest.mark.parametrize("duplex", ["long", "short"])
-@pytest.mark.parametrize("error", [(0, 0), (2, -1), (-3, 4)])
-def test_calibration_reads_the_offset_that_cancels_the_printer_error(duplex, error):
-    cal = calibration(A4, duplex)
-    offset = pointer_readings(cal, error)
-    # printing the cards' backs with that offset puts them back behind their fronts
+def merged_cells(cal, printer_error_mm=(0.0, 0.0)):
+    """Read the sheet as a person would: in the row and in the column, the cell whose two lines look most like one."""
+    found = []
+    for axis, cells in (("x", cal.x_cells), ("y", cal.y_cells)):
+        gaps = sorted((_gap(cal, cell, axis, printer_error_mm), index) for index, cell in enumerate(cells))
+        found.append((cells[gaps[0][1]], gaps[0][0], gaps[1][0]))
+    return found
+
+
+def reading(cal, printer_error_mm=(0.0, 0.0)) -> tuple[float, float]:
+    (x_cell, _, _), (y_cell, _, _) = merged_cells(cal, printer_error_mm)
+    return x_cell.value, y_cell.value
+
+
+def backs_land_behind_fronts(duplex: str, offset, error) -> float:
+    """Print poker cards with that back offset on a printer with that error: the worst miss, in mm."""
     sheet = grid(A4, card("poker"))
+    worst = 0.0
     for front, back in zip(sheet.fronts, backs(sheet, duplex, offset_mm=offset), strict=True):
         corner = CropMark(back.x, back.y, back.right, back.top)
         seen = landing(corner, duplex, A4).moved(error[0] * MM, error[1] * MM)
-        assert sorted((seen.x1, seen.x2)) == pytest.approx([front.x, front.right])
-        assert sorted((seen.y1, seen.y2)) == pytest.approx([front.y, front.top])
+        worst = max(worst, abs(min(seen.x1, seen.x2) - front.x), abs(min(seen.y1, seen.y2) - front.y))
+    return worst / MM
+
+
+@pytest.mark.parametrize("duplex", ["long", "short", "none"])
+@pytest.mark.parametrize("error", ERRORS_ON_THE_STEP)
+def test_calibration_one_cell_per_scale_shows_a_single_line_and_its_number_cancels_the_error(duplex, error):
+    cal = calibration(A4, duplex)
+    for cell, gap, next_best in merged_cells(cal, error):
+        assert gap < TOL  # the two lines are one
+        assert next_best / MM == pytest.approx(0.5)  # its neighbours show two lines half a millimetre apart
+    offset = reading(cal, error)
+    assert backs_land_behind_fronts(duplex, offset, error) < TOL
+
+
+@pytest.mark.parametrize("duplex", ["long", "short"])
+def test_calibration_an_error_between_two_cells_reads_the_nearest(duplex):
+    cal = calibration(A4, duplex)
+    offset = reading(cal, ERROR_OFF_THE_STEP)
+    assert backs_land_behind_fronts(duplex, offset, ERROR_OFF_THE_STEP) <= 0.25 + TOL
+    assert backs_land_behind_fronts(duplex, offset, ERROR_OFF_THE_STEP) > 0  # the error is not on a cell
 
 
 def test_calibration_printed_with_an_offset_still_reads_the_total_offset():
     error = (1, 2)
-    needed = pointer_readings(calibration(A4, "long"), printer_error_mm=error)
+    needed = reading(calibration(A4, "long"), printer_error_mm=error)
     assert needed == (1, -2)  # long edge: x is mirrored, so x keeps the error's sign and y inverts it
     corrected = calibration(A4, "long", offset_mm=needed)
-    assert pointer_readings(corrected, printer_error_mm=error) == needed
+    assert reading(corrected, printer_error_mm=error) == needed
+    # the scales are centred on the offset printed: a corrected printer merges the middle cells
+    assert [cell for cell, _, _ in merged_cells(corrected, error)] == list(corrected.middle)
     # and the back's cross now lands exactly on the front's
-    seen = [landing(m, "long", A4).moved(error[0] * MM, error[1] * MM) for m in corrected.back_lines[:2]]
-    assert flat(ends(m) for m in seen) == pytest.approx(flat(ends(m) for m in corrected.front_lines[:2]))
+    seen = [landing(m, "long", A4).moved(error[0] * MM, error[1] * MM) for m in corrected.back_cross]
+    assert flat(ends(m) for m in seen) == pytest.approx(flat(ends(m) for m in corrected.front_cross))
 
 
-def test_calibration_sheet_fits_the_page_and_labels_read_in_french():
+def test_calibration_cells_read_in_french_centred_on_the_current_offset():
     cal = calibration(A4, "long")
+    assert [cell.number.text for cell in cal.x_cells] == [
+        "\u22123", "\u22122,5", "\u22122", "\u22121,5", "\u22121", "\u22120,5", "0",
+        "+0,5", "+1", "+1,5", "+2", "+2,5", "+3"]
+    assert [cell.number.text for cell in cal.y_cells][::6] == ["+3", "0", "\u22123"]  # + is up
+    x_middle, y_middle = calibration(A4, "short", offset_mm=(0.5, -1.75)).middle
+    assert (x_middle.number.text, y_middle.number.text) == ("+0,5", "\u22121,75")
+    assert [c.box.x for c in cal.x_cells] == sorted(c.box.x for c in cal.x_cells)
+    assert [c.box.y for c in cal.y_cells] == sorted((c.box.y for c in cal.y_cells), reverse=True)
+
+
+CALIBRATION_SHEETS = [
+    pytest.param(calibration(paper, duplex, offset), id=f"{paper_name}-{duplex}-{offset[0]}-{offset[1]}")
+    for (paper_name, paper), duplex, offset in itertools.product(
+        PAPERS.items(), ["long", "short", "none"], [(0, 0), (1.5, -0.75), (-3, 3)])
+]
+
+
+@pytest.mark.parametrize("cal", CALIBRATION_SHEETS)
+def test_calibration_sheet_keeps_its_ink_inside_the_margin_and_its_cells_apart(cal):
+    paper_w, paper_h = cal.paper
     margin = SHEET_MARGIN_MM * MM
+    page = Rect(margin, margin, paper_w - 2 * margin, paper_h - 2 * margin)
+    assert len(cal.x_cells) == len(cal.y_cells) == 13  # ±3 mm every half millimetre
+    boxes = [c.box for c in cal.cells] + [cal.note, cal.x_heading, cal.y_heading, cal.cross_note]
+    for box in boxes:
+        assert page.contains(box)
     for line in cal.front_lines + cal.back_lines:
         for x, y in ((line.x1, line.y1), (line.x2, line.y2)):
-            assert margin <= x <= A4[0] - margin and margin <= y <= A4[1] - margin
-    texts = [lab.text for lab in cal.front_labels if lab.align == "centre"]
-    assert texts == ["\u22125", "\u22124", "\u22123", "\u22122", "\u22121", "0", "+1", "+2", "+3", "+4", "+5"]
-    assert calibration(A4, "long", offset_mm=(0.5, 0)).front_labels[0].text == "\u22124"  # centred on the offset
-    ticks = [m for m in cal.front_lines[4:] if m.x1 == m.x2]
-    assert len(ticks) == 21  # −5 … +5 every half millimetre
-    assert cal.note.top < min(lab.y for lab in cal.front_labels)
+            assert margin <= x <= paper_w - margin and margin <= y <= paper_h - margin
+    for a, b in itertools.combinations(boxes, 2):
+        assert not a.overlaps(b)
+    for line in cal.front_cross:
+        assert not any(line.crosses(box) for box in boxes)
+    for cell in cal.cells:
+        assert cell.front.length / MM == pytest.approx(20)
+        assert cell.back.length > cell.front.length  # its ends show past the front line's
+        front = cell.front
+        assert cell.box.contains(Rect(min(front.x1, front.x2), min(front.y1, front.y2),
+                                      abs(front.x2 - front.x1), abs(front.y2 - front.y1)))
 
 
-def test_calibration_numbers_in_one_row_are_two_millimetres_apart():
-    cal = calibration(A4, "short", offset_mm=(0.5, -1.5))
-    for align, along, across in (("centre", "x", "y"), ("left", "y", "x")):
-        rows: dict[float, list[float]] = {}
-        for lab in cal.front_labels:
-            if lab.align == align:
-                rows.setdefault(round(getattr(lab, across), 6), []).append(getattr(lab, along))
-        assert len(rows) == 2
-        for positions in rows.values():
-            positions.sort()
-            assert min(b - a for a, b in zip(positions, positions[1:])) / MM == pytest.approx(2)
+def test_calibration_numbers_stay_clear_of_their_lines():
+    cal = calibration(A4, "long")
+    for cell in cal.x_cells:
+        assert cell.number.y - cell.number.room / 2 > max(cell.front.y1, cell.front.y2)  # above the line
+    for cell in cal.y_cells:
+        assert cell.number.x - cell.number.room / 2 > max(cell.front.x1, cell.front.x2)  # right of the line
+
+
+@pytest.mark.parametrize("paper", [A4, LETTER], ids=["A4", "letter"])
+@pytest.mark.parametrize("offset", [(0, 0), (1.75, -2.25), (-4.5, 3.5), (6.75, -6.5)])  # up to "+9,75"
+def test_calibration_numbers_fit_their_cells(paper, offset):
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from kit.generators.deck import CALIBRATION_NUMBER_FONT
+    from kit.imposition import CALIBRATION_NUMBER_PT
+    from kit.theme import RL_FONTS, register_reportlab_fonts
+
+    register_reportlab_fonts()
+    cal = calibration(paper, "long", offset)
+    for cell in cal.cells:
+        assert cell.number.room < (cell.box.w if cell in cal.x_cells else cell.box.w / 2)
+        assert stringWidth(cell.number.text, RL_FONTS[CALIBRATION_NUMBER_FONT], CALIBRATION_NUMBER_PT) <= cell.number.room
+
+
+def test_calibration_on_a5_keeps_fewer_cells_inside_the_margin():
+    a5 = mm_to_pt((148, 210))
+    cal = calibration(a5, "long")
+    assert 3 <= len(cal.x_cells) < 13 and len(cal.x_cells) == len(cal.y_cells)
+    margin = SHEET_MARGIN_MM * MM
+    page = Rect(margin, margin, a5[0] - 2 * margin, a5[1] - 2 * margin)
+    assert all(page.contains(c.box) for c in cal.cells)

@@ -22,8 +22,9 @@ from kit.cards.faces import Art, draw_back, draw_front, photo_request
 from kit.content.decks import Card, Deck, iter_copies, slug
 from kit.errors import ContentError, Problem
 from kit.generators import RenderContext, Rendered, register
-from kit.imposition import (CALIBRATION_LABEL_SIZE_PT, CROP_MARK_WIDTH_PT, MM, SHEET_MARGIN_MM, CropMark, Rect, back_rotation, backs,
-                            calibration, fold_over, grid, mm_to_pt, shop_page)
+from kit.imposition import (CALIBRATION_CELL_PAD_MM, CALIBRATION_NUMBER_PT, CROP_MARK_WIDTH_PT, MM,
+                            SHEET_MARGIN_MM, CropMark, Label, Rect, back_rotation, backs, calibration, fold_over, grid,
+                            mm_to_pt, shop_page)
 from kit.labels import Labels
 from kit.plan import Output
 from kit.theme import RL_FONTS, register_reportlab_fonts
@@ -35,9 +36,20 @@ CALIBRATION = "calibration"
 CAPTION_PT = 6.5
 CAPTION_LEADING = 1.3             # the free strip a caption needs, in multiples of its size
 FOLD_DASH = (4, 3)
-CALIBRATION_LINE_PT = 0.5
+CALIBRATION_LINE_PT = 0.5        # the front's lines: sharp enough to see inside the back's
+CALIBRATION_BACK_LINE_PT = 1.0   # the back's lines read fainter and blurred through the paper, so thicker
+CALIBRATION_MIDDLE_ALPHA = 0.2   # the current offset's cells: a primary tint light enough for lines to show on it
+CALIBRATION_NUMBER_FONT = "semibold"  # the cells' numbers: heavier than the text, lighter than a shout
 CALIBRATION_TITLE_PT = 14
+CALIBRATION_HEADING_PT = 11      # the axis names, read before the cells
 CALIBRATION_TEXT_PT = 9
+CALIBRATION_TEXT_MIN_PT = 7      # the steps shrink down to this when a language's text is long (never below)
+CALIBRATION_TEXT_STEP_PT = 0.5
+CALIBRATION_CAPTION_PT = 8       # the cross's caption
+CALIBRATION_LEADING = 1.3        # line height, in multiples of the size
+CALIBRATION_PARAGRAPH_GAP = 0.35  # between steps, in multiples of the size
+CALIBRATION_STEP_INDENT = 1.2    # a step's hanging indent, in em: its number "7. " stands out on the left
+_EPSILON_PT = 1e-6
 FIGURE_HEIGHT = 0.73              # height of Inter's figures, in em
 DUPLEX_PREFERENCE = {"long": "DuplexFlipLongEdge", "short": "DuplexFlipShortEdge", "none": "Simplex"}
 
@@ -323,7 +335,7 @@ def render_png(deck: Deck, config, art: Art, output: Output) -> Rendered:
 # ----------------------------------------------------------------------------- calibration
 
 def render_calibration(config, context: RenderContext) -> Rendered:
-    """The one-page duplex calibration sheet: scales on the front, pointers on the back."""
+    """The one-page duplex calibration sheet: numbered cells and their lines on the front, the lines to match on the back."""
     theme = context.theme
     paper = theme.paper_pt
     printing = config.printing
@@ -334,23 +346,24 @@ def render_calibration(config, context: RenderContext) -> Rendered:
     canvas.setViewerPreference("Duplex", DUPLEX_PREFERENCE[printing.duplex])
     ink = theme.colour("ink")
 
+    _calibration_cells(canvas, sheet, theme)
+    canvas.setFillColor(ink)
+    canvas.setFont(RL_FONTS["bold"], CALIBRATION_HEADING_PT)
+    pad = CALIBRATION_CELL_PAD_MM * MM
+    for box, key in ((sheet.x_heading, "deck.calibration.x"), (sheet.y_heading, "deck.calibration.y")):
+        canvas.drawString(box.x + pad, box.y + pad, labels(key))
     canvas.setStrokeColor(REGISTRATION)
     canvas.setLineWidth(CALIBRATION_LINE_PT)
     for line in sheet.front_lines:
         canvas.line(line.x1, line.y1, line.x2, line.y2)
-    canvas.setFillColor(ink)
-    canvas.setFont(RL_FONTS["regular"], CALIBRATION_LABEL_SIZE_PT)
-    for label in sheet.front_labels:
-        # "centre": top of the figures at y; "left": figures centred on y (Inter's figures are 0.73 em).
-        if label.align == "centre":
-            canvas.drawCentredString(label.x, label.y - CALIBRATION_LABEL_SIZE_PT * FIGURE_HEIGHT, label.text)
-        else:
-            canvas.drawString(label.x, label.y - CALIBRATION_LABEL_SIZE_PT * FIGURE_HEIGHT / 2, label.text)
+    _paragraphs(canvas, sheet.cross_note, [(labels("deck.calibration.cross"), "cross")], labels.language,
+                CALIBRATION_CAPTION_PT, theme.colour("muted"))
     _calibration_note(canvas, sheet.note, labels, printing, ink)
     canvas.showPage()
 
+    # The back: lines only, thicker than the front's, so they still read dark through the paper.
     canvas.setStrokeColor(REGISTRATION)
-    canvas.setLineWidth(CALIBRATION_LINE_PT * 2)
+    canvas.setLineWidth(CALIBRATION_BACK_LINE_PT)
     for line in sheet.back_lines:
         canvas.line(line.x1, line.y1, line.x2, line.y2)
     canvas.showPage()
@@ -358,28 +371,80 @@ def render_calibration(config, context: RenderContext) -> Rendered:
     return Rendered(files={f"{FOLDER}/{CALIBRATION}.pdf": buffer.getvalue()}, pages=2)
 
 
+def _calibration_cells(canvas: Canvas, sheet, theme) -> None:
+    """Every other cell tinted, so each number reads with its lines; the current offset's cells in the primary tint."""
+    middle = sheet.middle
+    for scale in (sheet.x_cells, sheet.y_cells):
+        for index, cell in enumerate(scale):
+            if cell in middle:
+                canvas.setFillColor(theme.colour("primary"), alpha=CALIBRATION_MIDDLE_ALPHA)
+            elif index % 2:
+                canvas.setFillColor(theme.colour("light"))
+            else:
+                continue
+            box = cell.box
+            canvas.rect(box.x, box.y, box.w, box.h, stroke=0, fill=1)
+    canvas.setFillColor(theme.colour("ink"), alpha=1)
+    font = RL_FONTS[CALIBRATION_NUMBER_FONT]
+    for cell in sheet.cells:
+        label = cell.number
+        width = stringWidth(label.text, font, CALIBRATION_NUMBER_PT)
+        size = min(CALIBRATION_NUMBER_PT, CALIBRATION_NUMBER_PT * label.room / width)  # an unusual offset's long number shrinks
+        canvas.setFont(font, size)
+        canvas.drawCentredString(label.x, label.y - size * FIGURE_HEIGHT / 2, label.text)
+
+
 def _calibration_note(canvas: Canvas, box: Rect, labels: Labels, printing, ink: str) -> None:
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph
-
-    from kit.typography import typeset
-
-    inner = box.inset(SHEET_MARGIN_MM * MM)
-    style = ParagraphStyle("note", fontName=RL_FONTS["regular"], fontSize=CALIBRATION_TEXT_PT,
-                           leading=CALIBRATION_TEXT_PT * 1.35, textColor=ink, spaceAfter=CALIBRATION_TEXT_PT * 0.4)
-    title = ParagraphStyle("title", parent=style, fontName=RL_FONTS["bold"], fontSize=CALIBRATION_TITLE_PT,
-                           leading=CALIBRATION_TITLE_PT * 1.3, spaceAfter=CALIBRATION_TEXT_PT)
+    """Title, the offset and duplex mode this sheet was printed with, and the steps; smaller type if they need it."""
     x, y = printing.back_offset_mm
-    texts = [(labels("deck.calibration"), title)]
-    texts += [(line, style) for line in labels("deck.calibration.how").split("\n")]
     current = labels.table["deck.calibration.current"].format(
-        x=f"{x:g}".replace(".", ","), y=f"{y:g}".replace(".", ","), duplex=printing.duplex)
-    texts.append((current, style))
-    top = inner.top
+        x=Label(0, 0, x).text, y=Label(0, 0, y).text, duplex=printing.duplex)
+    texts = [(labels("deck.calibration"), "title"), (current, "current")]
+    texts += [(line, "step") for line in labels("deck.calibration.how").split("\n")]
+    size = CALIBRATION_TEXT_PT
+    while not _paragraphs(canvas, box, texts, labels.language, size, ink, dry_run=True) and size > CALIBRATION_TEXT_MIN_PT:
+        size -= CALIBRATION_TEXT_STEP_PT
+    _paragraphs(canvas, box, texts, labels.language, size, ink)
+
+
+def _paragraphs(canvas: Canvas, box: Rect, texts: list[tuple[str, str]], language: str, size: float, colour: str,
+                dry_run: bool = False) -> bool:
+    """Paragraphs top-down in the box (roles: title, current, step, cross); False if they overflow it.
+
+    Text between backticks is what the user types in kit.yaml: shown in semibold, without the
+    language's typography (a French space before a colon would not be YAML any more).
+    """
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.platypus import Paragraph
+    from reportlab.lib.styles import ParagraphStyle
+
     from xml.sax.saxutils import escape
 
-    for text, paragraph_style in texts:
-        para = Paragraph(escape(typeset(text, labels.language)).replace("\u202f", "\u00a0"), paragraph_style)
-        _, h = para.wrap(inner.w, inner.h)
-        para.drawOn(canvas, inner.x, top - h)
-        top -= h + paragraph_style.spaceAfter
+    from kit.markup import reportlab_spaces
+    from kit.typography import NBSP, typeset
+
+    base = ParagraphStyle("text", fontName=RL_FONTS["regular"], fontSize=size, leading=size * CALIBRATION_LEADING,
+                          textColor=colour, spaceAfter=size * CALIBRATION_PARAGRAPH_GAP)
+    hang = size * CALIBRATION_STEP_INDENT
+    styles = {
+        "title": ParagraphStyle("title", parent=base, fontName=RL_FONTS["bold"], fontSize=CALIBRATION_TITLE_PT,
+                                leading=CALIBRATION_TITLE_PT * CALIBRATION_LEADING, spaceAfter=size * CALIBRATION_PARAGRAPH_GAP),
+        "current": ParagraphStyle("current", parent=base, fontName=RL_FONTS["semibold"], spaceAfter=size),
+        "step": ParagraphStyle("step", parent=base, leftIndent=hang, firstLineIndent=-hang),
+        "cross": ParagraphStyle("cross", parent=base, alignment=TA_CENTER),
+    }
+    top = box.top
+    for text, role in texts:
+        parts = text.split("`")
+        markup = "".join(
+            f'<font name="{RL_FONTS["semibold"]}">{escape(part).replace(" ", NBSP)}</font>' if index % 2
+            else escape(reportlab_spaces(typeset(part, language)))
+            for index, part in enumerate(parts))
+        paragraph = Paragraph(markup, styles[role])
+        _, height = paragraph.wrap(box.w, box.h)
+        if top - height < box.y - _EPSILON_PT:
+            return False
+        if not dry_run:
+            paragraph.drawOn(canvas, box.x, top - height)
+        top -= height + styles[role].spaceAfter
+    return True
