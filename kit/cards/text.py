@@ -18,7 +18,7 @@ from reportlab.platypus import Paragraph
 
 from kit.markup import to_reportlab
 from kit.theme import RL_FONTS, register_reportlab_fonts
-from kit.typography import NBSP, NNBSP
+from kit.typography import NBSP
 
 FAMILY = RL_FONTS["regular"]  # the family name reportlab maps <b>/<i> from
 LEADING = 1.18                # line height as a multiple of the font size
@@ -77,14 +77,11 @@ def keep_last_words(markup: str) -> str:
 
 
 def paragraphs_of(text: str | None, language: str) -> tuple[tuple[str, str | None], ...]:
-    """The Markdown subset of a text field as reportlab paragraph markup, set for a card.
-
-    reportlab breaks lines at a narrow no-break space (it is in its whitespace list), which
-    would leave « or : alone at a line start; a plain no-break space never breaks there.
-    """
+    """The Markdown subset of a text field as reportlab paragraph markup, set for a card
+    (to_reportlab already keeps French punctuation on its line)."""
     result = []
     for run in to_reportlab(text, language):
-        markup = keep_last_words(run.markup.replace(NNBSP, NBSP))
+        markup = keep_last_words(run.markup)
         result.append((markup, run.bullet))
     return tuple(result)
 

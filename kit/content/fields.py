@@ -176,13 +176,14 @@ class Fields:
             return _MISSING
         return self.data[key]
 
-    def _typed(self, key: str, required: bool, expected: str, convert: Callable[[Any], Any], default: Any) -> Any:
+    def _typed(self, key: str, required: bool, expected: str, convert: Callable[[Any], Any], default: Any,
+               hint: Callable[[Any], str] = lambda value: "") -> Any:
         value = self.raw(key, required, expected)
         if value is _MISSING:
             return default
         result = convert(value)
         if result is None:
-            self.error(key, f"expected {expected}, got {shown(value)}")
+            self.error(key, f"expected {expected}, got {shown(value)}{hint(value)}")
             return default
         return result
 
@@ -196,14 +197,7 @@ class Fields:
                 return text or None
             return None
 
-        value = self.raw(key, required, "text")
-        if value is _MISSING:
-            return default
-        result = convert(value)
-        if result is None:
-            self.error(key, f"expected text, got {shown(value)}{text_hint(value)}")
-            return default
-        return result
+        return self._typed(key, required, "text", convert, default, hint=text_hint)
 
     def integer(self, key: str, required: bool = False, default: int | None = None,
                 minimum: int | None = None, maximum: int | None = None) -> int | None:

@@ -38,11 +38,11 @@ from kit.generators.field import pair_names
 from kit.imposition import CARD_SIZES_MM, CROP_MARK_OFFSET_MM, CROP_MARK_WIDTH_PT, \
     SAFE_MM, SHEET_MARGIN_MM, Rect, Sheet, grid
 from kit.labels import Labels
-from kit.markup import to_reportlab
+from kit.markup import reportlab_spaces, to_reportlab
 from kit.plan import Output
 from kit.schedule import clock
 from kit.theme import MM, Theme, register_reportlab_fonts
-from kit.typography import NBSP, NNBSP, typeset
+from kit.typography import NBSP, typeset
 
 POCKET_PATH = "guides/cartes-de-poche.pdf"
 POCKET_LAYOUT = (2, 2)  # columns, rows: four cards to a sheet
@@ -214,11 +214,6 @@ def card_sequence(guides: list[Guide], per_sheet: int) -> list[Guide]:
     return [guides[i % len(guides)] for i in range(total)]
 
 
-def rl_markup(text: str) -> str:
-    """reportlab breaks lines at a narrow no-break space: it gets a no-break space instead."""
-    return text.replace(NNBSP, NBSP)
-
-
 class RuledLines(Flowable):
     """Lines to write on: `count` rules `pitch` apart, the full width."""
 
@@ -287,7 +282,7 @@ class PocketCard:
                               hyphenationLang=HYPHENATION.get(self.language, ""), **extra)
 
     def para(self, markup: str, style: ParagraphStyle) -> Paragraph:
-        return Paragraph(rl_markup(markup), style)
+        return Paragraph(reportlab_spaces(markup), style)
 
     def text(self, text: str) -> str:
         """A plain label typeset and escaped for reportlab."""
@@ -385,7 +380,7 @@ def draw_card_footer(canvas: Canvas, trim: Rect, guide: Guide, content: Content,
     canvas.setFont("Inter", CARD_TYPE["footer"])
     canvas.setFillColor(HexColor(theme.colour("muted")))
     canvas.drawString(inner.x, inner.y, f"{labels('version')} {stamp.version} · {stamp.date}")
-    canvas.drawRightString(inner.right, inner.y, rl_markup(typeset(stamp.kit_title, theme.language)))
+    canvas.drawRightString(inner.right, inner.y, reportlab_spaces(typeset(stamp.kit_title, theme.language)))
 
 
 def render_pocket_cards(guides: list[Guide], content: Content, theme: Theme) -> tuple[bytes, int, list[str]]:
