@@ -614,7 +614,7 @@ def calibration(paper_pt: tuple[float, float], duplex: str, offset_mm: tuple[flo
     ox, oy = offset_mm
     sx, sy = _axis_signs(duplex)
     margin, cell = SHEET_MARGIN_MM * MM, CALIBRATION_CELL_MM * MM
-    pad, gap = CALIBRATION_CELL_PAD_MM * MM, CALIBRATION_NUMBER_GAP_MM * MM
+    pad = CALIBRATION_CELL_PAD_MM * MM
     front_len, back_len = CALIBRATION_FRONT_LINE_MM * MM, _back_line_mm() * MM
     heading = CALIBRATION_HEADING_MM * MM
 

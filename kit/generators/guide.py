@@ -35,8 +35,7 @@ from kit.content.guides import Guide, NoteSpace, Question, Section
 from kit.documents import Stamp, base_context, render_html, render_joined, render_pdf
 from kit.generators import RenderContext, Rendered, register
 from kit.generators.field import pair_names
-from kit.imposition import CARD_SIZES_MM, CROP_MARK_OFFSET_MM, CROP_MARK_WIDTH_PT, \
-    SAFE_MM, SHEET_MARGIN_MM, Rect, Sheet, grid
+from kit.imposition import CARD_SIZES_MM, CROP_MARK_OFFSET_MM, SAFE_MM, SHEET_MARGIN_MM, Rect, Sheet, grid
 from kit.labels import Labels
 from kit.markup import reportlab_spaces, to_reportlab
 from kit.plan import Output
