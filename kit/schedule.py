@@ -64,17 +64,41 @@ class HalfDay(ClockSpan):
     end: int
 
 
+EVERYONE = "everyone"
+# Blocks later than this would print on the next day: a day's blocks end by midnight.
+MIDNIGHT = 24 * 60
+
+
 @dataclass(frozen=True)
 class Conflict:
-    """A fixed block that the blocks before it overrun."""
+    """Two blocks one audience attends that overlap: `earlier` runs past the start of `later`."""
 
     earlier: Slot
-    fixed: Slot
+    later: Slot
+
+    @property
+    def fixed(self) -> Slot:
+        return self.later
+
+    @property
+    def blamed(self) -> Slot:
+        """The block whose line the error is at: the fixed start overrun, or else the block only
+        some attend, which must fit around everyone's times (they never move for it)."""
+        if self.later.block.at is None and self.earlier.block.audience != EVERYONE:
+            return self.earlier
+        return self.later
 
     def message(self) -> str:
-        return (f'expected "{self.earlier.block.title}" ({clock(self.earlier.start)}–{clock(self.earlier.end)}) '
-                f'to end by the fixed start of "{self.fixed.block.title}" (at {clock(self.fixed.start)}), '
-                f"got an overlap of {self.earlier.end - self.fixed.start} min")
+        earlier, later = self.earlier, self.later
+        overlap = earlier.end - later.start
+        if self.blamed is earlier:
+            return (f'expected "{earlier.block.title}" ({clock(earlier.start)}–{clock(earlier.end)}, '
+                    f"{earlier.block.audience} only) to end by the start of \"{later.block.title}\" "
+                    f"({clock(later.start)}), got an overlap of {overlap} min; everyone else's times never "
+                    f"move for a block they do not attend: give it an earlier at: or a shorter duration")
+        return (f'expected "{earlier.block.title}" ({clock(earlier.start)}–{clock(earlier.end)}) '
+                f'to end by the fixed start of "{later.block.title}" (at {clock(later.start)}), '
+                f"got an overlap of {overlap} min")
 
 
 @dataclass(frozen=True)
@@ -85,18 +109,21 @@ class DaySchedule:
 
     @property
     def start(self) -> int:
-        return self.slots[0].start if self.slots else self.day.start
+        return min((s.start for s in self.slots), default=self.day.start)
 
     @property
     def end(self) -> int:
-        return self.slots[-1].end if self.slots else self.day.start
+        return max((s.end for s in self.slots), default=self.day.start)
 
     @property
     def lunch(self) -> Slot | None:
+        """The block marked `meal: true`; without one, the longest pause starting in LUNCH_WINDOW
+        (the longest, so a coffee break at 11:30 is not taken for lunch at 12:30)."""
         for slot in self.slots:
-            if slot.block.kind == "pause" and LUNCH_WINDOW[0] <= slot.start <= LUNCH_WINDOW[1]:
+            if slot.block.meal:
                 return slot
-        return None
+        guesses = [s for s in self.slots if s.block.kind == "pause" and LUNCH_WINDOW[0] <= s.start <= LUNCH_WINDOW[1]]
+        return max(guesses, key=lambda s: s.duration, default=None)
 
     def half_days(self) -> tuple[HalfDay, ...]:
         """Morning and afternoon around lunch; a day without lunch is the half it starts in."""
@@ -124,22 +151,37 @@ class DaySchedule:
 
 
 def schedule_day(day: Day) -> DaySchedule:
+    """Clock times of a day's blocks.
+
+    Everyone's blocks follow each other from the day's start (or their `at:`), counting only
+    blocks everyone attends: a newcomer or facilitator block never moves the others' times. Such
+    a block starts at its `at:`, or when the block before it in the list ends.
+    """
     slots: list[Slot] = []
-    conflicts: list[Conflict] = []
-    cursor = day.start
+    cursor = day.start        # where the next block everyone attends starts
+    previous_end = None       # where the block before in the list ended
     for block in day.blocks:
-        start = cursor
-        free = 0
-        if block.at is not None:
-            start = block.at
-            if block.at > cursor:
-                free = block.at - cursor
+        follows = cursor if block.audience == EVERYONE or previous_end is None else previous_end
+        start = block.at if block.at is not None else follows
+        free = block.at - follows if block.at is not None and block.at > follows else 0
         slot = Slot(block, start, start + block.duration, free)
-        if block.at is not None and slots and slots[-1].end > block.at:
-            conflicts.append(Conflict(slots[-1], slot))
         slots.append(slot)
-        cursor = slot.end
-    return DaySchedule(day, tuple(slots), tuple(conflicts))
+        previous_end = slot.end
+        if block.audience == EVERYONE:
+            cursor = slot.end
+    return DaySchedule(day, tuple(slots), _conflicts(slots))
+
+
+def _conflicts(slots: list[Slot]) -> tuple[Conflict, ...]:
+    """Overlaps as each audience sees its day: everyone's blocks, plus those of one other audience."""
+    found: dict[tuple[int, int], Conflict] = {}
+    audiences = {s.block.audience for s in slots} - {EVERYONE}
+    for audience in (EVERYONE, *sorted(audiences)):
+        seen = [(i, s) for i, s in enumerate(slots) if s.block.audience in (EVERYONE, audience)]
+        for (i, earlier), (j, later) in zip(seen, seen[1:]):
+            if earlier.end > later.start and (i, j) not in found:
+                found[(i, j)] = Conflict(earlier, later)
+    return tuple(found[key] for key in sorted(found))
 
 
 def schedule(session: Session) -> tuple[DaySchedule, ...]:
@@ -148,11 +190,27 @@ def schedule(session: Session) -> tuple[DaySchedule, ...]:
 
 
 def check_session(session: Session, problems: Problems) -> None:
-    """Record each overrun fixed block as a content error at the fixed block's line."""
+    """Record each overlap at the line to change, each block past midnight, each date used twice."""
+    if not session.days:
+        return
     for day in schedule(session):
         for conflict in day.conflicts:
-            block = conflict.fixed.block
-            problems.error(block.file, block.line, f"{block.path}.at", conflict.message())
+            block = conflict.blamed.block
+            if block.at is not None:
+                problems.error(block.file, block.at_line or block.line, f"{block.path}.at", conflict.message())
+            else:
+                problems.error(block.file, block.duration_line or block.line, f"{block.path}.duration",
+                               conflict.message())
+        for slot in day.slots:
+            if slot.end > MIDNIGHT:
+                block = slot.block
+                problems.error(block.file, block.duration_line or block.line, f"{block.path}.duration",
+                               f'expected the day to end by midnight, got "{block.title}" from '
+                               f"{clock(slot.start)} to {clock(slot.end % MIDNIGHT)} the next day")
+        meals = [slot.block for slot in day.slots if slot.block.meal]
+        for extra in meals[1:]:
+            problems.error(extra.file, extra.line, f"{extra.path}.meal",
+                           f'expected one meal a day, got a second one ("{meals[0].title}" is already the meal)')
     dates = {}
     for day in session.days:
         if day.date in dates:

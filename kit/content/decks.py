@@ -20,7 +20,7 @@ from typing import Any, Iterator
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from kit.content.fields import Fields, Problems, shown
+from kit.content.fields import Fields, Problems, read_text, shown
 
 # Deck kinds, each with its own card layout; the keys are every spelling a user may write.
 KINDS = {
@@ -485,11 +485,8 @@ def _cell_value(field_name: str, cell: Any) -> Any:
 
 def _read_csv(path: Path, name: str, doc: Fields) -> list[tuple[int, list[Any]]] | None:
     """Rows of a CSV file with their row numbers; comma, semicolon (French Excel) or tab separated."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        doc.problems.error(name, 1, "", f"expected UTF-8 text (save it as \"CSV UTF-8\"), got a byte "
-                                        f"0x{exc.object[exc.start]:02x} that is not")
+    text = read_text(path, name, doc.problems, advice=' (save it as "CSV UTF-8")')
+    if text is None:
         return None
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
@@ -544,8 +541,8 @@ def _read_xlsx(path: Path, name: str, doc: Fields) -> list[tuple[int, list[Any]]
 # ----------------------------------------------------------------------------- card checks
 
 def _check_cards(deck: Deck, config, problems: Problems) -> None:
-    """What can only be checked with the whole deck: images, themes, and texts fitting their boxes."""
-    from kit.cards.faces import text_problems
+    """What can only be checked with the whole deck: images and themes. (Whether its texts fit their
+    boxes is measured by the deck generator's check, kit.generators.deck, with the renderer's metrics.)"""
     from kit.images import locate
 
     for card in deck.cards:
@@ -564,12 +561,6 @@ def _check_cards(deck: Deck, config, problems: Problems) -> None:
             hint = f' (did you mean "{guess[0]}"?)' if guess else ""
             _error(problems, where("theme"), card, "theme", f"expected one of the deck's themes ({known}), "
                                                              f"got {shown(card.theme)}{hint}")
-    for field_name, card, message in text_problems(deck, config.language):
-        if card is None:
-            problems.error(deck.file, deck.line, field_name, message)
-        else:
-            _error(problems, card.place(field_name), card, field_name, message)
-
 
 def _error(problems: Problems, place: Place, card: Card, field_name: str, message: str) -> None:
     problems.error(place.file, place.line, f"{card.path}.{field_name}" if card.path else field_name, message)

@@ -18,7 +18,10 @@ from typing import Any, Callable, Iterator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarfloat import ScalarFloat
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import MappingEndEvent, MappingStartEvent, SequenceEndEvent, SequenceStartEvent
+from ruamel.yaml.reader import ReaderError
 
 from kit.errors import Problem
 
@@ -42,10 +45,19 @@ class Problems:
         return bool(self.errors)
 
 
+# A found value longer than this is cut in messages: the line number shows the rest.
+SHOWN_LENGTH = 60
+
+
+def clipped(text: str) -> str:
+    """A text cut to SHOWN_LENGTH characters for a message."""
+    return text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH - 1] + "…"
+
+
 def shown(value: Any) -> str:
     """How a found value is quoted in a message: strings quoted, the rest as YAML writes them."""
     if isinstance(value, str):
-        return f'"{value}"'
+        return f'"{clipped(value)}"'
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
@@ -54,7 +66,18 @@ def shown(value: Any) -> str:
         return "a mapping"
     if isinstance(value, (list, CommentedSeq)):
         return "a list"
-    return str(value)
+    if isinstance(value, (int, float)):
+        return clipped(str(value))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    tag = getattr(value, "tag", None)
+    if tag is not None:
+        return f"a value tagged {clipped(str(getattr(tag, 'value', tag)))}"
+    if isinstance(value, (bytes, bytearray)):
+        return "binary data (!!binary)"
+    if isinstance(value, (set, frozenset)):
+        return "a set (!!set)"
+    return "a value of another kind"
 
 
 def as_written(value: Any) -> str:
@@ -73,33 +96,159 @@ def text_hint(value: Any) -> str:
     return ""
 
 
+class _Constructor(RoundTripConstructor):
+    """ruamel's round-trip constructor, but a value it cannot build is a YAML error at its line.
+
+    ruamel lets Python's own exceptions through for a tagged or implicit value that does not
+    convert (`2019-02-30` read as a date, `!!int abc`); here they become errors with a mark.
+    """
+
+    def construct_non_recursive_object(self, node: Any, tag: str | None = None) -> Any:
+        try:
+            return super().construct_non_recursive_object(node, tag)
+        except MarkedYAMLError:
+            raise
+        except (ValueError, KeyError, TypeError, OverflowError, AttributeError) as exc:
+            raise UnbuildableValue(None, None, _unbuildable(node, exc), node.start_mark) from exc
+
+
+class UnbuildableValue(ConstructorError):
+    """A value YAML parsed but could not build; its problem is already in the kit's words."""
+
+
+def _unbuildable(node: Any, exc: Exception) -> str:
+    """What a value YAML could not build should have been, in the words of the value formats."""
+    tag = str(getattr(node, "tag", "") or "").rsplit(":", 1)[-1]
+    value = getattr(node, "value", "")
+    value = clipped(value) if isinstance(value, str) else "this value"
+    wanted = {
+        "timestamp": "a date that exists (2019-05-23)",
+        "int": "a whole number",
+        "float": "a number",
+        "bool": "true or false",
+    }.get(tag)
+    if wanted:
+        return f'expected {wanted}, got "{value}"'
+    return f'expected a value YAML can read as !!{tag}, got "{value}" ({exc})'
+
+
 def _yaml() -> YAML:
     """ruamel's round-trip loader: line and column of every key and list item (YAML 1.2)."""
-    return YAML(typ="rt")
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    return yaml
+
+
+# YAML's own wording of a syntax error, translated into what to do. Each entry: a pattern of
+# ruamel's "problem" text, whether the place to show is where the construct opened (an unclosed
+# bracket or quote is noticed lines later), and the advice.
+_SYNTAX_ADVICE: list[tuple[re.Pattern[str], bool, str]] = [
+    (re.compile(r"mapping values are not allowed here"), False,
+     'a ": " inside a text, which YAML reads as a key: put the whole text in quotes '
+     '("Tour rapide : une minute chacun")'),
+    (re.compile(r"found character '\\t' that cannot start any token"), False,
+     "a tab: indent with spaces only"),
+    (re.compile(r"found character '([@`%|>!&*])' that cannot start any token"), False,
+     'a text starting with "{0}", which YAML reserves: put the whole text in quotes'),
+    (re.compile(r"found undefined alias"), False,
+     'a text starting with "*", which YAML reads as a reference: put the whole text in quotes'),
+    (re.compile(r"found duplicate key \"(.*?)\""), False,
+     'the key "{0}" twice in the same place: keep one'),
+    (re.compile(r"expected ',' or '\]'"), True,
+     'a list in [ ] that is not closed, or an item with ": " or "[" in it: close the bracket or '
+     "quote the item"),
+    (re.compile(r"expected ',' or '\}'"), True,
+     "a mapping in { } that is not closed: close the brace or quote the text"),
+    (re.compile(r"found unexpected end of stream"), True,
+     "a quote that is never closed: end the text with the same quote"),
+    (re.compile(r"expected <block end>, but found '<scalar>'"), False,
+     "more text after a quoted text: put the whole text in one pair of quotes"),
+    (re.compile(r"expected <block end>|could not find expected ':'|expected '<document start>'"), False,
+     'a line that does not fit the indentation around it: indent it like its neighbours, '
+     'and write "key: value" or "- item"'),
+]
+# Deeper than this the file is not content anyone writes; Python's recursion would give up first.
+MAX_NESTING = 64
+
+
+def _syntax_problem(exc: MarkedYAMLError) -> tuple[int, str]:
+    """The line and the advice for a YAML syntax error."""
+    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    for pattern, at_opening, advice in _SYNTAX_ADVICE:
+        match = pattern.search(problem)
+        if match:
+            mark = (exc.context_mark if at_opening else None) or exc.problem_mark or exc.context_mark
+            return (mark.line + 1 if mark else 1), f"expected valid YAML, got {advice.format(*match.groups())}"
+    mark = exc.problem_mark or exc.context_mark
+    return (mark.line + 1 if mark else 1), f"expected valid YAML, got a syntax error: {problem}"
+
+
+def _too_deep_line(text: str) -> int:
+    """The line where the nesting of lists and mappings first goes past MAX_NESTING.
+
+    Read from YAML's event stream, which the parser makes without recursion.
+    """
+    depth = 0
+    try:
+        for event in YAML(typ="rt").parse(text):
+            if isinstance(event, (SequenceStartEvent, MappingStartEvent)):
+                depth += 1
+                if depth > MAX_NESTING:
+                    return event.start_mark.line + 1
+            elif isinstance(event, (SequenceEndEvent, MappingEndEvent)):
+                depth -= 1
+    except (YAMLError, RecursionError):
+        pass
+    return 1
+
+
+def read_text(path: Path, name: str, problems: Problems, advice: str = "") -> str | None:
+    """A content file's text; a byte that is not UTF-8 is a Problem at its own line."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.error(name, 0, "", f"expected a readable file, got {exc.strerror or exc}")
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - data.rfind(b"\n", 0, exc.start)
+        problems.error(name, line, "", f"expected UTF-8 text{advice}, got a byte 0x{data[exc.start]:02x} that is not "
+                                       f"(column {column})")
+        return None
 
 
 def load_yaml(path: Path, name: str, problems: Problems) -> Any:
     """Parse one YAML file (YAML 1.2: `12:30` stays text, `no` stays text); a syntax error is a Problem."""
-    yaml = _yaml()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        problems.error(name, 1, "", f"expected UTF-8 text, got a byte 0x{exc.object[exc.start]:02x} that is not")
+    text = read_text(path, name, problems)
+    if text is None:
         return None
     try:
-        return yaml.load(text)
+        return _yaml().load(text)
+    except UnbuildableValue as exc:
+        line, message = exc.problem_mark.line + 1, exc.problem
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        what = (exc.problem or exc.context or "invalid YAML").strip()
-        problems.error(name, line, "", f"expected valid YAML, got a syntax error: {what}")
-        return None
+        line, message = _syntax_problem(exc)
+    except ReaderError as exc:
+        # A control character (NUL...) YAML refuses anywhere; ruamel gives its offset, not its line.
+        line = text.count("\n", 0, exc.position) + 1
+        message = f"expected text, got the control character U+{exc.character:04X}: delete it"
+    except YAMLError as exc:
+        line, message = 1, f"expected valid YAML, got {exc}"
+    except RecursionError:
+        line = _too_deep_line(text)
+        message = f"expected at most {MAX_NESTING} levels of lists and mappings, got more"
+    problems.error(name, line, "", message)
+    return None
 
 
 DURATION_RE = re.compile(
     r"^\s*(?:(?P<h>\d+)\s*h(?:eures?|ours?)?\s*(?P<hm>\d+)?\s*(?:min)?|(?P<m>\d+)\s*(?:min(?:utes?)?|mn|m)?)\s*$",
     re.IGNORECASE,
 )
+# No block, slot or interview lasts longer than a day; more is a typo (and would overflow dates).
+MAX_MINUTES = 24 * 60
 CLOCK_RE = re.compile(r"^\s*(?P<h>[01]?\d|2[0-3])\s*[:hH]\s*(?P<m>[0-5]\d)?\s*$")
 
 
@@ -114,10 +263,13 @@ def parse_minutes(value: Any) -> int | None:
     match = DURATION_RE.match(value)
     if not match:
         return None
-    if match["h"] is not None:
-        minutes = int(match["h"]) * 60 + int(match["hm"] or 0)
-    else:
-        minutes = int(match["m"])
+    try:
+        if match["h"] is not None:
+            minutes = int(match["h"]) * 60 + int(match["hm"] or 0)
+        else:
+            minutes = int(match["m"])
+    except ValueError:  # thousands of digits: Python refuses to convert them
+        return None
     return minutes if minutes > 0 else None
 
 
@@ -140,6 +292,7 @@ class Fields:
         self.problems = problems
         self.line = line
         self.asked: set[str] = set()
+        self.missing: dict[str, Problem] = {}  # required keys reported as missing, by key
         if isinstance(data, CommentedMap):
             self.data = data
         else:
@@ -171,8 +324,12 @@ class Fields:
     def raw(self, key: str, required: bool = False, expected: str = "a value") -> Any:
         self.asked.add(key)
         if key not in self.data or self.data[key] is None:
-            if required:
+            if required and key not in self.data:
                 self.problems.error(self.file, self.line, self.field(key), f"expected {expected}, got nothing")
+                # done() drops this error when a misspelled key turns out to be the missing one.
+                self.missing[key] = self.problems.errors[-1]
+            elif required:
+                self.error(key, f"expected {expected}, got nothing")
             return _MISSING
         return self.data[key]
 
@@ -231,7 +388,13 @@ class Fields:
         return self._typed(key, False, "true or false", convert, default)
 
     def minutes(self, key: str, required: bool = False, default: int | None = None) -> int | None:
-        return self._typed(key, required, 'minutes (45, "1h30", "45 min")', parse_minutes, default)
+        minutes = self._typed(key, required, 'minutes (45, "1h30", "45 min")', parse_minutes, _MISSING)
+        if minutes is _MISSING:
+            return default
+        if minutes > MAX_MINUTES:
+            self.error(key, f"expected a duration of at most {MAX_MINUTES // 60} h, got {shown(self.data[key])}")
+            return default
+        return minutes
 
     def clock(self, key: str, required: bool = False, default: int | None = None) -> int | None:
         return self._typed(key, required, 'a time of day ("9:00", "12:30", "14h")', parse_clock, default)
@@ -341,6 +504,11 @@ class Fields:
                 continue
             guess = difflib.get_close_matches(str(key), sorted(self.asked), n=1, cutoff=0.6)
             hint = f' (did you mean "{guess[0]}"?)' if guess else ""
+            if guess and guess[0] in self.missing:
+                # One misspelling, one error: the "got nothing" of the key meant says the same.
+                missed = self.missing.pop(guess[0])
+                if missed in self.problems.errors:
+                    self.problems.errors.remove(missed)
             known = ", ".join(sorted(self.asked))
             self.problems.error(self.file, self.key_line(key), self.field(str(key)),
                                 f"expected a known field ({known}), got unknown key \"{key}\"{hint}")

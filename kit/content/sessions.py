@@ -39,6 +39,10 @@ class Block:
     format: str | None = None
     variant: str | None = None
     size: str | None = None  # group size, from the format (e.g. "3 groupes de 5 à 6 personnes")
+    meal: bool = False  # the day's lunch: splits it into morning and afternoon
+    # The lines of `at:` and `duration:` (0 when not written here), for errors about the times.
+    at_line: int = field(default=0, compare=False)
+    duration_line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,8 @@ class Session:
 def load_session(doc: Fields, ident: str, formats: dict[str, Format]) -> Session:
     days = []
     session_place = doc.text("place")
+    if doc.has("days") and isinstance(doc.data.get("days"), list) and not doc.data["days"]:
+        doc.error("days", "expected at least one day (date:, start:, blocks:), got none")
     for day_doc in doc.records("days", required=True):
         day_place = day_doc.text("place") or session_place
         blocks = tuple(
@@ -197,6 +203,9 @@ def _load_block(doc: Fields, formats: dict[str, Format], day_place: str | None) 
         format=fmt.id if fmt else None,
         variant=variant.name if variant else None,
         size=fmt.size if fmt else None,
+        meal=doc.boolean("meal", default=False),
+        at_line=doc.key_line("at") if doc.has("at") else 0,
+        duration_line=doc.key_line("duration") if doc.has("duration") else 0,
     )
     doc.done()
     return block if duration else None

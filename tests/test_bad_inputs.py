@@ -1,0 +1,177 @@
+"""Bad inputs answered in plain words: each a content error at its own line, never a traceback,
+nothing read outside the kit (issue 9, one test or more per class)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from click.testing import CliRunner
+
+from kit.cli import main
+from kit.content import load_kit
+from kit.content.fields import Problems, parse_clock
+from kit.content.sessions import Block, Day, Session
+from kit.errors import ContentError
+from kit.schedule import check_session, clock, schedule_day
+
+FORMAT = "title: Dérive créative\nduration: 1h15\n"
+
+
+def errors_of(root) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        load_kit(root)
+    return [str(p) for p in caught.value.problems]
+
+
+def session(blocks: str, start: str = "9:00") -> str:
+    """A one-day session file whose blocks start on line 6."""
+    return f'title: S\ndays:\n  - date: 2019-05-23\n    start: "{start}"\n    blocks:\n{blocks}'
+
+
+# ------------------------------------------------------------------ class 3: no traceback
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("title: F\ndate: 2019-02-30\n", 'content/formats/f.yaml:2: expected a date that exists (2019-05-23), got "2019-02-30"'),
+    ("title: F\nduration: !!int abc\n", 'content/formats/f.yaml:2: expected a whole number, got "abc"'),
+    ("title: F\nnotes: a\x00b\n", "content/formats/f.yaml:2: expected text, got the control character U+0000: delete it"),
+    ("title: F\nsteps: " + "[" * 3000 + "]" * 3000 + "\n",
+     "content/formats/f.yaml:2: expected at most 64 levels of lists and mappings, got more"),
+    ("title: F\nduration: 99999999h\n", 'content/formats/f.yaml:2: duration: expected a duration of at most 24 h, got "99999999h"'),
+    ("title: F\nduration: " + "9" * 5000 + "\n", 'content/formats/f.yaml:2: expected a whole number, got "99999999999999999999999999999999999999999999999999999999999…"'),
+])
+def test_values_python_cannot_build_are_errors_at_their_line(make_kit, text, expected):
+    root = make_kit({"content/formats/f.yaml": text})
+    assert errors_of(root) == [expected]
+
+
+def test_a_day_past_midnight_is_an_error_at_the_duration_line(make_kit):
+    root = make_kit({"content/sessions/s.yaml": session(
+        '      - title: Veillée\n        at: "22:00"\n        duration: 3h\n')})
+    assert errors_of(root) == [
+        'content/sessions/s.yaml:8: days[0].blocks[0].duration: expected the day to end by midnight, '
+        'got "Veillée" from 22:00 to 1:00 the next day']
+
+
+def test_cli_answers_every_class_3_input_without_traceback(make_kit):
+    root = make_kit({
+        "content/formats/a.yaml": "title: A\nduration: !!int abc\n",
+        "content/formats/b.yaml": b"title: B\nnotes: caf\xe9\n",
+        "content/sessions/s.yaml": session('      - {title: A, at: "23:30", duration: 2h}\n'),
+    })
+    result = CliRunner().invoke(main, ["check", "--kit", str(root)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "3 errors in the content" in result.output
+
+
+# ------------------------------------------------------------------ class 5: the right line
+
+
+def test_a_byte_that_is_not_utf8_is_reported_at_its_own_line(make_kit):
+    root = make_kit({"content/formats/f.yaml": b"title: F\nduration: 45\nnotes: caf\xe9 noir\n"})
+    assert errors_of(root) == ["content/formats/f.yaml:3: expected UTF-8 text, got a byte 0xe9 that is not (column 11)"]
+
+
+def test_a_byte_that_is_not_utf8_in_a_csv_is_reported_at_its_own_line(make_kit):
+    root = make_kit({
+        "content/decks/d.yaml": "title: D\nkind: blank-page\ncards: d.csv\n",
+        "content/decks/d.csv": b"titre;texte\nUn service;ok\nUn autre;caf\xe9\n",
+    })
+    assert errors_of(root) == [
+        'content/decks/d.csv:3: expected UTF-8 text (save it as "CSV UTF-8"), got a byte 0xe9 that is not (column 13)']
+
+
+def test_an_overlap_is_blamed_at_the_at_line(make_kit):
+    root = make_kit({"content/sessions/s.yaml": session(
+        "      - title: Photos débat\n        duration: 4h\n"
+        "      - title: Déjeuner\n        kind: pause\n        duration: 1h\n        at: \"12:30\"\n")})
+    assert errors_of(root) == [
+        'content/sessions/s.yaml:11: days[0].blocks[1].at: expected "Photos débat" (9:00–13:00) to end by the '
+        'fixed start of "Déjeuner" (at 12:30), got an overlap of 30 min']
+
+
+# ------------------------------------------------------------------ class 6: nothing silently accepted
+
+
+def test_a_session_without_days_is_an_error(make_kit):
+    root = make_kit({"content/sessions/s.yaml": "title: S\ndays: []\n"})
+    assert errors_of(root) == ['content/sessions/s.yaml:2: days: expected at least one day (date:, start:, blocks:), got none']
+
+
+# ------------------------------------------------------------------ plain words
+
+
+def test_one_misspelled_key_gives_one_error(make_kit):
+    root = make_kit({"content/sessions/s.yaml": session("      - titel: Accueil\n        duration: 30\n")})
+    (problem,) = errors_of(root)
+    assert problem.startswith("content/sessions/s.yaml:6: days[0].blocks[0].titel: expected a known field")
+    assert problem.endswith('got unknown key "titel" (did you mean "title"?)')
+
+
+@pytest.mark.parametrize("line, advice", [
+    ("title: Tour rapide : une minute: chacun", 'a ": " inside a text, which YAML reads as a key: put the whole text in quotes'),
+    ("title: Un titre\n\tnotes: x", "a tab: indent with spaces only"),
+    ("title: *important*", 'a text starting with "*", which YAML reads as a reference: put the whole text in quotes'),
+    ("title: '@dupont", "a quote that is never closed: end the text with the same quote"),
+    ("title: A\ntitle: B", 'the key "title" twice in the same place: keep one'),
+])
+def test_yaml_wording_is_translated_into_what_to_do(make_kit, line, advice):
+    root = make_kit({"content/formats/f.yaml": f"{line}\n"})
+    (problem,) = errors_of(root)
+    assert advice in problem and "mapping values" not in problem
+
+
+# ------------------------------------------------------------------ schedule semantics
+
+
+def block(title, duration, at=None, kind=None, audience="everyone", line=1, meal=False):
+    return Block(title=title, duration=duration, file="content/sessions/s.yaml", line=line,
+                 path=f"days[0].blocks[{line}]", at=at, kind=kind, audience=audience, meal=meal)
+
+
+def day(*blocks, start="9:00"):
+    return Day(date=dt.date(2019, 5, 23), start=parse_clock(start), line=3, path="days[0]", blocks=blocks)
+
+
+def test_a_newcomer_block_running_past_the_start_does_not_move_everyone_else():
+    schedule = schedule_day(day(block("Accueil des nouveaux", 45, at=parse_clock("8:30"), audience="newcomers", line=6),
+                                block("Ouverture", 15, line=9), block("Dérive", 60, line=11)))
+    assert [clock(s.start) for s in schedule.slots] == ["8:30", "9:00", "9:15"]
+    problems = Problems()
+    check_session(Session(id="s", title="S", file="content/sessions/s.yaml", days=(schedule.day,)), problems)
+    (error,) = [str(p) for p in problems.errors]
+    assert error.startswith('content/sessions/s.yaml:6: days[0].blocks[6].at: expected "Accueil des nouveaux" '
+                            '(8:30–9:15, newcomers only) to end by the start of "Ouverture" (9:00), got an overlap of 15 min')
+
+
+def test_a_facilitator_block_in_the_middle_never_moves_the_programme():
+    schedule = schedule_day(day(block("Ouverture", 30), block("Point résidents", 30, audience="facilitators"),
+                                block("Dérive", 60, at=parse_clock("10:00"))))
+    everyone = schedule.for_audiences(frozenset({"everyone"}))
+    assert [clock(s.start) for s in everyone.slots] == ["9:00", "10:00"]
+    assert schedule.conflicts == ()
+
+
+def test_the_marked_meal_is_lunch_even_with_an_earlier_break():
+    schedule = schedule_day(day(block("Atelier", 90), block("Café", 15, kind="pause"), block("Atelier 2", 60),
+                                block("Repas", 60, meal=True), block("Après-midi", 240), start="10:00"))
+    assert clock(schedule.lunch.start) == "12:45"
+    assert [(h.name, h.minutes) for h in schedule.half_days()] == [("morning", 165), ("afternoon", 240)]
+
+
+def test_without_a_marked_meal_the_longest_pause_in_the_window_is_lunch():
+    schedule = schedule_day(day(block("Atelier", 90), block("Café", 15, kind="pause"), block("Atelier 2", 60),
+                                block("Déjeuner", 60, kind="pause"), block("Après-midi", 240), start="10:00"))
+    assert (schedule.lunch.block.title, clock(schedule.lunch.start)) == ("Déjeuner", "12:45")
+
+
+def test_meal_is_read_from_the_block(make_kit):
+    root = make_kit({"content/sessions/s.yaml": session(
+        "      - {title: Atelier, duration: 2h}\n      - {title: Repas, duration: 1h, meal: true}\n"
+        "      - {title: Fin, duration: 1h}\n")})
+    from kit.schedule import schedule
+
+    (today,) = schedule(load_kit(root).sessions["s"])
+    assert today.lunch.block.title == "Repas"
