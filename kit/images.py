@@ -37,7 +37,6 @@ import os
 import re
 import tempfile
 import warnings
-import xml.etree.ElementTree as ET
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -123,6 +122,10 @@ def locate(config: KitConfig, relative: str) -> tuple[Path | None, str | None]:
         return None, f'expected a path relative to the kit folder ({EXAMPLE_PATH}), got an absolute path "{shown}"'
     if os.path.normpath(posix).split("/")[0] == "..":
         return None, f'expected an image file inside the kit ({EXAMPLE_PATH}), got a path that leaves the kit "{shown}"'
+    try:
+        (config.root / posix).resolve()
+    except (RuntimeError, OSError):  # Python reports a symlink loop as RuntimeError (3.11) or OSError
+        return None, f'expected an image file, got a link that leads back to itself (a symlink loop) "{shown}"'
     path = config.inside(posix)
     if path is None:
         return None, f'expected an image file inside the kit ({EXAMPLE_PATH}), got a link that leads outside the kit "{shown}"'
@@ -135,7 +138,7 @@ def locate(config: KitConfig, relative: str) -> tuple[Path | None, str | None]:
         allowed = ", ".join(sorted(IMAGE_SUFFIXES))
         what = f'a "{suffix}" file' if suffix else "a file without extension"
         return None, f'expected an image of type {allowed}, got {what} "{shown}"'
-    problem = _check_svg(path, shown) if suffix == SVG_SUFFIX else _check_raster(path, shown)
+    problem = _check_svg(path, shown, config.root) if suffix == SVG_SUFFIX else _check_raster(path, shown)
     return (None, problem) if problem else (path, None)
 
 
@@ -164,6 +167,31 @@ def _check_raster(path: Path, shown: str) -> str | None:
         return f'expected a readable image, got a damaged or unknown file "{shown}"'
     if fmt not in RASTER_FORMATS:
         return f'expected a JPEG, PNG, WebP, TIFF or GIF image, got a {fmt} file "{shown}"'
+    return _check_pixels(path, shown)
+
+
+# A JPEG is decoded at 1/8 scale to check it whole: every byte is still read, at a tenth of the cost.
+CHECK_DRAFT_SIZE = (64, 64)
+_DECODED: set[tuple[str, int, int]] = set()
+
+
+def _check_pixels(path: Path, shown: str) -> str | None:
+    """Decode the whole image once per file version: verify() reads only the header, and a
+    truncated or damaged photo must fail `kit check`, not the build."""
+    stat = path.stat()
+    stamp = (str(path), stat.st_size, stat.st_mtime_ns)
+    if stamp in _DECODED:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                if im.format in DRAFT_FORMATS:
+                    im.draft("RGB", CHECK_DRAFT_SIZE)
+                _load_whole(im)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombWarning):
+        return f'expected a readable image, got a damaged file "{shown}" (it stops before its last pixel)'
+    _DECODED.add(stamp)
     return None
 
 
@@ -198,17 +226,120 @@ def _bomb_message(size: tuple[int, int] | None, shown: str) -> str:
     return f'expected an image of at most {limit} pixels (Pillow\'s safety limit), got {found} in "{shown}"'
 
 
-def _check_svg(path: Path, shown: str) -> str | None:
-    """What is wrong with an SVG file, or None: it must be XML whose root is <svg>."""
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+# The DOCTYPE most editors write into SVG files; it is never loaded, so it is harmless.
+SVG_PUBLIC_IDS = {"-//W3C//DTD SVG 1.1//EN", "-//W3C//DTD SVG 1.0//EN", "-//W3C//DTD SVG 20010904//EN"}
+CSS_URL_RE = re.compile(r"url\(\s*['\"]?([^'\")]*)", re.IGNORECASE)
+CSS_IMPORT_RE = re.compile(r"@import", re.IGNORECASE)
+MAX_SVG_REFERENCES = 20  # depth of <use> chains from one SVG to another inside the kit
+
+
+def _check_svg(path: Path, shown: str, root: Path | None = None, seen: frozenset[Path] = frozenset()) -> str | None:
+    """What is wrong with an SVG file, or None: XML whose root is <svg>, which reads nothing outside
+    the kit (no external DTD or entity, every href and url() a fragment or a kit file), holds no
+    raster image, and that svglib can draw."""
+    from lxml import etree
+
+    # Nothing is loaded or fetched while reading: no DTD, no entity, no network.
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
     try:
-        root = ET.parse(path).getroot()
-    except ET.ParseError as exc:
-        line = exc.position[0] if exc.position else 0
-        return f'expected a valid SVG file, got XML that cannot be read (line {line}) in "{shown}"'
+        tree = etree.parse(str(path), parser)
+    except etree.XMLSyntaxError as exc:
+        return f'expected a valid SVG file, got XML that cannot be read (line {exc.lineno or 0}) in "{shown}"'
     except (OSError, ValueError):
         return f'expected a valid SVG file, got a file that cannot be read "{shown}"'
-    if root.tag not in ("svg", f"{SVG_NAMESPACE}svg"):
-        return f'expected a valid SVG file, got XML whose root is <{root.tag.split("}")[-1]}> in "{shown}"'
+    root_element = tree.getroot()
+    tag = root_element.tag if isinstance(root_element.tag, str) else ""
+    if tag not in ("svg", f"{SVG_NAMESPACE}svg"):
+        return f'expected a valid SVG file, got XML whose root is <{tag.split("}")[-1]}> in "{shown}"'
+    problem = _svg_outside_references(tree, path, shown, root or path.parent, seen | {path})
+    if problem:
+        return problem
+    return None if seen else _check_drawable(path, shown, root or path.parent)
+
+
+def _svg_outside_references(tree, path: Path, shown: str, root: Path, seen: frozenset[Path]) -> str | None:
+    """The first reference of an SVG that leaves the kit (or is not allowed in a pictogram), as a message."""
+    docinfo = tree.docinfo
+    if docinfo.system_url and docinfo.public_id not in SVG_PUBLIC_IDS:
+        return (f'expected an SVG that reads nothing outside itself, got an external DTD "{docinfo.system_url}" '
+                f'in "{shown}": delete its <!DOCTYPE> line')
+    dtd = docinfo.internalDTD
+    for entity in (dtd.iterentities() if dtd is not None else ()):
+        if entity.system_url:
+            return (f'expected an SVG that reads nothing outside itself, got an external entity "{entity.name}" '
+                    f'("{entity.system_url}") in "{shown}": delete its <!ENTITY> line')
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions
+        name = element.tag.split("}")[-1]
+        line = element.sourceline or 0
+        if name == "image":
+            return (f'expected an SVG pictogram of vector shapes, got an embedded image (<image>, line {line}) in '
+                    f'"{shown}": use the photo itself as the image, or a vector pictogram')
+        for attribute in ("href", XLINK_HREF):
+            reference = element.get(attribute)
+            if reference is not None:
+                problem = _svg_reference(reference.strip(), line, path, shown, root, seen)
+                if problem:
+                    return problem
+        styles = [element.get("style") or "", *(v for k, v in element.attrib.items() if "url(" in v)]
+        if name == "style":
+            styles.append(element.text or "")
+        for style in styles:
+            if CSS_IMPORT_RE.search(style):
+                return f'expected an SVG that reads nothing outside itself, got a CSS @import (line {line}) in "{shown}"'
+            for target in CSS_URL_RE.findall(style):
+                if target.strip() and not target.strip().startswith("#"):
+                    return (f'expected an SVG that reads nothing outside itself, got url({target.strip()}) '
+                            f'(line {line}) in "{shown}"')
+    return None
+
+
+def _svg_reference(reference: str, line: int, path: Path, shown: str, root: Path, seen: frozenset[Path]) -> str | None:
+    """Whether one href stays inside the kit: a fragment, or a kit SVG (checked in turn)."""
+    if not reference or reference.startswith("#"):
+        return None
+    outside = (f'expected an SVG that reads only files inside the kit, got a reference to "{reference}" '
+               f'(line {line}) in "{shown}"')
+    target = reference.split("#", 1)[0]
+    if URL_RE.match(target) or target.startswith(("/", "\\")) or WINDOWS_DRIVE_RE.match(target) or ":" in target:
+        return outside
+    try:
+        resolved = (path.parent / target).resolve()
+    except (RuntimeError, OSError):
+        return outside
+    kit = root.resolve()
+    if kit not in resolved.parents or not resolved.is_file():
+        return outside
+    if resolved.suffix.lower() != SVG_SUFFIX:
+        return (f'expected an SVG pictogram of vector shapes, got a reference to "{reference}" (line {line}) in '
+                f'"{shown}"')
+    if resolved in seen or len(seen) > MAX_SVG_REFERENCES:
+        return None  # a cycle is svglib's to break; what it reads is already checked
+    problem = _check_svg(resolved, reference, root, seen)
+    return f'{problem} (used by "{shown}", line {line})' if problem else None
+
+
+_DRAWABLE: set[tuple[str, int]] = set()
+
+
+def _check_drawable(path: Path, shown: str, root: Path) -> str | None:
+    """Draw the SVG once on a throwaway page: what svglib or reportlab cannot draw fails here, at
+    load time, instead of in the middle of a build."""
+    from reportlab.graphics import renderPDF
+    from reportlab.pdfgen.canvas import Canvas
+
+    key = (str(path), path.stat().st_mtime_ns)
+    if key in _DRAWABLE:
+        return None
+    try:
+        renderPDF.draw(svg_drawing(path, root=root), Canvas(io.BytesIO()), 0, 0)
+    except UnreadableImage as exc:
+        return exc.message
+    except Exception as exc:  # noqa: BLE001 — any failure inside svglib/reportlab means "cannot be drawn"
+        return f'expected an SVG that can be drawn, got one that fails to draw ({type(exc).__name__}: {exc}) "{shown}"'
+    _DRAWABLE.add(key)
     return None
 
 
@@ -554,14 +685,18 @@ def resolution_warning(card: str, image: str, prepared: PreparedImage) -> str:
 _DRAWINGS: dict[tuple[str, int, bool], Drawing] = {}
 
 
-def svg_drawing(source: Path, greyscale: bool = False) -> Drawing:
-    """A reportlab Drawing of an SVG file (a fresh copy each call), parsed once per file version."""
+def svg_drawing(source: Path, greyscale: bool = False, root: Path | None = None) -> Drawing:
+    """A reportlab Drawing of an SVG file (a fresh copy each call), parsed once per file version.
+
+    `root` (the kit folder; by default the SVG's own folder) is where svglib may follow <use> and
+    <image> references: anything resolving outside it is refused by svglib itself.
+    """
     from svglib.svglib import svg2rlg
 
     key = (str(source.resolve()), source.stat().st_mtime_ns, greyscale)
     drawing = _DRAWINGS.get(key)
     if drawing is None:
-        drawing = svg2rlg(str(source))
+        drawing = svg2rlg(str(source), external_reference_root=str(root or source.parent))
         if drawing is None:
             raise UnreadableImage(f'expected a valid SVG file, got one svglib cannot draw "{source.name}"')
         if greyscale:

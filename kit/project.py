@@ -62,11 +62,23 @@ class KitConfig:
         """The kit file a content path names, or None when the path leaves the kit folder."""
         if "://" in relative or relative.startswith(("/", "\\")) or re.match(r"^[a-zA-Z]:", relative):
             return None
-        candidate = (self.root / relative).resolve()
-        root = self.root.resolve()
-        if candidate != root and root not in candidate.parents:
-            return None
-        return candidate
+        return resolved_inside(self.root, self.root / relative)
+
+
+def resolved_inside(root: Path, path: Path) -> Path | None:
+    """The real path of `path` (links followed) when it lies inside the kit folder `root`, else None.
+
+    Every file kit reads goes through this: a link (or a link in a folder's name) that leads
+    out of the kit, or around in a loop, is never opened.
+    """
+    try:
+        candidate = path.resolve()
+        kit = root.resolve()
+    except (RuntimeError, OSError):  # a symlink loop: RuntimeError up to Python 3.12, OSError after
+        return None
+    if candidate != kit and kit not in candidate.parents:
+        return None
+    return candidate
 
 
 def find_kit(start: Path) -> Path:
@@ -80,7 +92,11 @@ def find_kit(start: Path) -> Path:
 def read_config(root: Path, problems: Problems) -> KitConfig:
     """Read kit.yaml; mistakes go to `problems` and sensible values stand in so loading goes on."""
     path = root / CONFIG_NAME
-    data = load_yaml(path, CONFIG_NAME, problems)
+    if resolved_inside(root, path) is None:
+        problems.error(CONFIG_NAME, 0, "", "expected a file inside the kit folder, got a link that leads outside it")
+        data = None
+    else:
+        data = load_yaml(path, CONFIG_NAME, problems)
     doc = Fields(data, CONFIG_NAME, "", problems)
     colours = dict(DEFAULT_COLOURS)
     theme = doc.mapping("theme")

@@ -175,3 +175,158 @@ def test_meal_is_read_from_the_block(make_kit):
 
     (today,) = schedule(load_kit(root).sessions["s"])
     assert today.lunch.block.title == "Repas"
+
+
+# ------------------------------------------------------------------ class 1: nothing read outside the kit
+
+PICTOGRAM = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+             'width="10" height="10">{}</svg>')
+STARTERS = "title: D\nkind: image-starters\ncards:\n  - title: Une carte\n    image: images/p.svg\n"
+
+
+def deck_with_pictogram(make_kit, svg: str, extra: dict | None = None):
+    return make_kit({"content/decks/d.yaml": STARTERS, "images/p.svg": svg, **(extra or {})})
+
+
+def test_a_content_file_linked_from_outside_the_kit_is_not_read(make_kit, tmp_path):
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("title: Le secret\nduration: 45\n")
+    root = make_kit({})
+    (root / "content" / "formats").mkdir(parents=True)
+    (root / "content" / "formats" / "f.yaml").symlink_to(secret)
+    result = CliRunner().invoke(main, ["check", "--kit", str(root)])
+    assert result.exit_code == 1
+    assert "content/formats/f.yaml: expected a file inside the kit folder, got a link that leads outside it" in result.output
+    assert "secret" not in result.output.replace("content/formats/f.yaml", "")
+
+
+def test_an_image_linked_from_outside_the_kit_is_refused(make_kit, tmp_path):
+    outside = tmp_path / "outside.svg"
+    outside.write_text(PICTOGRAM.format('<rect width="5" height="5"/>'))
+    root = make_kit({"content/decks/d.yaml": STARTERS})
+    (root / "images").mkdir()
+    (root / "images" / "p.svg").symlink_to(outside)
+    (problem,) = errors_of(root)
+    assert problem.startswith("content/decks/d.yaml:5: cards[0].image: expected an image file inside the kit")
+
+
+@pytest.mark.parametrize("body, found", [
+    ('<use xlink:href="../../secret.svg#a"/>', 'a reference to "../../secret.svg#a" (line 1)'),
+    ('<use href="file:///etc/passwd"/>', 'a reference to "file:///etc/passwd" (line 1)'),
+    ('<use xlink:href="http://example.org/p.svg#a"/>', 'a reference to "http://example.org/p.svg#a"'),
+    ('<rect width="5" height="5" style="fill: url(/etc/x.svg#g)"/>', "url(/etc/x.svg#g)"),
+    ('<style>@import url(../../x.css);</style>', "a CSS @import"),
+])
+def test_an_svg_reaching_outside_the_kit_is_refused_at_the_line_naming_it(make_kit, body, found):
+    root = deck_with_pictogram(make_kit, PICTOGRAM.format(body))
+    (problem,) = errors_of(root)
+    assert problem.startswith("content/decks/d.yaml:5: cards[0].image: expected an SVG that reads")
+    assert found in problem
+
+
+def test_an_svg_with_an_external_dtd_or_entity_is_refused(make_kit):
+    dtd = '<?xml version="1.0"?>\n<!DOCTYPE svg SYSTEM "../../secret.dtd">\n' + PICTOGRAM.format("")
+    entity = ('<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY s SYSTEM "file:///etc/hostname">]>\n'
+              + PICTOGRAM.format("<text>&s;</text>"))
+    for svg, found in ((dtd, 'an external DTD "../../secret.dtd"'), (entity, 'an external entity "s"')):
+        (problem,) = errors_of(deck_with_pictogram(make_kit, svg))
+        assert found in problem
+
+
+def test_the_usual_svg_doctype_and_a_use_of_another_kit_svg_are_fine(make_kit):
+    svg = ('<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+           '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
+           + PICTOGRAM.format('<use xlink:href="shapes/disc.svg#d"/><rect width="5" height="5" fill="url(#g)"/>'))
+    root = deck_with_pictogram(make_kit, svg, {"images/shapes/disc.svg": PICTOGRAM.format('<circle id="d" r="4"/>')})
+    assert load_kit(root).of("decks")["d"].cards[0].image == "images/p.svg"
+
+
+def test_an_svg_using_a_kit_svg_that_reaches_outside_is_refused(make_kit):
+    root = deck_with_pictogram(make_kit, PICTOGRAM.format('<use xlink:href="other.svg#d"/>'),
+                               {"images/other.svg": PICTOGRAM.format('<use xlink:href="../../x.svg#d"/>')})
+    (problem,) = errors_of(root)
+    assert 'a reference to "../../x.svg#d"' in problem and '(used by "images/p.svg", line 1)' in problem
+
+
+# ------------------------------------------------------------------ class 2: ids become file names
+
+
+def test_a_pair_id_that_is_a_path_is_an_error_at_its_line(make_kit):
+    root = make_kit({"content/field/terrain.yaml": """\
+        title: Terrain
+        date: 2019-05-24
+        sites:
+          mairie: {name: Mairie, mode: rendez-vous}
+        pairs:
+          ../decks/starters-images: [Véronique, Mehdi]
+        slots:
+          - {time: "9:00", until: "10:00", site: mairie, pair: ../decks/starters-images}
+        """})
+    problems = errors_of(root)
+    assert problems[0] == ('content/field/terrain.yaml:6: pairs.../decks/starters-images: expected a name of letters, '
+                           'digits and hyphens ("session-08"), got "../decks/starters-images" (it becomes a file name)')
+
+
+def test_a_file_name_that_is_not_an_id_is_an_error(make_kit):
+    root = make_kit({"content/formats/dérive créative.yaml": FORMAT})
+    assert errors_of(root) == [
+        'content/formats/dérive créative.yaml: (file name): expected a name of letters, digits and hyphens '
+        '("session-08"), got "dérive créative": rename the file']
+
+
+# ------------------------------------------------------------------ class 3 and 7: images
+
+
+def test_a_symlink_loop_in_images_is_an_error(make_kit):
+    root = make_kit({"content/decks/d.yaml": STARTERS})
+    (root / "images").mkdir()
+    (root / "images" / "p.svg").symlink_to(root / "images" / "p.svg")
+    (problem,) = errors_of(root)
+    assert problem.endswith('expected an image file, got a link that leads back to itself (a symlink loop) "images/p.svg"')
+
+
+def test_an_svg_embedding_a_raster_image_is_refused(make_kit):
+    root = deck_with_pictogram(make_kit, PICTOGRAM.format(
+        '<image width="10" height="10" xlink:href="data:image/png;base64,iVBORw0KGgo="/>'))
+    (problem,) = errors_of(root)
+    assert "expected an SVG pictogram of vector shapes, got an embedded image (<image>, line 1)" in problem
+
+
+@pytest.mark.parametrize("body", ['<path d="M 0 0 L 1e999 5 Z"/>', '<text font-size="abc">x</text>'])
+def test_an_svg_that_cannot_be_drawn_fails_kit_check(make_kit, body):
+    root = deck_with_pictogram(make_kit, PICTOGRAM.format(body))
+    result = CliRunner().invoke(main, ["check", "--kit", str(root)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "cards[0].image: expected an SVG that can be drawn, got one that fails to draw" in result.output
+
+
+def test_a_damaged_photo_fails_kit_check(make_kit):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.effect_noise((400, 300), 60).convert("RGB").save(buffer, "JPEG")
+    root = make_kit({"content/decks/d.yaml": STARTERS.replace("p.svg", "photo.jpg"),
+                     "images/photo.jpg": buffer.getvalue()[:len(buffer.getvalue()) // 2]})
+    result = CliRunner().invoke(main, ["check", "--kit", str(root)])
+    assert result.exit_code == 1
+    assert 'cards[0].image: expected a readable image, got a damaged file "images/photo.jpg"' in result.output
+
+
+# ------------------------------------------------------------------ class 6 and plain words: one file, one story
+
+
+def test_x_yaml_and_x_yml_defining_the_same_id_is_an_error(make_kit):
+    root = make_kit({"content/formats/f.yaml": FORMAT, "content/formats/f.yml": FORMAT})
+    assert errors_of(root) == [
+        'content/formats/f.yml: (file name): expected one file for the id "f", got this one and f.yaml: keep one']
+
+
+def test_a_syntax_error_is_not_followed_by_errors_that_only_follow_from_it(make_kit):
+    root = make_kit({
+        "content/formats/derive.yaml": "title: Dérive\nsteps: [un, deux\n",
+        "content/guides/g.yaml": "title: G\nmode: rendez-vous\nsections: [\n",
+        "content/sessions/s.yaml": session("      - format: derive\n        materials: [{guide: g}]\n"),
+    })
+    assert [p.split(":")[0] for p in errors_of(root)] == ["content/formats/derive.yaml", "content/guides/g.yaml"]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from kit.content.decks import load_deck
-from kit.content.fields import Fields, Problems, load_yaml
+from kit.content.fields import Fields, Problems, check_id, load_yaml
 from kit.content.formats import load_format
 from kit.content.guides import load_guide
 from kit.content.field_plan import load_field_plan
@@ -35,6 +35,9 @@ class Content:
     config: "KitConfig"
     items: dict[str, dict[str, Any]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    # Ids of the files that could not be read (syntax errors...): references to them are not
+    # reported again, the file's own error says it all.
+    broken: dict[str, set[str]] = field(default_factory=dict)
 
     def of(self, kind: str) -> dict[str, Any]:
         return self.items.get(kind, {})
@@ -63,10 +66,12 @@ class ContentKind:
 KINDS: list[ContentKind] = [
     ContentKind("formats", lambda doc, ident, content: load_format(doc, ident)),
     ContentKind("guides", lambda doc, ident, content: load_guide(doc, ident)),
-    ContentKind("field", lambda doc, ident, content: load_field_plan(doc, ident, content.of("guides"))),
+    ContentKind("field", lambda doc, ident, content: load_field_plan(doc, ident, content.of("guides"),
+                                                                     content.broken.get("guides", set()))),
     ContentKind("worksheets", lambda doc, ident, content: load_worksheet(doc, ident, content.config)),
     ContentKind("decks", lambda doc, ident, content: load_deck(doc, ident, content)),
-    ContentKind("sessions", lambda doc, ident, content: load_session(doc, ident, content.formats)),
+    ContentKind("sessions", lambda doc, ident, content: load_session(doc, ident, content.formats,
+                                                                     content.broken.get("formats", set()))),
 ]
 
 
@@ -74,7 +79,30 @@ def content_files(root: Path, folder: str) -> list[Path]:
     base = root / CONTENT_DIR / folder
     if not base.is_dir():
         return []
-    return sorted(p for p in base.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file() and not p.name.startswith("."))
+    # is_file() is False for a link loop: kept here so that load_kit reports it, not skipped.
+    return sorted(p for p in base.iterdir()
+                  if p.suffix in YAML_SUFFIXES and (p.is_file() or p.is_symlink()) and not p.name.startswith("."))
+
+
+def _readable_content_file(root: Path, path: Path, name: str, ident: str, files: list[Path],
+                           problems: Problems) -> bool:
+    """Whether a content file may be read: inside the kit, named as an id, the only file of its id."""
+    from kit.project import resolved_inside
+
+    if resolved_inside(root, path) is None:
+        problems.error(name, 0, "", "expected a file inside the kit folder, got a link that leads outside it "
+                                    "(or around in a loop)")
+        return False
+    wrong = check_id(ident)
+    if wrong:
+        problems.error(name, 0, "(file name)", f"{wrong}: rename the file")
+        return False
+    twins = [p.name for p in files if p.stem == ident and p != path]
+    if twins and path.suffix != YAML_SUFFIXES[0]:
+        problems.error(name, 0, "(file name)", f'expected one file for the id "{ident}", got this one and '
+                                               f'{", ".join(twins)}: keep one')
+        return False
+    return True
 
 
 def load_kit(root: Path) -> Content:
@@ -86,14 +114,23 @@ def load_kit(root: Path) -> Content:
     content = Content(config=config)
     for kind in KINDS:
         loaded: dict[str, Any] = {}
-        for path in content_files(root, kind.folder):
-            name = config.relative(path)
+        broken: set[str] = set()
+        files = content_files(root, kind.folder)
+        for path in files:
+            name = f"{CONTENT_DIR}/{kind.folder}/{path.name}"
+            ident = path.stem
+            if not _readable_content_file(root, path, name, ident, files, problems):
+                broken.add(ident)
+                continue
+            errors_before = len(problems.errors)
             data = load_yaml(path, name, problems)
-            if data is None and problems.errors and problems.errors[-1].file == name:
-                continue  # a syntax error, already reported
+            if data is None and len(problems.errors) > errors_before:
+                broken.add(ident)  # unreadable or not YAML, already reported
+                continue
             doc = Fields(data, name, "", problems)
-            loaded[path.stem] = kind.load(doc, path.stem, content)
+            loaded[ident] = kind.load(doc, ident, content)
         content.items[kind.folder] = loaded
+        content.broken[kind.folder] = broken
     check_materials(content, problems)
     from kit.schedule import check_session
 
@@ -123,8 +160,8 @@ def check_materials(content: Content, problems: Problems) -> None:
         if material.kind is None:
             continue
         known = content.of(material.kind)
-        if material.ref in known:
-            continue
+        if material.ref in known or material.ref in content.broken.get(material.kind, ()):
+            continue  # found, or in a file whose own error is already reported
         singular = material.kind.rstrip("s")
         names = ", ".join(sorted(known)) or "none yet"
         guess = difflib.get_close_matches(material.ref or "", sorted(known), n=1)

@@ -16,7 +16,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from kit.content.fields import Fields, shown
+from kit.content.fields import Fields, check_id, shown
 from kit.content.guides import MODES, RENDEZ_VOUS, VOLEE
 
 __all__ = ["Site", "Pair", "Slot", "FieldPlan", "load_field_plan", "MODES", "RENDEZ_VOUS", "VOLEE"]
@@ -135,6 +135,11 @@ def _load_pairs(doc: Fields) -> dict[str, Pair]:
     for ident, item in value.items():
         line = value.lc.key(ident)[0] + 1
         path = f"{doc.field('pairs')}.{ident}"
+        # A pair's id names its guide copies (field/<plan>/guides-binome-<pair>.pdf).
+        wrong = check_id(str(ident))
+        if wrong:
+            doc.problems.error(doc.file, line, path, f"{wrong} (it becomes a file name)")
+            continue
         if isinstance(item, CommentedMap):
             entry = Fields(item, doc.file, path, doc.problems, line)
             members = entry.texts("members", required=True)
@@ -159,7 +164,8 @@ def _guide_for(mode: str, guides: dict[str, Any]) -> str | None:
     return matching[0] if len(matching) == 1 else None
 
 
-def _load_slot(entry: Fields, sites: dict[str, Site], pairs: dict[str, Pair], guides: dict[str, Any]) -> Slot | None:
+def _load_slot(entry: Fields, sites: dict[str, Site], pairs: dict[str, Pair], guides: dict[str, Any],
+               broken: set[str] = frozenset()) -> Slot | None:
     start = entry.clock("time", required=True)
     has_duration, has_until = entry.has("duration"), entry.has("until")
     end = None
@@ -192,7 +198,9 @@ def _load_slot(entry: Fields, sites: dict[str, Site], pairs: dict[str, Pair], gu
     mode = _mode(entry, default=site.mode if site else None)
 
     guide_id = entry.text("guide")
-    if guide_id is not None and guide_id not in guides:
+    if guide_id is not None and guide_id in broken:
+        guide_id = None  # the guide's own file error says it all
+    elif guide_id is not None and guide_id not in guides:
         entry.error("guide", _known(guides, "guide of content/guides/", guide_id))
         guide_id = None
     elif guide_id is not None and mode is not None:
@@ -234,11 +242,12 @@ def check_overlaps(slots: list[Slot], sites: dict[str, Site], file: str, problem
                                    f"(line {earlier.line})")
 
 
-def load_field_plan(doc: Fields, ident: str, guides: dict[str, Any]) -> FieldPlan:
+def load_field_plan(doc: Fields, ident: str, guides: dict[str, Any], broken: set[str] = frozenset()) -> FieldPlan:
+    """Read one field plan; `broken` names the guides whose files could not be read (already reported)."""
     sites = _load_sites(doc)
     pairs = _load_pairs(doc)
     slots = [slot for entry in doc.records("slots", required=True)
-             if (slot := _load_slot(entry, sites, pairs, guides)) is not None]
+             if (slot := _load_slot(entry, sites, pairs, guides, broken)) is not None]
     check_overlaps(slots, sites, doc.file, doc.problems)
     used_pairs = {s.pair for s in slots}
     for pair in pairs.values():

@@ -283,6 +283,19 @@ def parse_clock(value: Any) -> int | None:
     return int(match["h"]) * 60 + int(match["m"] or 0)
 
 
+# An id becomes part of output file names (decks/<id>.pdf, <session>/…): letters, digits, and
+# "-", "_" or "." between them, nothing a file system or a path could read otherwise.
+ID_RE = re.compile(r"^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$")
+ID_EXPECTED = 'a name of letters, digits and hyphens ("session-08")'
+
+
+def check_id(ident: str) -> str | None:
+    """What is wrong with an id that becomes part of a file name, or None."""
+    if ID_RE.match(ident):
+        return None
+    return f'expected {ID_EXPECTED}, got "{ident}"'
+
+
 class Fields:
     """Typed, line-aware access to one YAML mapping; mistakes go to `problems`."""
 

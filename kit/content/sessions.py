@@ -91,7 +91,8 @@ class Session:
     leads: tuple[str, ...] = field(default=())
 
 
-def load_session(doc: Fields, ident: str, formats: dict[str, Format]) -> Session:
+def load_session(doc: Fields, ident: str, formats: dict[str, Format], broken: set[str] = frozenset()) -> Session:
+    """Read one session file; `broken` names the formats whose files could not be read (already reported)."""
     days = []
     session_place = doc.text("place")
     if doc.has("days") and isinstance(doc.data.get("days"), list) and not doc.data["days"]:
@@ -100,7 +101,7 @@ def load_session(doc: Fields, ident: str, formats: dict[str, Format]) -> Session
         day_place = day_doc.text("place") or session_place
         blocks = tuple(
             block for block_doc in day_doc.records("blocks", required=True)
-            if (block := _load_block(block_doc, formats, day_place)) is not None
+            if (block := _load_block(block_doc, formats, day_place, broken)) is not None
         )
         days.append(Day(
             date=day_doc.date("date", required=True, default=dt.date(2000, 1, 1)),
@@ -145,14 +146,17 @@ def load_session(doc: Fields, ident: str, formats: dict[str, Format]) -> Session
     return session
 
 
-def _load_block(doc: Fields, formats: dict[str, Format], day_place: str | None) -> Block | None:
+def _load_block(doc: Fields, formats: dict[str, Format], day_place: str | None,
+                broken: set[str] = frozenset()) -> Block | None:
     ref = doc.text("format")
     variant_name = doc.text("variant")
     fmt = None
     variant = None
     if ref is not None:
         fmt = formats.get(ref)
-        if fmt is None:
+        if fmt is None and ref in broken:
+            pass  # the format's own file error says it all
+        elif fmt is None:
             known = ", ".join(sorted(formats)) or "none"
             guess = difflib.get_close_matches(ref, sorted(formats), n=1)
             hint = f' (did you mean "{guess[0]}"?)' if guess else ""
