@@ -330,3 +330,16 @@ def test_a_syntax_error_is_not_followed_by_errors_that_only_follow_from_it(make_
         "content/sessions/s.yaml": session("      - format: derive\n        materials: [{guide: g}]\n"),
     })
     assert [p.split(":")[0] for p in errors_of(root)] == ["content/formats/derive.yaml", "content/guides/g.yaml"]
+
+
+@pytest.mark.parametrize("files, hint", [
+    ({"content/decks/d.yaml": "title: D\nkind: blank-page\nsize: pokr\ncards: [Un service]\n"}, '(did you mean "poker"?)'),
+    ({"content/decks/d.yaml": "title: D\nkind: blank-page\ncolour: primery\ncards: [Un service]\n"}, '(did you mean "primary"?)'),
+    ({"content/decks/d.yaml": "title: D\nkind: blank-pag\ncards: [Un service]\n"}, '(did you mean "blank-page"?)'),
+    ({"content/worksheets/w.yaml": "kind: debate-board\ntitle: W\ncard: tarrot\naxes: [[a, b]]\n"}, '(did you mean "tarot"?)'),
+    ({"content/formats/f.yaml": "title: F\nduration: 45\nvariants: {page-blanche: {}}\n",
+      "content/sessions/s.yaml": session("      - {format: f, variant: page-blache}\n")}, '(did you mean "page-blanche"?)'),
+])
+def test_a_value_chosen_from_a_list_gets_a_did_you_mean(make_kit, files, hint):
+    (problem,) = errors_of(make_kit(files))
+    assert problem.endswith(hint)

@@ -20,7 +20,7 @@ from typing import Any, Iterator
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from kit.content.fields import Fields, Problems, read_text, shown
+from kit.content.fields import Fields, Problems, did_you_mean, read_text, shown
 
 # Deck kinds, each with its own card layout; the keys are every spelling a user may write.
 KINDS = {
@@ -168,11 +168,13 @@ def load_deck(doc: Fields, ident: str, content: Any) -> Deck:
     """Read one deck file; every mistake goes to doc.problems, with sensible stand-ins."""
     config = content.config
     title = doc.text("title", required=True, default=ident)
-    kind = doc.choice("kind", KINDS, required=True, default="image-starters")
+    chosen_kind = doc.choice("kind", KINDS, required=True)
+    # A wrong or missing kind is one error: the checks that depend on the kind are skipped.
+    kind = chosen_kind or "image-starters"
     size_name, size_mm = _size(doc)
     colour = _colour(doc, "colour", DEFAULT_COLOUR)
     themes = _themes(doc)
-    axes = _axes(doc, kind)
+    axes = _axes(doc, kind if chosen_kind else None)
     back = _back(doc, config, colour, title)
     prints = _prints(doc)
     png_dpi = doc.integer("png_dpi", default=DEFAULT_PNG_DPI, minimum=PNG_DPI_RANGE[0], maximum=PNG_DPI_RANGE[1])
@@ -183,7 +185,7 @@ def load_deck(doc: Fields, ident: str, content: Any) -> Deck:
                 size_name=size_name, colour=colour, back=back, cards=tuple(cards), themes=themes,
                 axes=axes, prints=prints, png_dpi=png_dpi, cards_file=cards_file)
     _check_paper(deck, config, doc)
-    _check_cards(deck, config, doc.problems)
+    _check_cards(deck, config, doc.problems, kind_known=chosen_kind is not None)
     return deck
 
 
@@ -212,7 +214,7 @@ def _size(doc: Fields) -> tuple[str, tuple[float, float]]:
     size = card_size_mm(value.strip()) if isinstance(value, str) else None
     if size is None:
         doc.error("size", f'expected a card size ({", ".join(CARD_SIZES_MM)} or "WxH" in mm, e.g. "63x88"), '
-                          f"got {shown(value)}")
+                          f"got {shown(value)}{did_you_mean(value, CARD_SIZES_MM)}")
         return DEFAULT_SIZE, CARD_SIZES_MM[DEFAULT_SIZE]
     return value.strip(), size
 
@@ -227,7 +229,8 @@ def _colour(doc: Fields, key: str, default: str) -> str:
     if value in DEFAULT_COLOURS or COLOUR_RE.match(value):
         return value.lower() if value.startswith("#") else value
     roles = ", ".join(DEFAULT_COLOURS)
-    doc.error(key, f'expected a theme colour ({roles}) or a colour like "#1d4e89", got {shown(value)}')
+    doc.error(key, f'expected a theme colour ({roles}) or a colour like "#1d4e89", got {shown(value)}'
+                   f"{did_you_mean(value, DEFAULT_COLOURS)}")
     return default
 
 
@@ -239,7 +242,8 @@ def _themes(doc: Fields) -> dict[str, DeckTheme]:
     return themes
 
 
-def _axes(doc: Fields, kind: str) -> tuple[Axis, ...]:
+def _axes(doc: Fields, kind: str | None) -> tuple[Axis, ...]:
+    """The tension axes; `kind` None (the deck's kind is wrong) checks only the axes themselves."""
     axes = []
     for index, item, line, path in doc.items("axes", required=kind == "photo-debate"):
         ends = list(item) if isinstance(item, CommentedSeq) else None
@@ -247,7 +251,7 @@ def _axes(doc: Fields, kind: str) -> tuple[Axis, ...]:
             doc.problems.error(doc.file, line, path, f"expected two ends like [éthique, pas éthique], got {shown(item)}")
             continue
         axes.append(Axis(ends[0].strip(), ends[1].strip()))
-    if axes and kind != "photo-debate":
+    if axes and kind is not None and kind != "photo-debate":
         doc.error("axes", f"expected axes only on a photo-debate deck, got them on a {kind} deck")
         return ()
     if len(axes) > MAX_AXES:
@@ -540,20 +544,20 @@ def _read_xlsx(path: Path, name: str, doc: Fields) -> list[tuple[int, list[Any]]
 
 # ----------------------------------------------------------------------------- card checks
 
-def _check_cards(deck: Deck, config, problems: Problems) -> None:
+def _check_cards(deck: Deck, config, problems: Problems, kind_known: bool = True) -> None:
     """What can only be checked with the whole deck: images and themes. (Whether its texts fit their
     boxes is measured by the deck generator's check, kit.generators.deck, with the renderer's metrics.)"""
     from kit.images import locate
 
     for card in deck.cards:
         where = card.place
-        if card.image and deck.kind in NO_IMAGE:
+        if card.image and deck.kind in NO_IMAGE and kind_known:
             _error(problems, where("image"), card, "image", f"expected no image on a {deck.kind} card, got {shown(card.image)}")
         elif card.image:
             _, message = locate(config, card.image)
             if message:
                 _error(problems, where("image"), card, "image", message)
-        elif deck.kind in IMAGE_REQUIRED:
+        elif deck.kind in IMAGE_REQUIRED and kind_known:
             _error(problems, where(""), card, "image", f"expected an image on a {deck.kind} card, got nothing")
         if card.theme and deck.themes and card.theme not in deck.themes:
             known = ", ".join(deck.themes)

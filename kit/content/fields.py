@@ -80,6 +80,16 @@ def shown(value: Any) -> str:
     return "a value of another kind"
 
 
+def did_you_mean(value: Any, choices, cutoff: float = 0.6) -> str:
+    """The hint for a value that is not one of `choices`: ' (did you mean "x"?)', or nothing."""
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        return ""
+    names = [str(c) for c in choices]
+    lowered = {name.lower(): name for name in names}
+    guess = difflib.get_close_matches(str(value).strip().lower(), list(lowered), n=1, cutoff=cutoff)
+    return f' (did you mean "{lowered[guess[0]]}"?)' if guess else ""
+
+
 def as_written(value: Any) -> str:
     """A scalar as the user typed it: `version: 1.10` stays "1.10", not the float 1.1."""
     if isinstance(value, ScalarFloat):

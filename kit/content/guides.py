@@ -196,7 +196,8 @@ def read_section(entry: Fields, titled: bool = True) -> Section:
 
 def load_guide(doc: Fields, ident: str) -> Guide:
     """One guide file; mode-specific rules (3–5 questions à la volée...) are checked here."""
-    mode = doc.choice("mode", MODES, required=True, default=RENDEZ_VOUS)
+    chosen_mode = doc.choice("mode", MODES, required=True)
+    mode = chosen_mode or RENDEZ_VOUS  # a stand-in; the mode's own rules wait for a right mode
     on_the_fly = mode == VOLEE
 
     warmup_fields = doc.mapping("warmup")
@@ -222,7 +223,9 @@ def load_guide(doc: Fields, ident: str) -> Guide:
         debrief=tuple(doc.texts("debrief")),
         changes=tuple(doc.texts("changes")),
     )
-    if on_the_fly:
+    if chosen_mode is None:
+        pass  # one error for a wrong mode, not one per field of the other mode
+    elif on_the_fly:
         check_on_the_fly(doc, guide)
     else:
         check_rendez_vous(doc, guide)

@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 
-from kit.content.fields import Fields
+from kit.content.fields import Fields, did_you_mean
 from kit.content.formats import GROUPS, Format
 from kit.content.materials import Material, read_materials
 
@@ -165,7 +165,8 @@ def _load_block(doc: Fields, formats: dict[str, Format], day_place: str | None,
             variant = fmt.variants.get(variant_name)
             if variant is None:
                 known = ", ".join(sorted(fmt.variants)) or "none"
-                doc.error("variant", f'expected a variant of {ref} ({known}), got "{variant_name}"')
+                doc.error("variant", f'expected a variant of {ref} ({known}), got "{variant_name}"'
+                                     f"{did_you_mean(variant_name, fmt.variants)}")
     elif variant_name is not None:
         doc.error("variant", 'expected a "format:" beside it, got a variant alone')
 

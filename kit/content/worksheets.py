@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from kit.content.fields import Fields, shown
+from kit.content.fields import Fields, did_you_mean, shown
 from kit.labels import Labels
 
 SERVICE_SHEET = "fiche-service"
@@ -231,7 +231,8 @@ def _zones(doc: Fields, colours: dict[str, NoteColour], labels: Labels, optional
                 notes.append(colours[item.strip()])
             else:
                 known = ", ".join(colours)
-                entry.problems.error(entry.file, line, path, f"expected a post-it colour ({known}), got {shown(item)}")
+                entry.problems.error(entry.file, line, path, f"expected a post-it colour ({known}), got {shown(item)}"
+                                                             f"{did_you_mean(item, colours)}")
         zones.append(Zone(entry.text("title", required=True, default="?"), entry.text("prompt"), tuple(notes)))
         entry.done()
     return tuple(zones)
@@ -269,7 +270,7 @@ def _axes(doc: Fields) -> tuple[Axis, ...]:
 
 
 def _card(doc: Fields) -> tuple[float, float]:
-    from kit.imposition import card_size_mm
+    from kit.imposition import CARD_SIZES_MM, card_size_mm
 
     value = doc.raw("card")
     if value is None or not doc.has("card") or doc.data.get("card") is None:
@@ -277,6 +278,7 @@ def _card(doc: Fields) -> tuple[float, float]:
     spec = list(value) if isinstance(value, CommentedSeq) else value
     size = card_size_mm(spec) if isinstance(spec, (str, list)) else None
     if size is None:
-        doc.error("card", f'expected a card size ("poker", "tarot", "70x120"), got {shown(value)}')
+        doc.error("card", f'expected a card size ("poker", "tarot", "70x120"), got {shown(value)}'
+                          f"{did_you_mean(value, CARD_SIZES_MM)}")
         return card_size_mm(DEFAULT_CARD)
     return size
