@@ -37,10 +37,10 @@ def default_kit_copy() -> Path:
 
 @dataclass
 class Row:
-    """One line of a benchmark: kit against its floor, the goal on the ratio.
+    """One line of a benchmark: kit against its floor (or a peer), the goal on the ratio.
 
-    Without a floor, or with a `unit` other than seconds ("KB", "MB"), the row is an absolute
-    figure instead: the value alone, and the goal is a ceiling on the value itself.
+    `unit` is what both figures are in: seconds by default, or "KB", "MB". Without a floor the
+    row is an absolute figure instead: the value alone, and the goal is a ceiling on the value.
     """
 
     name: str
@@ -52,7 +52,7 @@ class Row:
 
     @property
     def compared(self) -> bool:
-        return self.unit == "s" and bool(self.floor_s)
+        return bool(self.floor_s)
 
     @property
     def ratio(self) -> float:
@@ -68,10 +68,15 @@ def print_rows(title: str, rows: list[Row]) -> None:
     print(f"  {'measure':<44} {'kit':>9} {'floor':>9} {'ratio':>7}  goal")
     for row in rows:
         verdict = "" if not row.goal else ("ok" if row.within_goal else "OVER")
+        value = _figure(row.kit_s, row.unit)
         if row.compared:
             goal = f"≤ {row.goal:.2f}×" if row.goal else ""
-            print(f"  {row.name:<44} {row.kit_s:>8.3f}s {row.floor_s:>8.3f}s {row.ratio:>6.2f}×  {goal} {verdict} {row.note}")
+            print(f"  {row.name:<44} {value:>9} {_figure(row.floor_s, row.unit):>9} {row.ratio:>6.2f}×  "
+                  f"{goal} {verdict} {row.note}")
         else:
-            value = f"{row.kit_s:.3f}s" if row.unit == "s" else f"{row.kit_s:.1f} {row.unit}"
             goal = f"≤ {row.goal:g} {row.unit}" if row.goal else ""
             print(f"  {row.name:<44} {value:>9} {'':>9} {'':>7}  {goal} {verdict} {row.note}")
+
+
+def _figure(value: float, unit: str) -> str:
+    return f"{value:.3f}s" if unit == "s" else f"{value:.1f} {unit}"

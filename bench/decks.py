@@ -13,7 +13,7 @@ content is one photo-debate deck of poker cards, printed at home (A4 N-up sheets
 - resample floor: Pillow alone (open, draft, LANCZOS resize to the printed box at 300 dpi, JPEG
   save) for the 54 photos, over every core;
 - PDF size per card from the home PDF; peak memory of a cold build of 100 and of 500 cards, each
-  card with its own photo (see `distinct_copy`), in a child process per size.
+  card with its own photo (see `bench.photo_deck.distinct_copy`), in a child process per size.
 
 Every kit run starts with empty in-process caches, as a `kit build` command does.
 """
@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import random
 import resource
 import shutil
 import subprocess
@@ -34,7 +32,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable
 
-from PIL import Image, ImageChops, ImageDraw, ImageFilter
+from PIL import Image
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -44,20 +42,15 @@ from reportlab.pdfgen.canvas import Canvas
 
 import kit.images
 from bench.common import REPO, Row, median_seconds
+from bench.photo_deck import ALL_CORES, CARDS, HOME_PDF, make_photos, write_kit
 from kit.build import CACHE_DIR_NAME, build, default_jobs, render_one
 from kit.content import load_kit
 from kit.generators import RenderContext
 from kit.plan import plan
 from kit.theme import Theme
 
-CARDS = 54
 RENDER_REPEAT = 7            # in-process renders are short: more runs steady their difference
 MEMORY_CARDS = (100, 500)
-PHOTO_PIXELS = (3000, 2000)
-SOURCE_QUALITY = 90          # what a phone or camera saves: 2–3 MB for 6 megapixels
-SKETCH_SCALE = 8             # shapes and light are drawn at 1/8 and blown up: smooth like real light
-SHAPES = 40
-GRAIN_SIGMA = 20             # sensor grain, the detail that makes a JPEG weigh what a photo weighs
 PREPARED_QUALITY = 85        # kit.images.JPEG_QUALITY, repeated so the floor stays bare Pillow
 POKER_MM = (63.5, 88.9)
 PRINT_DPI = 300
@@ -66,106 +59,15 @@ KB = 1024
 MB = 1024 * 1024
 RUSAGE_UNIT = 1024           # ru_maxrss is in kilobytes on Linux
 BUILD_JOBS = default_jobs()  # what `kit build` uses on this machine (2 here)
-ALL_CORES = os.cpu_count() or 1
 GOAL_WARM = 1.2
 GOAL_COLD = 1.1
 GOAL_KB_PER_CARD = 120
 GOAL_PEAK_MB = 300
-DECK_FILE = "content/decks/photos.yaml"
-HOME_PDF = "decks/photos.pdf"
 FONT = REPO / "kit" / "fonts" / "Inter-Regular.ttf"
 FLOOR_FONT = "BenchInter"
 
-KIT_YAML = """\
-title: Banc d'essai photos
-organisation: La Transfo
-language: fr
-paper: A4
-version: "1.0"
-date: 2019-05-20
-print:
-  duplex: long
-"""
-DECK_HEAD = """\
-title: Photos débat
-kind: photo-debate
-size: poker
-colour: "#2e7d9a"
-axes:
-  - [éthique, pas éthique]
-  - [innovant, pas innovant]
-print: [home]
-cards:
-"""
-CARD_TEXT = "Un service photographié sur le site, à placer sur les axes avec un feutre."
 
-
-# ------------------------------------------------------------------------------- the photos
-
-def photo(seed: int) -> Image.Image:
-    """A photo-like picture: coloured light, overlapping shapes with soft edges, and grain."""
-    rng = random.Random(seed)
-    sketch = (PHOTO_PIXELS[0] // SKETCH_SCALE, PHOTO_PIXELS[1] // SKETCH_SCALE)
-    bands = []
-    for _ in range(3):
-        light = Image.linear_gradient("L").rotate(rng.uniform(-40, 40)).resize(sketch)
-        gain, base = rng.uniform(0.3, 1.0), rng.randint(0, 120)
-        bands.append(light.point(lambda v, g=gain, b=base: min(255, int(b + g * v))))
-    image = Image.merge("RGB", bands)
-    draw = ImageDraw.Draw(image)
-    for _ in range(SHAPES):
-        x, y, r = rng.randrange(sketch[0]), rng.randrange(sketch[1]), rng.randint(5, 60)
-        colour = tuple(rng.randrange(256) for _ in range(3))
-        if rng.random() < 0.5:
-            draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
-        else:
-            draw.polygon([(x + rng.randint(-2 * r, 2 * r), y + rng.randint(-2 * r, 2 * r)) for _ in range(5)],
-                         fill=colour)
-    image = image.filter(ImageFilter.GaussianBlur(1.5)).resize(PHOTO_PIXELS, Image.Resampling.BICUBIC)
-    grain = Image.effect_noise(PHOTO_PIXELS, GRAIN_SIGMA)
-    return ImageChops.add(image, Image.merge("RGB", [grain] * 3), scale=1, offset=-128)
-
-
-def write_photo(job: tuple[Path, int]) -> None:
-    path, seed = job
-    photo(seed).save(path, "JPEG", quality=SOURCE_QUALITY)
-
-
-def distinct_copy(source: Path, target: Path, number: int) -> None:
-    """A copy of a JPEG with its own bytes (a comment segment): for kit, another photo to prepare.
-
-    Generating 500 photos would take most of the benchmark's time; a copy that differs by a
-    comment has another content hash, so kit decodes, resamples, caches and embeds it on its own.
-    """
-    data = source.read_bytes()
-    comment = f"bench copy {number}".encode()
-    segment = b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment
-    target.write_bytes(data[:2] + segment + data[2:])
-
-
-def make_photos(folder: Path, distinct: int, total: int) -> list[Path]:
-    folder.mkdir(parents=True)
-    paths = [folder / f"photo-{n:03d}.jpg" for n in range(total)]
-    with ProcessPoolExecutor(ALL_CORES, mp_context=get_context("fork")) as pool:
-        list(pool.map(write_photo, [(path, n) for n, path in enumerate(paths[:distinct])]))
-    for n in range(distinct, total):
-        distinct_copy(paths[n % distinct], paths[n], n)
-    return paths
-
-
-def write_kit(root: Path, photos: list[Path], cards: int) -> Path:
-    """A kit folder with one photo-debate deck of `cards` cards, card n showing photo n."""
-    (root / "content" / "decks").mkdir(parents=True)
-    (root / "images").mkdir()
-    (root / "kit.yaml").write_text(KIT_YAML, encoding="utf-8")
-    lines = [DECK_HEAD]
-    for n, source in enumerate(photos[:cards], start=1):
-        if not (root / "images" / source.name).exists():
-            os.link(source, root / "images" / source.name)
-        lines.append(f"  - title: Photo {n}\n    text: {CARD_TEXT}\n    image: images/{source.name}\n")
-    (root / DECK_FILE).write_text("".join(lines), encoding="utf-8")
-    return root
-
+# ------------------------------------------------------------------------------- kit alone
 
 def render_home(kit_root: Path, out: Path) -> Callable[[], object]:
     """Kit's rendering of the deck's home PDF alone, in this process: no loading, forking or writing."""

@@ -18,6 +18,7 @@ BENCHMARKS = {
     "agendas": "bench.agendas",
     "documents": "bench.documents",
     "decks": "bench.decks",
+    "peer": "bench.peer",
 }
 
 
