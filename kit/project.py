@@ -14,6 +14,8 @@ CONFIG_NAME = "kit.yaml"
 LANGUAGES = ["fr", "en"]
 PAPERS = {"a4": "A4", "letter": "letter", "a3": "A3"}
 DUPLEX = ["long", "short", "none"]
+# A printer that shifts its backs by more than this is not one an offset can correct.
+BACK_OFFSET_RANGE_MM = (-20.0, 20.0)
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 # The theme's colour roles and their defaults: a sober blue, a warm orange, dark ink.
@@ -116,7 +118,9 @@ def read_config(root: Path, problems: Problems) -> KitConfig:
         offset = (0.0, 0.0)
         off = section.mapping("back_offset")
         if off:
-            offset = (off.number("x", default=0.0), off.number("y", default=0.0))
+            low, high = BACK_OFFSET_RANGE_MM
+            offset = (off.number("x", default=0.0, minimum=low, maximum=high),
+                      off.number("y", default=0.0, minimum=low, maximum=high))
             off.done()
         printing = PrintSettings(
             duplex=section.choice("duplex", DUPLEX, default="long"),

@@ -343,3 +343,19 @@ def test_a_syntax_error_is_not_followed_by_errors_that_only_follow_from_it(make_
 def test_a_value_chosen_from_a_list_gets_a_did_you_mean(make_kit, files, hint):
     (problem,) = errors_of(make_kit(files))
     assert problem.endswith(hint)
+
+
+@pytest.mark.parametrize("written, offset", [("-1,5", -1.5), ("\"−1,5\"", -1.5), ("0,5", 0.5), ("2", 2.0), ("-0.5", -0.5)])
+def test_back_offsets_are_read_as_the_calibration_sheet_prints_them(make_kit, written, offset):
+    from conftest import MINIMAL_CONFIG
+
+    # Block style, as the docs write it: in a flow mapping ({x: -1,5}) the comma separates entries.
+    root = make_kit({}, config=MINIMAL_CONFIG + f"print:\n  back_offset:\n    x: {written}\n    y: 0\n")
+    assert load_kit(root).config.printing.back_offset_mm == (offset, 0.0)
+
+
+def test_a_back_offset_beyond_what_a_printer_needs_is_an_error(make_kit):
+    from conftest import MINIMAL_CONFIG
+
+    root = make_kit({}, config=MINIMAL_CONFIG + "print:\n  back_offset: {x: 1e999, y: 0}\n")
+    assert errors_of(root) == ['kit.yaml:8: print.back_offset.x: expected a number from -20 to 20 (1.5 or "1,5"), got inf']

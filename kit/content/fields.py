@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import io
+import math
 import re
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -283,6 +284,25 @@ def parse_minutes(value: Any) -> int | None:
     return minutes if minutes > 0 else None
 
 
+NUMBER_RE = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+
+
+def parse_number(value: Any) -> float | None:
+    """1, 1.5, "1,5", "-1,5", "−1,5" (the typographic minus kit prints) → a finite float; else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        number = float(value) if abs(value) < 1e300 else float("inf")
+    elif isinstance(value, str):
+        text = value.strip().replace("\u2212", "-").replace(" ", "").replace("\u202f", "").replace("\u00a0", "")
+        if not NUMBER_RE.match(text):
+            return None
+        number = float(text.replace(",", "."))
+    else:
+        return None
+    return number if math.isfinite(number) else None
+
+
 def parse_clock(value: Any) -> int | None:
     """ "9:00", "12:30", "9h30", "14h" → minutes since midnight; anything else → None."""
     if not isinstance(value, str):
@@ -396,13 +416,18 @@ class Fields:
 
         return self._typed(key, required, f"a whole number{bounds}", convert, default)
 
-    def number(self, key: str, required: bool = False, default: float | None = None) -> float | None:
-        def convert(value: Any) -> float | None:
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                return None
-            return float(value)
+    def number(self, key: str, required: bool = False, default: float | None = None,
+               minimum: float | None = None, maximum: float | None = None) -> float | None:
+        """A number, also as French writes it ("-1,5", "−1,5" as kit's sheets print it)."""
+        bounds = f" from {minimum:g} to {maximum:g}" if minimum is not None and maximum is not None else ""
 
-        return self._typed(key, required, "a number", convert, default)
+        def convert(value: Any) -> float | None:
+            number = parse_number(value)
+            if number is None or (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+                return None
+            return number
+
+        return self._typed(key, required, f'a number{bounds} (1.5 or "1,5")', convert, default)
 
     def boolean(self, key: str, default: bool = False) -> bool:
         def convert(value: Any) -> bool | None:
