@@ -8,12 +8,13 @@ from tempfile import mkdtemp
 from weasyprint import HTML
 
 from bench.common import Row, default_kit_copy, median_seconds
+from kit.generators import GENERATORS
+from kit.plan import plan
 from kit.build import build
 from kit.content import load_kit
 from kit.generators import RenderContext
 from kit.generators.agenda import EDITIONS, agenda_context
 from kit.documents import render_html
-from kit.plan import plan
 from kit.theme import Theme
 
 
@@ -22,7 +23,7 @@ def agenda_html(root: Path) -> list[str]:
     content = load_kit(root)
     context = RenderContext(Theme.from_config(content.config), root, root / "output" / ".cache")
     pages = []
-    for output in plan(content):
+    for output in plan(content, GENERATORS):
         if output.kind == "agenda":
             session = content.sessions[output.subject]
             pages.append(render_html("agenda.html.j2",

@@ -1,133 +1,491 @@
-"""Turn a kit folder into its output files: load → plan → render → write.
+"""Turn a kit folder into its output files, rendering only what changed: load → check → plan → render → commit.
 
-Rendering happens entirely in memory before anything is written, so a build that fails on any
-output leaves every previous output file as it was. Outputs render in parallel processes when
-there are several and more than one core. Before that, the photos every output will draw are
-prepared (resampled into the image cache) over all the jobs: an output renders in one process,
-so a deck's photos would otherwise be resampled one after the other.
+The engine keeps, in a manifest under output/.cache, the digest of every input each output read
+and of every file it wrote. A build:
+
+- answers at once when nothing the kit holds changed since the last full build (file stats only:
+  no content is parsed, no renderer imported);
+- otherwise loads and checks the content, plans the whole kit, and renders only the outputs whose
+  inputs changed (or whose files were deleted or edited on disk), saying why;
+- renders into a staging folder under output/.cache, in parallel processes that return digests,
+  not bytes; only when every output rendered does it move the files into place, delete the
+  outputs whose content was removed, and save the manifest. A failed build leaves every previous
+  output and the manifest as they were.
+
+An `Engine` kept in one process (what `kit serve` does) also keeps the file digests it has seen.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
+import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from importlib import import_module
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from kit.content import Content, load_kit
-from kit.errors import OutputError, StrictWarnings
-from kit.generators import GENERATORS, RenderContext, Rendered
-from kit.plan import Output, plan
-from kit.theme import Theme
-from kit.writer import write_all
+from kit.checks import run_checks
+from kit.digests import (FONT_DIR, TEMPLATE_DIR, Digester, FileDigests, code_digest, file_sha256, text_digest,
+                         tree_snapshot)
+from kit.errors import ContentError, OutputError, StrictWarnings
+from kit.manifest import Entry, FileRecord, Manifest, reason
+from kit.outputs import Output, RenderContext
+from kit.plan import Plan, plan, select
+from kit.writer import commit_files, remove_files, target_path
+
+if TYPE_CHECKING:
+    from kit.content import Content
+
+# Content loading and the generators are imported when a build has something to do: a build that
+# finds nothing changed answers from the manifest alone, and starts fast.
 
 log = logging.getLogger("kit")
 
 CACHE_DIR_NAME = ".cache"
+STAGING_PREFIX = "staging-"
+TMP_NAME = "tmp"
+# What a kit holds: its settings, its content and its images (content may name images elsewhere
+# in the kit: those are in the manifest as file inputs and looked at too).
+KIT_FOLDERS = ("content", "images")
+KIT_FILES = ("kit.yaml",)
+
+RENDERED, UP_TO_DATE, REMOVED = "rendered", "up-to-date", "removed"
+
+
+@dataclass
+class OutputReport:
+    """What a build did with one output, and why."""
+
+    path: str
+    kind: str
+    status: str              # rendered | up-to-date | removed
+    reason: str = ""
+    pages: int = 0
+    seconds: float = 0.0
+    files: tuple[str, ...] = ()
 
 
 @dataclass
 class Summary:
-    """What a build did, for the closing line of the CLI."""
+    """What a build did, for the CLI's closing lines and `kit build --json`."""
 
-    outputs: list[Output]
-    files: dict[str, int] = field(default_factory=dict)  # path → size in bytes
-    pages: int = 0
-    changed: int = 0
-    seconds: float = 0.0
+    reports: list[OutputReport] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    changed: int = 0         # files whose bytes changed on disk
+
+    def of(self, status: str) -> list[OutputReport]:
+        return [r for r in self.reports if r.status == status]
+
+    @property
+    def outputs(self) -> list[OutputReport]:
+        return [r for r in self.reports if r.status != REMOVED]
+
+    @property
+    def pages(self) -> int:
+        return sum(r.pages for r in self.outputs)
+
+    @property
+    def files(self) -> list[str]:
+        return [f for r in self.outputs for f in r.files]
+
+    def as_json(self) -> dict:
+        return {
+            "outputs": [{"path": r.path, "kind": r.kind, "status": r.status, "pages": r.pages,
+                         "reason": r.reason, "seconds": round(r.seconds, 3), "files": list(r.files)}
+                        for r in self.reports],
+            "totals": {"outputs": len(self.outputs), "rendered": len(self.of(RENDERED)),
+                       "up_to_date": len(self.of(UP_TO_DATE)), "removed": len(self.of(REMOVED)),
+                       "files": len(self.files), "changed_files": self.changed, "pages": self.pages,
+                       "warnings": len(self.warnings), "seconds": round(self.seconds, 3)},
+            "warnings": self.warnings,
+        }
 
 
-Progress = Callable[[Output], None]
+Progress = Callable[[OutputReport], None]
 
 
-def render_one(output: Output, content: Content, context: RenderContext) -> Rendered:
+@dataclass
+class Task:
+    """What a worker sends back for one output: digests of the files it staged, never their bytes."""
+
+    path: str
+    files: dict[str, str]
+    pages: int
+    warnings: list[str]
+    seconds: float
+
+
+# The content and render context of the build in progress: forked workers inherit them, so each
+# task sends only its Output, not the whole content model.
+_STATE: tuple[Content, RenderContext] | None = None
+
+
+def render_task(output: Output) -> Task:
+    """Render one output into the staging folder (in a worker, or in this process)."""
+    from kit.generators import GENERATORS
+
+    content, context = _STATE  # type: ignore[misc]
+    started = time.perf_counter()
+    rendered = GENERATORS[output.kind].render(output, content, context)
+    files: dict[str, str] = {}
+    for relative in [*rendered.files, *rendered.written]:
+        if relative != output.path and not relative.startswith(output.path + "/"):
+            raise OutputError(f"output/{relative}: written by {output.kind} for output/{output.path}; "
+                              f"an output writes only its own path")
+    for relative, data in rendered.files.items():
+        staged = context.staged(relative)
+        staged.write_bytes(data)
+        files[relative] = text_digest_bytes(data)
+    for relative in rendered.written:
+        files[relative] = file_sha256(context.staged(relative))
+    return Task(output.path, files, rendered.pages, list(rendered.warnings), time.perf_counter() - started)
+
+
+def text_digest_bytes(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def render_one(output: Output, content: Content, context: RenderContext):
+    """One output rendered in memory (its Rendered), outside the engine: for tests and benchmarks."""
+    from kit.generators import GENERATORS
+
     return GENERATORS[output.kind].render(output, content, context)
 
 
-def render_all(outputs: list[Output], content: Content, context: RenderContext,
-               jobs: int, progress: Progress | None = None) -> list[Rendered]:
-    """Render every output, in parallel processes when worth it; results in the plan's order."""
-    results: list[Rendered | None] = [None] * len(outputs)
-    if jobs <= 1 or len(outputs) <= 1:
-        for index, output in enumerate(outputs):
-            results[index] = render_one(output, content, context)
-            if progress:
-                progress(output)
-        return results  # type: ignore[return-value]
-    # Fork keeps the registered fonts and imported libraries of this process: no start-up cost.
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-        futures = {pool.submit(render_one, output, content, context): index
-                   for index, output in enumerate(outputs)}
-        for future in as_completed(futures):
-            index = futures[future]
-            results[index] = future.result()
-            if progress:
-                progress(outputs[index])
-    return results  # type: ignore[return-value]
-
-
 def prepare_images(outputs: list[Output], content: Content, context: RenderContext, jobs: int) -> int:
-    """Fill the image cache for every photo the outputs draw, each once; how many were prepared.
+    """Fill the image cache for every photo the outputs draw, each once, over every core; how many.
 
     A generator takes part by having `images(output, content, context)`, listing the photos
     (kit.images.PhotoRequest) it will ask `kit.images.prepare` for while rendering.
     """
-    from kit.images import prepare_all
+    from kit.generators import GENERATORS
 
     requests = []
     for output in outputs:
         images = getattr(GENERATORS[output.kind], "images", None)
         if images is not None:
             requests.extend(images(output, content, context))
-    return prepare_all(requests, context.cache_dir, jobs) if requests else 0
+    if not requests:
+        return 0
+    from kit.images import prepare_all
+
+    return prepare_all(requests, context.cache_dir, jobs)
 
 
 def default_jobs() -> int:
-    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
+def setting_text(config, name: str) -> str:
+    """One kit.yaml setting as stable text, for its digest."""
+    printing = config.printing
+    values = {
+        "theme": ";".join(f"{k}={v}" for k, v in sorted(config.colours.items())),
+        "print.duplex": printing.duplex,
+        "print.back_offset": repr(tuple(printing.back_offset_mm)),
+        "print.greyscale": repr(printing.greyscale),
+    }
+    if name in values:
+        return values[name]
+    return repr(getattr(config, name.replace(".", "_")))
+
+
+class Engine:
+    """Builds one kit into one output folder; keep it for repeated builds (a watcher's loop)."""
+
+    def __init__(self, kit_root: Path, out_dir: Path | None = None, jobs: int | None = None):
+        self.kit_root = kit_root.resolve()
+        self.out_dir = (out_dir or kit_root / "output").resolve()
+        self.cache_dir = self.out_dir / CACHE_DIR_NAME
+        self.jobs = jobs or default_jobs()
+        self.manifest: Manifest | None = None
+        self.files: FileDigests | None = None
+
+    # -- the pipeline ---------------------------------------------------------------------------
+
+    def check(self) -> tuple[Content, list[str]]:
+        """Load and check the content as a build would, rendering nothing: (content, warnings).
+
+        The checks' results are kept in the manifest (nothing else of it changes), so checking
+        an unchanged kit again measures nothing.
+        """
+        from kit.content import load_kit
+        from kit.generators import GENERATORS
+
+        manifest = self.manifest if self.manifest is not None else Manifest.load(self.cache_dir)
+        files = self.files if self.files is not None else FileDigests(manifest.stat)
+        files.forget_seen()
+        log.info("load")
+        content = load_kit(self.kit_root)
+        log.info("check")
+        digester = Digester(self.kit_root, files, lambda name: setting_text(content.config, name))
+        errors, warnings = run_checks(content, GENERATORS, digester, manifest.checks)
+        manifest.stat = files.known
+        try:
+            manifest.save(self.cache_dir)
+        except OSError:  # an output folder kit cannot write to: the checks are measured again next time
+            pass
+        self.manifest, self.files = manifest, files
+        if errors:
+            raise ContentError(errors)
+        return content, [str(w) for w in sorted(set(content.warnings) | set(warnings))]
+
+    def build(self, only: list[str] | None = None, session: str | None = None, strict: bool = False,
+              progress: Progress | None = None, on_plan: Callable[[list[Output]], None] | None = None,
+              force: bool = False) -> Summary:
+        started = time.perf_counter()
+        manifest = self.manifest if self.manifest is not None else Manifest.load(self.cache_dir)
+        files = self.files if self.files is not None else FileDigests(manifest.stat)
+        files.forget_seen()
+        everything = not only and session is None
+
+        log.info("load")
+        snapshot = self.snapshot(manifest, files)
+        if everything and not force and snapshot == manifest.snapshot and self.all_intact(manifest):
+            summary = self.nothing_to_do(manifest, strict, on_plan)
+            summary.seconds = time.perf_counter() - started
+            return summary
+        from kit.content import load_kit
+        from kit.generators import GENERATORS
+
+        content = load_kit(self.kit_root)
+
+        log.info("check")
+        digester = Digester(self.kit_root, files, lambda name: setting_text(content.config, name))
+        errors, check_warnings = run_checks(content, GENERATORS, digester, manifest.checks)
+        if errors:
+            raise ContentError(errors)
+        content_warnings = [str(w) for w in sorted(set(content.warnings) | set(check_warnings))]
+
+        log.info("plan")
+        whole = plan(content, GENERATORS)
+        chosen = select(whole, content, only, session)
+        if on_plan:
+            on_plan(chosen)
+        digester.printed = whole.printed
+        removed = [path for path in manifest.entries if path not in whole.by_path]
+
+        self.prepare_folders()
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.cache_dir))
+        try:
+            with TemporaryFolder(self.cache_dir):
+                reports, tasks, inputs = self.render(whole, chosen, content, manifest, digester, staging,
+                                                     force, progress)
+                warnings = content_warnings + [w for r in reports
+                                               for w in (tasks[r.path].warnings if r.path in tasks
+                                                         else manifest.entries[r.path].warnings)]
+                if strict and warnings:
+                    raise StrictWarnings(warnings)
+
+                log.info("write")
+                new_entries = {path: self.entry(whole.by_path[path], inputs[path], task)
+                               for path, task in tasks.items()}
+                changed = self.commit(staging, tasks, manifest, new_entries, removed)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+        for path in removed:
+            reports.append(OutputReport(path, manifest.entries[path].kind, REMOVED, "its content was removed"))
+            del manifest.entries[path]
+        manifest.entries.update(new_entries)
+        manifest.snapshot = snapshot if everything else ""
+        if everything:
+            manifest.snapshot = self.snapshot(manifest, files)  # new file inputs may have joined
+        manifest.warnings = content_warnings
+        manifest.stat = files.known
+        manifest.save(self.cache_dir)
+        self.manifest, self.files = manifest, files
+        return Summary(reports, warnings, time.perf_counter() - started, changed)
+
+    def render(self, whole: Plan, chosen: list[Output], content: Content, manifest: Manifest,
+               digester: Digester, staging: Path, force: bool, progress: Progress | None):
+        """Decide what is out of date and render it, each output after those it is made from."""
+        from kit.generators import GENERATORS
+
+        global _STATE
+        context = RenderContext(theme=_theme(content), kit_root=self.kit_root, cache_dir=self.cache_dir,
+                                staging_dir=staging, printed=whole.printed)
+        tasks: dict[str, Task] = {}
+        inputs: dict[str, dict[str, str]] = {}
+        reports: dict[str, OutputReport] = {}
+
+        def output_digest(path: str) -> str:
+            if path in tasks:
+                return text_digest(";".join(f"{p}={d}" for p, d in sorted(tasks[path].files.items())))
+            entry = manifest.entries.get(path)
+            return entry.digest if entry else "missing"
+
+        digester.outputs = output_digest
+        _STATE = (content, context)
+        pool = None
+        try:
+            for wave in _waves(chosen):
+                todo = []
+                for output in wave:
+                    inputs[output.path] = {key: digester(key) for key in output.inputs}
+                    why = "--force" if force else reason(
+                        manifest.entries.get(output.path), _identity(output), inputs[output.path],
+                        manifest.intact(self.out_dir, output.path))
+                    if why is None:
+                        entry = manifest.entries[output.path]
+                        reports[output.path] = OutputReport(output.path, output.kind, UP_TO_DATE, "",
+                                                            entry.pages, 0.0, tuple(entry.files))
+                    else:
+                        reports[output.path] = OutputReport(output.path, output.kind, RENDERED, why)
+                        todo.append(output)
+                if not todo:
+                    continue
+                if pool is None:
+                    log.info("images")
+                    self.prepare_images(todo, content, context)
+                    log.info("render")
+                    for module in {m for o in todo for m in getattr(GENERATORS[o.kind], "renderers", ())}:
+                        import_module(module)  # once here, inherited by every forked worker
+                    if self.jobs > 1 and len(todo) > 1:
+                        pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=get_context("fork"))
+                for task in self.run(todo, pool):
+                    tasks[task.path] = task
+                    report = reports[task.path]
+                    report.pages, report.seconds, report.files = task.pages, task.seconds, tuple(task.files)
+                    if progress:
+                        progress(report)
+        finally:
+            _STATE = None
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        return [reports[o.path] for o in chosen], tasks, inputs
+
+    def run(self, outputs: list[Output], pool):
+        """Render outputs in the pool's workers (or here), yielding each result as it finishes."""
+        if pool is None:
+            for output in outputs:
+                yield render_task(output)
+            return
+        futures = {pool.submit(render_task, output) for output in outputs}
+        try:
+            while futures:
+                done, futures = wait(futures, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+    def prepare_images(self, outputs: list[Output], content: Content, context: RenderContext) -> int:
+        return prepare_images(outputs, content, context, self.jobs)
+
+    # -- the manifest's side ----------------------------------------------------------------------
+
+    def snapshot(self, manifest: Manifest, files: FileDigests) -> str:
+        """One digest of everything outputs can read: the kit's files, kit's code, templates and fonts."""
+        extra = sorted({key[5:] for entry in manifest.entries.values() for key in entry.inputs
+                        if key.startswith("file:")})
+        package = [code_digest(files)] + [f"{p.name}={files(p)}" for p in sorted(TEMPLATE_DIR.iterdir())]
+        package += [f"{p.name}={files(p)}" for p in sorted(FONT_DIR.glob("*.ttf"))]
+        kit = tree_snapshot(self.kit_root, KIT_FOLDERS, KIT_FILES, files)
+        others = [f"{name}={files(self.kit_root / name)}" for name in extra]
+        return text_digest("\n".join([kit, *package, *others]))
+
+    def all_intact(self, manifest: Manifest) -> bool:
+        return bool(manifest.entries) and all(manifest.intact(self.out_dir, path) for path in manifest.entries)
+
+    def nothing_to_do(self, manifest: Manifest, strict: bool, on_plan) -> Summary:
+        """The summary of a build that found nothing changed since the last full build."""
+        reports = [OutputReport(path, entry.kind, UP_TO_DATE, "", entry.pages, 0.0, tuple(entry.files))
+                   for path, entry in manifest.entries.items()]
+        warnings = list(manifest.warnings) + [w for entry in manifest.entries.values() for w in entry.warnings]
+        if on_plan:
+            on_plan(reports)
+        if strict and warnings:
+            raise StrictWarnings(warnings)
+        return Summary(reports, warnings)
+
+    def entry(self, output: Output, inputs: dict[str, str], task: Task) -> Entry:
+        # Sizes and times are filled in once the files are in place (commit).
+        records = {relative: FileRecord(sha, 0, 0) for relative, sha in task.files.items()}
+        return Entry(output.kind, _identity(output), inputs, records, task.pages, task.warnings, task.seconds)
+
+    def prepare_folders(self) -> None:
+        """The output and cache folders, or one clear error saying why kit cannot write there."""
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            probe = tempfile.NamedTemporaryFile(dir=self.cache_dir, prefix=".probe-")
+            probe.close()
+        except OSError as error:
+            raise OutputError(f"{self.out_dir}: cannot write the outputs here ({error.strerror or error}); "
+                              f"choose another folder with --out") from None
+        for leftover in self.cache_dir.glob(STAGING_PREFIX + "*"):  # from a build that was killed
+            shutil.rmtree(leftover, ignore_errors=True)
+
+    def commit(self, staging: Path, tasks: dict[str, Task], manifest: Manifest, entries: dict[str, Entry],
+               removed: list[str]) -> int:
+        """Move every staged file into place (identical files are left alone), then delete the files
+        of removed outputs. Every target folder is checked writable before the first move."""
+        moves = {relative: (staging / relative, sha) for task in tasks.values()
+                 for relative, sha in task.files.items()}
+        changed = commit_files(self.out_dir, moves)
+        for path, entry in entries.items():  # the sizes and times the files have now, in place
+            for relative, record in entry.files.items():
+                stat = os.stat(target_path(self.out_dir, relative))
+                record.size, record.mtime_ns = stat.st_size, stat.st_mtime_ns
+        remove_files(self.out_dir, [f for path in removed for f in manifest.entries[path].files
+                                    if f not in moves])
+        return changed
+
+
+def _waves(outputs: list[Output]) -> list[list[Output]]:
+    """The outputs in groups that can render side by side: each after the outputs it is made from."""
+    level: dict[str, int] = {}
+    for output in outputs:  # the plan's order puts an output after those it is made from
+        level[output.path] = 1 + max((level.get(p, -1) for p in output.made_from), default=-1)
+    waves: list[list[Output]] = [[] for _ in range(max(level.values(), default=-1) + 1)]
+    for output in outputs:
+        waves[level[output.path]].append(output)
+    return waves
+
+
+def _identity(output: Output) -> str:
+    return repr((output.kind, output.subject, output.edition, output.options))
+
+
+def _theme(content: Content):
+    from kit.theme import Theme
+
+    return Theme.from_config(content.config)
+
+
+class TemporaryFolder:
+    """Point the system temp folder of this process (and its forked workers) into the cache while
+    building, then delete it: libraries' temp files (weasyprint's fonts) never stay behind."""
+
+    def __init__(self, cache_dir: Path):
+        self.path = cache_dir / TMP_NAME
+        self.previous: str | None = None
+
+    def __enter__(self):
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.previous = tempfile.tempdir
+        tempfile.tempdir = str(self.path)
+        return self
+
+    def __exit__(self, *exc):
+        tempfile.tempdir = self.previous
+        shutil.rmtree(self.path, ignore_errors=True)
 
 
 def build(kit_root: Path, out_dir: Path | None = None, only: list[str] | None = None,
           strict: bool = False, jobs: int | None = None, progress: Progress | None = None,
-          on_plan: Callable[[list[Output]], None] | None = None, session: str | None = None) -> Summary:
+          on_plan: Callable[[list[Output]], None] | None = None, session: str | None = None,
+          force: bool = False) -> Summary:
     """The whole pipeline for one kit folder; raises a KitError for anything the user must fix."""
-    started = time.perf_counter()
-    out_dir = out_dir or kit_root / "output"
-
-    log.info("load")
-    content = load_kit(kit_root)
-
-    log.info("plan")
-    outputs = plan(content, only, session)
-    if on_plan:
-        on_plan(outputs)
-
-    context = RenderContext(theme=Theme.from_config(content.config), kit_root=kit_root.resolve(),
-                            cache_dir=out_dir.resolve() / CACHE_DIR_NAME)
-    jobs = jobs or default_jobs()
-    log.info("images")
-    prepare_images(outputs, content, context, jobs)
-
-    log.info("render")
-    rendered = render_all(outputs, content, context, jobs, progress)
-    warnings = [str(w) for w in content.warnings] + [w for r in rendered for w in r.warnings]
-    if strict and warnings:
-        raise StrictWarnings(warnings)
-
-    log.info("write")
-    files: dict[str, bytes] = {}
-    for output, result in zip(outputs, rendered):
-        for path, data in result.files.items():
-            if path in files:
-                raise OutputError(f"output/{path}: written twice (the second time by {output.kind} "
-                                  f"from {', '.join(output.sources)}); rename one of them")
-            files[path] = data
-    changed = write_all(out_dir, files)
-
-    return Summary(outputs=outputs, files={p: len(b) for p, b in files.items()},
-                   pages=sum(r.pages for r in rendered), changed=changed,
-                   seconds=time.perf_counter() - started, warnings=warnings)
+    engine = Engine(kit_root, out_dir, jobs)
+    return engine.build(only=only, session=session, strict=strict, progress=progress, on_plan=on_plan, force=force)

@@ -37,20 +37,17 @@ def _root(kit_dir: Path) -> Path:
 
 
 class Progress:
-    """One line that counts finished outputs (rewritten in place on a terminal)."""
+    """One line per rendered output, and why (rewritten in place on a terminal unless verbose)."""
 
-    def __init__(self, total: int):
+    def __init__(self, total: int, quiet: bool = False):
         self.total = total
         self.done = 0
-        self.tty = sys.stderr.isatty()
+        self.quiet = quiet
 
-    def __call__(self, output) -> None:
+    def __call__(self, report) -> None:
         self.done += 1
-        line = f"[{self.done}/{self.total}] {output.path}"
-        if self.tty:
-            click.echo("\r\033[K" + line, err=True, nl=self.done == self.total)
-        else:
-            click.echo(line, err=True)
+        if not self.quiet:
+            click.echo(f"[{self.done}] {report.path} ({report.reason})", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -75,35 +72,47 @@ def main(verbose: bool) -> None:
               help="Where outputs go (default: output/ inside the kit).")
 @click.option("--strict", is_flag=True, help="Fail on warnings (low-resolution images, tight text...).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 16), default=None, help="Parallel renderers (default: cores).")
+@click.option("--force", is_flag=True, help="Render every chosen output, even those up to date.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a machine-readable report on stdout: each output's path, status, pages, reason, seconds.")
 @session_option
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def build(kit_dir: Path, out_dir: Path | None, strict: bool, jobs: int | None, session: str | None,
-          paths: tuple[Path, ...]) -> None:
-    """Build every output, only those made from the given content files, or all a session needs."""
-    from kit.build import build as run_build
+def build(kit_dir: Path, out_dir: Path | None, strict: bool, jobs: int | None, force: bool, as_json: bool,
+          session: str | None, paths: tuple[Path, ...]) -> None:
+    """Build what changed: every output, those made from the given content files, or all a session needs."""
+    from kit.build import REMOVED, build as run_build
 
     try:
         root = _root(kit_dir)
         only = _content_paths(root, paths)
         out = (out_dir if out_dir else root / "output").resolve()
-        progress: Progress | None = None
 
         def on_plan(outputs):
-            nonlocal progress
             if not outputs:
                 raise UsageError("nothing to build" + (" from " + ", ".join(only) if only else ""))
-            progress = Progress(len(outputs))
 
-        summary = run_build(root, out, only=only, strict=strict, jobs=jobs,
-                            progress=lambda o: progress(o), on_plan=on_plan, session=session)
+        summary = run_build(root, out, only=only, strict=strict, jobs=jobs, force=force,
+                            progress=Progress(0, quiet=as_json), on_plan=on_plan, session=session)
     except KitError as error:
         _fail(error)
         return
+    if as_json:
+        import json
+
+        click.echo(json.dumps(summary.as_json(), ensure_ascii=False, indent=1))
+    for report in summary.of(REMOVED):
+        click.echo(f"removed {report.path} ({report.reason})", err=True)
     for warning in summary.warnings:
         click.echo(f"warning: {warning}", err=True)
-    shown = _shown_dir(out)
-    click.echo(f"Built {len(summary.outputs)} outputs ({len(summary.files)} files, {summary.pages} pages, "
-               f"{summary.changed} changed) in {summary.seconds:.1f} s → {shown}/")
+    rendered, fresh = len(summary.of("rendered")), len(summary.of("up-to-date"))
+    click.echo(f"{_count(len(summary.outputs), 'output')}: {rendered} rendered, {fresh} up to date "
+               f"({_count(len(summary.files), 'file')}, {_count(summary.pages, 'page')}, "
+               f"{summary.changed} changed on disk) in {summary.seconds:.1f} s → {_shown_dir(out)}/",
+               err=as_json)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 @main.command()
@@ -111,17 +120,17 @@ def build(kit_dir: Path, out_dir: Path | None, strict: bool, jobs: int | None, s
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def check(kit_dir: Path, strict: bool) -> None:
     """Validate the content without building anything."""
-    from kit.content import load_kit
+    from kit.build import Engine
     from kit.errors import StrictWarnings
 
     try:
-        content = load_kit(_root(kit_dir))
-        if strict and content.warnings:
-            raise StrictWarnings([str(w) for w in content.warnings])
+        content, warnings = Engine(_root(kit_dir)).check()
+        if strict and warnings:
+            raise StrictWarnings(warnings)
     except KitError as error:
         _fail(error)
         return
-    for warning in content.warnings:
+    for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     counts = ", ".join(f"{len(items)} {kind}" for kind, items in content.items.items() if items)
     click.echo(f"Content is valid: {counts}.")
@@ -134,11 +143,13 @@ def check(kit_dir: Path, strict: bool) -> None:
 def list_outputs(kit_dir: Path, session: str | None, paths: tuple[Path, ...]) -> None:
     """Show what would be built, and from which files."""
     from kit.content import load_kit
-    from kit.plan import plan
+    from kit.generators import GENERATORS
+    from kit.plan import plan, select
 
     try:
         root = _root(kit_dir)
-        outputs = plan(load_kit(root), _content_paths(root, paths), session)
+        content = load_kit(root)
+        outputs = select(plan(content, GENERATORS), content, _content_paths(root, paths), session)
     except KitError as error:
         _fail(error)
         return

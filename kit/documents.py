@@ -4,19 +4,24 @@ Every flowing-text document (agendas, run sheets, guides, worksheets) goes throu
 jinja2 environment (autoescaped, with the typography and Markdown filters), one restricted URL
 fetcher (no network, no file outside the kit folder and the kit package), one base stylesheet
 with the theme's fonts, colours, page size and running header/footer.
+
+Laying out is the costly part of a document, so its result is cached under output/.cache/layout,
+keyed by the HTML itself and checked against every file the layout fetched: an edit that does
+not change a document's HTML costs no layout. weasyprint is imported only to lay out.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any, Callable
 from urllib.parse import unquote, urlsplit
 
 import jinja2
 from markupsafe import Markup
-from weasyprint import HTML
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from kit.labels import Labels
 from kit.markup import plain, to_html
@@ -28,27 +33,53 @@ PACKAGE_DIR = Path(__file__).parent
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
 
 
-class KitURLFetcher(URLFetcher):
-    """A fetcher that serves file: URLs under the allowed folders and data: URLs, and refuses the rest.
+# Bump when what kit does to a laid-out document changes (a cached PDF from before is then unused).
+LAYOUT_CACHE_VERSION = "1"
+LAYOUT_DIR = "layout"
 
-    Refusal is fatal, so a template or content that points outside the kit fails the build
-    loudly instead of printing a page with a hole in it.
-    """
 
-    def __init__(self, roots: tuple[Path, ...]):
-        super().__init__(allowed_protocols=("file", "data"))
-        self.roots = tuple(r.resolve() for r in roots)
+@cache
+def _weasyprint():
+    """weasyprint, imported on first layout, with kit's font subsetting installed (kit.pdffonts)."""
+    import weasyprint
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-    def fetch(self, url, headers=None):
-        parts = urlsplit(url)
-        if parts.scheme == "data":
-            return super().fetch(url, headers)
-        if parts.scheme != "file":
-            raise FatalURLFetchingError(f"refusing to fetch {url}: kit reads nothing from the network")
-        path = Path(unquote(parts.path)).resolve()
-        if not any(path == root or root in path.parents for root in self.roots):
-            raise FatalURLFetchingError(f"refusing to read {path}: outside the kit folder")
-        return URLFetcherResponse(url, body=path.read_bytes())
+    from kit import pdffonts
+
+    pdffonts.install()
+
+    class KitURLFetcher(URLFetcher):
+        """A fetcher that serves file: URLs under the allowed folders and data: URLs, and refuses the rest.
+
+        Refusal is fatal, so a template or content that points outside the kit fails the build
+        loudly instead of printing a page with a hole in it. Every file read is remembered, so a
+        cached layout is used again only while those files are unchanged.
+        """
+
+        def __init__(self, roots: tuple[Path, ...]):
+            super().__init__(allowed_protocols=("file", "data"))
+            self.roots = tuple(r.resolve() for r in roots)
+            self.read: dict[str, str] = {}
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme != "file":
+                raise FatalURLFetchingError(f"refusing to fetch {url}: kit reads nothing from the network")
+            path = Path(unquote(parts.path)).resolve()
+            if not any(path == root or root in path.parents for root in self.roots):
+                raise FatalURLFetchingError(f"refusing to read {path}: outside the kit folder")
+            body = path.read_bytes()
+            self.read[str(path)] = hashlib.sha256(body).hexdigest()
+            return URLFetcherResponse(url, body=body)
+
+    return weasyprint, KitURLFetcher
+
+
+def url_fetcher(kit_root: Path):
+    """The restricted fetcher for documents of this kit (kit folder and kit package only)."""
+    return _weasyprint()[1]((kit_root, PACKAGE_DIR))
 
 
 @cache
@@ -99,23 +130,103 @@ def render_html(template: str, context: dict) -> str:
     return environment().get_template(template).render(**context)
 
 
-def layout_document(html: str, kit_root: Path):
+def layout_document(html: str, kit_root: Path, fetcher=None):
     """The laid-out weasyprint Document of one HTML string (its boxes can be read back)."""
-    fetcher = KitURLFetcher((kit_root, PACKAGE_DIR))
-    return HTML(string=html, base_url=kit_root.resolve().as_uri() + "/", url_fetcher=fetcher).render()
+    weasyprint, _ = _weasyprint()
+    fetcher = fetcher or url_fetcher(kit_root)
+    return weasyprint.HTML(string=html, base_url=kit_root.resolve().as_uri() + "/", url_fetcher=fetcher).render()
 
 
-def render_pdf(html: str, kit_root: Path) -> tuple[bytes, int]:
-    """The PDF bytes and page count of one HTML document, resolving images against the kit folder."""
-    document = layout_document(html, kit_root)
-    return document.write_pdf(), len(document.pages)
+@dataclass(frozen=True)
+class LaidOut:
+    """A document's PDF, its page count and what was read off its boxes while it was laid out."""
+
+    pdf: bytes
+    pages: int
+    extra: Any = None
 
 
-def render_joined(htmls: list[str], kit_root: Path) -> tuple[bytes, int]:
-    """Several documents laid out alone (each its own "page n / m"), their pages joined in one PDF."""
-    documents = [layout_document(html, kit_root) for html in htmls]
+class LayoutCache:
+    """Finished PDFs by the digest of their HTML, valid while every file their layout read is unchanged."""
+
+    def __init__(self, cache_dir: Path | None):
+        self.folder = cache_dir / LAYOUT_DIR if cache_dir else None
+
+    @staticmethod
+    def key(html: str, kit_root: Path) -> str:
+        import weasyprint
+
+        from kit import pdffonts
+
+        digest = hashlib.sha256()
+        for part in (LAYOUT_CACHE_VERSION, weasyprint.__version__, Path(pdffonts.__file__).read_text(),
+                     str(kit_root.resolve()), html):
+            digest.update(part.encode("utf-8") + b"\0")
+        return digest.hexdigest()
+
+    def get(self, key: str) -> LaidOut | None:
+        if self.folder is None:
+            return None
+        try:
+            meta = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            for path, sha in meta["read"].items():
+                if _sha256(Path(path)) != sha:
+                    return None
+            return LaidOut((self.folder / f"{key}.pdf").read_bytes(), meta["pages"], meta.get("extra"))
+        except (OSError, ValueError, KeyError):
+            return None
+
+    def put(self, key: str, laid_out: LaidOut, read: dict[str, str]) -> None:
+        if self.folder is None:
+            return
+        from kit.writer import write_atomic
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.folder / f"{key}.pdf", laid_out.pdf)
+        meta = {"pages": laid_out.pages, "extra": laid_out.extra, "read": read}
+        write_atomic(self.folder / f"{key}.json", json.dumps(meta, sort_keys=True).encode("utf-8"))
+
+
+def _sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
+
+
+def render_document(htmls: list[str], context, inspect: Callable[[Any], Any] | None = None) -> LaidOut:
+    """Lay out one or several HTML documents (each its own "page n / m") into one PDF, through the
+    layout cache; `inspect(document)` reads what it needs off the boxes (kept in the cache too)."""
+    cache_dir = getattr(context, "cache_dir", None)
+    kit_root = getattr(context, "kit_root", context)
+    cache = LayoutCache(cache_dir)
+    key = cache.key("\0".join(htmls), kit_root)
+    found = cache.get(key)
+    if found is not None:
+        return found
+    fetcher = url_fetcher(kit_root)
+    documents = [layout_document(html, kit_root, fetcher) for html in htmls]
+    extra = [inspect(d) for d in documents] if inspect else None
     pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf(), len(pages)
+    document = documents[0] if len(documents) == 1 else documents[0].copy(pages)
+    laid_out = LaidOut(document.write_pdf(), len(pages), extra)
+    cache.put(key, laid_out, fetcher.read)
+    return laid_out
+
+
+def render_pdf(html: str, context) -> tuple[bytes, int]:
+    """The PDF bytes and page count of one HTML document, resolving images against the kit folder.
+
+    `context` is the RenderContext (its cache folder holds laid-out documents), or a kit folder.
+    """
+    laid_out = render_document([html], context)
+    return laid_out.pdf, laid_out.pages
+
+
+def render_joined(htmls: list[str], context) -> tuple[bytes, int]:
+    """Several documents laid out alone (each its own "page n / m"), their pages joined in one PDF."""
+    laid_out = render_document(htmls, context)
+    return laid_out.pdf, laid_out.pages
 
 
 def css_string(text: str) -> Markup:

@@ -332,3 +332,11 @@ class Labels:
 
     def kind(self, kind: str | None) -> str:
         return self.table.get(f"kind.{kind}", kind or "") if kind else ""
+
+
+def table_text(language: str) -> str:
+    """Every printed word of one language as stable text: what outputs in that language depend on."""
+    table = LABELS.get(language, {})
+    return "\n".join([*(f"{key}={table[key]}" for key in sorted(table)),
+                      *(f"weekday={name}" for name in WEEKDAYS.get(language, ())),
+                      *(f"month={name}" for name in MONTHS.get(language, ()))])

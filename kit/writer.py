@@ -1,7 +1,8 @@
-"""Turn rendered bytes into files under the output folder: atomically, never outside it."""
+"""Turn staged or rendered files into files under the output folder: atomically, never outside it."""
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -45,6 +46,72 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def _same_file(target: Path, staged: Path) -> bool:
+    if not target.is_file() or target.stat().st_size != staged.stat().st_size:
+        return False
+    with target.open("rb") as a, staged.open("rb") as b:
+        while True:
+            block = a.read(1 << 20)
+            if block != b.read(1 << 20):
+                return False
+            if not block:
+                return True
+
+
+def _unwritable(folder: Path) -> OutputError:
+    return OutputError(f"{folder}: cannot write the outputs here (permission denied); "
+                       f"nothing was replaced. Make the folder writable or choose another with --out")
+
+
+def commit_files(out_dir: Path, moves: dict[str, tuple[Path, str]]) -> int:
+    """Move staged files (relative path → (staged file, digest)) into place; how many changed on disk.
+
+    Every target is checked first (inside the output folder, its folder creatable and writable),
+    so a folder kit cannot write to stops the build before any output is replaced. A file whose
+    bytes are already in place is left alone (its time does not move).
+    """
+    targets = {relative: target_path(out_dir, relative) for relative in moves}
+    for folder in sorted({t.parent for t in targets.values()}):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise OutputError(f"{folder}: cannot create the folder ({error.strerror}); nothing was replaced") from None
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise _unwritable(folder)
+    for relative, target in targets.items():
+        if target.is_dir():
+            raise OutputError(f"{target}: a folder is in the way of an output file; move it away")
+    changed = 0
+    for relative, (staged, _) in moves.items():
+        target = targets[relative]
+        if _same_file(target, staged):
+            continue
+        os.chmod(staged, 0o666 & ~_umask())
+        try:
+            os.replace(staged, target)
+        except OSError as error:
+            if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise _unwritable(target.parent) from None
+            raise OutputError(f"{target}: cannot write it ({error.strerror})") from None
+        changed += 1
+    return changed
+
+
+def remove_files(out_dir: Path, relatives: list[str]) -> None:
+    """Delete the files of outputs whose content was removed, and the folders they leave empty."""
+    root = out_dir.resolve()
+    for relative in relatives:
+        target = target_path(out_dir, relative)
+        target.unlink(missing_ok=True)
+        folder = target.parent
+        while folder != root and root in folder.parents:
+            try:
+                folder.rmdir()  # only when empty
+            except OSError:
+                break
+            folder = folder.parent
 
 
 def write_all(out_dir: Path, files: dict[str, bytes]) -> int:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from conftest import pdf_text
+from conftest import outputs_of, pdf_text
 from kit.build import build
 from kit.cli import main
-from kit.documents import KitURLFetcher, render_pdf
+from kit.documents import render_pdf, url_fetcher
 from kit.errors import ContentError, OutputError
 from kit.generators import GENERATORS
-from kit.plan import Output, plan
+from kit.outputs import Output
 from kit.content import load_kit
 from kit.writer import target_path, write_atomic
 
@@ -32,7 +32,9 @@ def small_kit(make_kit):
 
 
 def snapshot(out):
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    """Every output file and the manifest (the caches of layouts and images may grow)."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and not p.relative_to(out).as_posix().startswith((".cache/layout/", ".cache/images/"))}
 
 
 def test_content_error_leaves_previous_outputs_byte_identical(small_kit):
@@ -71,7 +73,9 @@ def test_rebuild_writes_only_what_changed(small_kit):
 def test_parallel_build_gives_the_same_bytes(small_kit, tmp_path):
     build(small_kit, tmp_path / "serial", jobs=1)
     build(small_kit, tmp_path / "parallel", jobs=2)
-    assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")
+    serial, parallel = snapshot(tmp_path / "serial"), snapshot(tmp_path / "parallel")
+    del serial[".cache/manifest.json"], parallel[".cache/manifest.json"]  # times differ, not outputs
+    assert serial == parallel
 
 
 def test_writes_never_leave_the_output_folder(tmp_path):
@@ -90,12 +94,12 @@ def test_the_same_output_path_twice_is_refused(small_kit, monkeypatch):
     twice = Output("calendar", "essai/programme.pdf", "essai", ("content/sessions/essai.yaml",))
     monkeypatch.setattr(GENERATORS["calendar"], "outputs", lambda content: [twice])
     with pytest.raises(OutputError, match="would write it"):
-        plan(content)
+        outputs_of(content)
 
 
-def test_plan_is_data_and_filters_by_source(default_kit):
-    content = load_kit(default_kit)
-    outputs = plan(content, ["content/sessions/session-07.yaml"])
+def test_plan_is_data_and_filters_by_source(fixture_kit):
+    content = load_kit(fixture_kit)
+    outputs = outputs_of(content, ["content/sessions/session-07.yaml"])
     assert [(o.kind, o.path, o.edition) for o in outputs] == [
         ("agenda", "session-07/programme.pdf", "participants"),
         ("agenda", "session-07/deroule-animateurs.pdf", "facilitators"),
@@ -108,7 +112,7 @@ def test_plan_is_data_and_filters_by_source(default_kit):
 def test_fetcher_refuses_network_and_files_outside_the_kit(small_kit, tmp_path):
     from weasyprint.urls import FatalURLFetchingError
 
-    fetcher = KitURLFetcher((small_kit,))
+    fetcher = url_fetcher(small_kit)
     with pytest.raises(FatalURLFetchingError):
         fetcher.fetch("https://example.org/logo.png")
     outside = tmp_path / "secret.txt"
@@ -135,8 +139,8 @@ def test_cli_build_list_check(small_kit):
     assert checked.exit_code == 0 and "Content is valid: 1 sessions." in checked.output
     built = runner.invoke(main, ["build", "--kit", str(small_kit), "-j", "1", "content/sessions/essai.yaml"])
     assert built.exit_code == 0, built.output
-    assert "Built 3 outputs (3 files, 2 pages" in built.output
-    assert "[3/3]" in built.output
+    assert "3 outputs: 3 rendered, 0 up to date (3 files, 2 pages" in built.output
+    assert "[3] essai/essai.ics (new output)" in built.output
     missing = runner.invoke(main, ["build", "--kit", str(small_kit), "content/sessions/nope.yaml"])
     assert missing.exit_code == 2 and "no such content file" in missing.output
 
@@ -156,20 +160,20 @@ def test_a_clean_build_logs_no_warning(small_kit, caplog):
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
-def test_the_default_kit_rebuilds_to_the_same_bytes(default_kit, tmp_path):
+def test_a_full_kit_rebuilds_to_the_same_bytes(fixture_kit, tmp_path):
     """Reproducible outputs: no dates or random ids, so an unchanged kit rewrites nothing."""
-    first = build(default_kit, tmp_path / "a", jobs=2)
-    build(default_kit, tmp_path / "b", jobs=2)
+    first = build(fixture_kit, tmp_path / "a", jobs=2)
+    build(fixture_kit, tmp_path / "b", jobs=2)
     a = {k: v for k, v in snapshot(tmp_path / "a").items() if not k.startswith(".cache/")}
     b = {k: v for k, v in snapshot(tmp_path / "b").items() if not k.startswith(".cache/")}
     assert sorted(a) == sorted(first.files)
     assert [path for path in a if a[path] != b.get(path)] == []
-    assert build(default_kit, tmp_path / "a", jobs=2).changed == 0
+    assert build(fixture_kit, tmp_path / "a", jobs=2).changed == 0
 
 
-def test_everything_a_session_needs(default_kit):
-    content = load_kit(default_kit)
-    paths = {o.path for o in plan(content, session="session-08")}
+def test_everything_a_session_needs(fixture_kit):
+    content = load_kit(fixture_kit)
+    paths = {o.path for o in outputs_of(content, session="session-08")}
     assert {"session-08/programme.pdf", "session-08/deroule-animateurs.pdf", "session-08/session-08.ics",
             "decks/starters-images.pdf", "decks/photos-debat.pdf", "decks/cartes-themes.pdf",
             "decks/calibration.pdf", "guides/cartes-de-poche.pdf", "guides/rendez-vous.pdf",
@@ -177,7 +181,7 @@ def test_everything_a_session_needs(default_kit):
             "worksheets/fiche-service.pdf", "worksheets/besoins-solutions.pdf"} <= paths
     assert "decks/page-blanche.pdf" not in paths          # the variant session 8 does not use
     assert not any(p.startswith("session-07/") for p in paths)
-    session_7 = {o.path for o in plan(content, session="session-07")}
+    session_7 = {o.path for o in outputs_of(content, session="session-07")}
     assert session_7 == {"session-07/programme.pdf", "session-07/deroule-animateurs.pdf", "session-07/session-07.ics"}
 
 
@@ -190,12 +194,12 @@ def test_cli_session_option(small_kit):
     assert 'no session "session-9" in content/sessions/ (known: essai)' in unknown.output
 
 
-def test_a_build_writes_nothing_outside_the_output_folder(default_kit):
+def test_a_build_writes_nothing_outside_the_output_folder(fixture_kit):
     def tree():
-        return {p.relative_to(default_kit).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns)
-                for p in default_kit.rglob("*") if p.is_file() and "output" not in p.relative_to(default_kit).parts}
+        return {p.relative_to(fixture_kit).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns)
+                for p in fixture_kit.rglob("*") if p.is_file() and "output" not in p.relative_to(fixture_kit).parts}
 
     before = tree()
-    build(default_kit, jobs=2)
+    build(fixture_kit, jobs=2)
     assert tree() == before
-    assert (default_kit / "output" / "session-08" / "programme.pdf").is_file()
+    assert (fixture_kit / "output" / "session-08" / "programme.pdf").is_file()

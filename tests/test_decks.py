@@ -1,4 +1,4 @@
-"""Deck content: the default decks, spreadsheets giving the same cards as YAML, every mistake placed."""
+"""Deck content: the fixture kit's decks, spreadsheets giving the same cards as YAML, every mistake placed."""
 
 from __future__ import annotations
 
@@ -9,31 +9,34 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from conftest import FIXTURE_KIT
 from kit.cards.text import TextStyle, fit, keep_last_words, paragraphs_of
 from kit.cli import main
 from kit.content import load_kit
 from kit.errors import ContentError
 from kit.typography import NBSP
 
-REPO = Path(__file__).resolve().parent.parent
 PICTOGRAM = "images/pictograms/manger__pot-of-food.svg"
 
 
 def errors_of(root) -> list[str]:
+    """Every content error `kit check` reports: the loader's and the generators' checks (text fit)."""
+    from kit.build import Engine
+
     with pytest.raises(ContentError) as caught:
-        load_kit(root)
+        Engine(root).check()
     return [str(p) for p in caught.value.problems]
 
 
 def deck_kit(make_kit, deck: str, extra: dict | None = None, config: str | None = None):
-    files = {"content/decks/essai.yaml": deck, PICTOGRAM: (REPO / PICTOGRAM).read_bytes(), **(extra or {})}
+    files = {"content/decks/essai.yaml": deck, PICTOGRAM: (FIXTURE_KIT / PICTOGRAM).read_bytes(), **(extra or {})}
     return make_kit(files, config=config) if config else make_kit(files)
 
 
-# ------------------------------------------------------------------------------ default kit
+# ------------------------------------------------------------------------------ fixture kit
 
-def test_default_kit_has_the_four_decks_of_the_seed(default_kit):
-    decks = load_kit(default_kit).of("decks")
+def test_the_fixture_kit_has_the_four_decks_of_the_seed(fixture_kit):
+    decks = load_kit(fixture_kit).of("decks")
     assert {d: (decks[d].kind, len(decks[d].cards)) for d in decks} == {
         "starters-images": ("image-starters", 48),
         "page-blanche": ("blank-page", 18),
@@ -48,9 +51,9 @@ def test_default_kit_has_the_four_decks_of_the_seed(default_kit):
     assert "Panier maraîcher" in [c.title for c in decks["photos-debat"].cards]
 
 
-def test_image_starters_use_every_pictogram_once_with_its_theme(default_kit):
-    deck = load_kit(default_kit).of("decks")["starters-images"]
-    manifest = json.loads((REPO / "images/pictograms/manifest.json").read_text(encoding="utf-8"))
+def test_image_starters_use_every_pictogram_once_with_its_theme(fixture_kit):
+    deck = load_kit(fixture_kit).of("decks")["starters-images"]
+    manifest = json.loads((fixture_kit / "images/pictograms/manifest.json").read_text(encoding="utf-8"))
     expected = {f"images/pictograms/{e['file']}.svg": e["theme"] for e in manifest}
     assert {c.image: c.theme for c in deck.cards} == expected
     assert len(deck.themes) == 12
@@ -108,11 +111,11 @@ def _cards(root):
     ("cartes.xlsx", _xlsx(ROWS)),
 ])
 def test_spreadsheet_cards_equal_the_yaml_cards(make_kit, tmp_path, name, data):
-    yaml_root = make_kit({"content/decks/essai.yaml": DECK_YAML, PICTOGRAM: (REPO / PICTOGRAM).read_bytes()}, name="yaml")
+    yaml_root = make_kit({"content/decks/essai.yaml": DECK_YAML, PICTOGRAM: (FIXTURE_KIT / PICTOGRAM).read_bytes()}, name="yaml")
     sheet_root = make_kit({
         "content/decks/essai.yaml": "title: Essai\nkind: image-starters\ncards: " + name + "\n",
         "content/decks/" + name: data,
-        PICTOGRAM: (REPO / PICTOGRAM).read_bytes(),
+        PICTOGRAM: (FIXTURE_KIT / PICTOGRAM).read_bytes(),
     }, name="sheet")
     from_yaml, from_sheet = _cards(yaml_root), _cards(sheet_root)
     assert len(from_yaml) == 2

@@ -12,17 +12,14 @@ import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageOps
 from pypdf import PdfReader
 
-from conftest import compare_golden
+from conftest import outputs_of, FIXTURE_KIT, compare_golden
 from kit.build import build
 from kit.content import load_kit
 from kit.generators import GENERATORS, RenderContext
 from kit.generators.deck import home_plan
 from kit.imposition import MM, Rect, grid, mm_to_pt
-from kit.plan import plan
 from kit.theme import PAPER_MM, Theme
 
-REPO = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).parent / "golden"
 PICTOGRAM = "images/pictograms/manger__pot-of-food.svg"
 A4 = tuple(v * MM for v in PAPER_MM["A4"])
 POKER = mm_to_pt((63.0, 88.0))
@@ -49,7 +46,7 @@ def config(paper="A4", duplex="long", dx=0, dy=0, grey="false") -> str:
 def render(root: Path, subject: str, edition: str):
     """Render one output of a kit in memory: (Rendered, Output)."""
     content = load_kit(root)
-    output = next(o for o in plan(content) if o.subject == subject and o.edition == edition)
+    output = next(o for o in outputs_of(content) if o.subject == subject and o.edition == edition)
     context = RenderContext(theme=Theme.from_config(content.config), kit_root=root.resolve(),
                             cache_dir=root / "output" / ".cache")
     return GENERATORS["deck"].render(output, content, context), output
@@ -74,14 +71,14 @@ def starters(count: int, back_texts: bool = False) -> str:
 def starter_kit(make_kit):
     def make(count=11, back_texts=False, **settings):
         return make_kit({"content/decks/essai.yaml": starters(count, back_texts),
-                         PICTOGRAM: (REPO / PICTOGRAM).read_bytes()}, config=config(**settings))
+                         PICTOGRAM: (FIXTURE_KIT / PICTOGRAM).read_bytes()}, config=config(**settings))
     return make
 
 
 # ------------------------------------------------------------------------------------ plan
 
-def test_default_kit_plans_home_and_shop_for_every_deck_fold_png_and_calibration_once(default_kit):
-    paths = sorted(o.path for o in plan(load_kit(default_kit)) if o.kind == "deck")
+def test_a_kit_plans_home_and_shop_for_every_deck_fold_png_and_calibration_once(fixture_kit):
+    paths = sorted(o.path for o in outputs_of(load_kit(fixture_kit)) if o.kind == "deck")
     assert paths == sorted([
         "decks/starters-images.pdf", "decks/starters-images-imprimeur.pdf",
         "decks/page-blanche.pdf", "decks/page-blanche-imprimeur.pdf",
@@ -91,8 +88,8 @@ def test_default_kit_plans_home_and_shop_for_every_deck_fold_png_and_calibration
     ])
 
 
-def test_a_deck_built_from_its_csv_file_alone(default_kit):
-    summary = build(default_kit, only=["content/decks/page-blanche.csv"], jobs=1)
+def test_a_deck_built_from_its_csv_file_alone(fixture_kit):
+    summary = build(fixture_kit, only=["content/decks/page-blanche.csv"], jobs=1)
     assert sorted(summary.files) == ["decks/page-blanche-imprimeur.pdf", "decks/page-blanche.pdf"]
 
 
@@ -123,7 +120,7 @@ def test_home_print_asks_for_duplex_and_actual_size(starter_kit):
 
 @pytest.mark.parametrize("duplex", ["long", "short"])
 def test_backs_are_the_mirror_of_fronts_plus_the_offset(make_kit, duplex):
-    root = make_kit({"content/decks/essai.yaml": starters(5), PICTOGRAM: (REPO / PICTOGRAM).read_bytes()},
+    root = make_kit({"content/decks/essai.yaml": starters(5), PICTOGRAM: (FIXTURE_KIT / PICTOGRAM).read_bytes()},
                     config=config(duplex=duplex, dx=1.5, dy=-0.5))
     content = load_kit(root)
     (sheet,) = home_plan(content.of("decks")["essai"], content.config, A4)
@@ -213,7 +210,7 @@ def test_print_shop_backgrounds_run_into_the_bleed(make_kit):
           - title: Manger
             image: {PICTOGRAM}
         """
-    root = make_kit({"content/decks/essai.yaml": deck, PICTOGRAM: (REPO / PICTOGRAM).read_bytes()})
+    root = make_kit({"content/decks/essai.yaml": deck, PICTOGRAM: (FIXTURE_KIT / PICTOGRAM).read_bytes()})
     rendered, output = render(root, "essai", "shop")
     document = pdfium.PdfDocument(rendered.files[output.path])
     for index, colour in ((0, (0xe8, 0x74, 0x3b)), (1, (0x1d, 0x4e, 0x89))):
@@ -309,7 +306,7 @@ def test_png_export_gives_each_card_at_the_chosen_dpi(starter_kit):
 
 
 def test_greyscale_prints_no_colour(make_kit):
-    root = make_kit({"content/decks/essai.yaml": starters(3), PICTOGRAM: (REPO / PICTOGRAM).read_bytes()},
+    root = make_kit({"content/decks/essai.yaml": starters(3), PICTOGRAM: (FIXTURE_KIT / PICTOGRAM).read_bytes()},
                     config=config(grey="true"))
     rendered, output = render(root, "essai", "home")
     image = pdfium.PdfDocument(rendered.files[output.path])[0].render(scale=0.5).to_pil().convert("RGB")
@@ -349,10 +346,10 @@ def _text_runs(page) -> list[tuple[str, float, float]]:
 @pytest.mark.parametrize("paper", ["A4", "letter"])
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_calibration_steps_fit_above_the_scales_at_full_size(make_kit, paper, language):
-    from kit.generators.deck import CALIBRATION_TEXT_PT
+    from kit.render.decks import CALIBRATION_TEXT_PT
     from kit.imposition import calibration
 
-    root = make_kit({"content/decks/essai.yaml": starters(1), PICTOGRAM: (REPO / PICTOGRAM).read_bytes()},
+    root = make_kit({"content/decks/essai.yaml": starters(1), PICTOGRAM: (FIXTURE_KIT / PICTOGRAM).read_bytes()},
                     config=config(paper=paper).replace("language: fr", f"language: {language}"))
     rendered, output = render(root, "calibration", "calibration")
     runs = _text_runs(pdf_of(rendered, output).pages[0])
@@ -413,13 +410,13 @@ def _sheet_png(pdf: bytes, index: int, dpi: int = 40) -> Image.Image:
     return pdfium.PdfDocument(pdf)[index].render(scale=dpi / 72).to_pil().convert("RGB")
 
 
-def test_golden_front_sheet_of_the_image_starters(default_kit):
-    rendered, output = render(default_kit, "starters-images", "home")
+def test_golden_front_sheet_of_the_image_starters(fixture_kit):
+    rendered, output = render(fixture_kit, "starters-images", "home")
     compare_golden(_sheet_png(rendered.files[output.path], 0), "deck-starters-front.png")
 
 
-def test_golden_photo_debate_card(default_kit):
-    rendered, output = render(default_kit, "photos-debat", "shop")
+def test_golden_photo_debate_card(fixture_kit):
+    rendered, output = render(fixture_kit, "photos-debat", "shop")
     compare_golden(_sheet_png(rendered.files[output.path], 0, dpi=100), "deck-photos-debat-card.png")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import textwrap
 from pathlib import Path
 
@@ -11,14 +10,13 @@ import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 
-from conftest import MINIMAL_CONFIG, REPO, pdf_pages, pdf_text
+from conftest import outputs_of, MINIMAL_CONFIG, copy_fixture_kit, pdf_pages, pdf_text
 from kit.build import build
 from kit.content import load_kit
 from kit.content.guides import RENDEZ_VOUS, VOLEE, NoteSpace, parse_note_space
 from kit.errors import ContentError
 from kit.generators.guide import POCKET_PATH, card_sequence, content_box, pocket_sheet
 from kit.imposition import CROP_MARK_WIDTH_PT, SAFE_MM
-from kit.plan import plan
 from kit.theme import MM
 from kit.typography import typeset
 
@@ -49,18 +47,10 @@ def write_kit(root: Path, files: dict[str, str], config: str = MINIMAL_CONFIG) -
     return root
 
 
-def copy_default_kit(root: Path) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "kit.yaml", root / "kit.yaml")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "images", root / "images")
-    return root
-
-
 @pytest.fixture(scope="module")
-def default_guides(tmp_path_factory) -> tuple[Path, object]:
-    """The default kit's guides and per-pair copies, built once for this module."""
-    root = copy_default_kit(tmp_path_factory.mktemp("kit"))
+def fixture_guides(tmp_path_factory) -> tuple[Path, object]:
+    """The fixture kit's guides and per-pair copies, built once for this module."""
+    root = copy_fixture_kit(tmp_path_factory.mktemp("kit"))
     out = root / "output"
     build(root, out, only=GUIDE_FILES, jobs=1)
     return out, load_kit(root)
@@ -68,8 +58,8 @@ def default_guides(tmp_path_factory) -> tuple[Path, object]:
 
 # -- the model ---------------------------------------------------------------------------------
 
-def test_default_kit_has_one_guide_of_each_mode(default_guides):
-    _, content = default_guides
+def test_the_fixture_kit_has_one_guide_of_each_mode(fixture_guides):
+    _, content = fixture_guides
     guides = content.of("guides")
     assert guides["a-la-volee"].mode == VOLEE and guides["rendez-vous"].mode == RENDEZ_VOUS
     volee = guides["a-la-volee"]
@@ -79,8 +69,8 @@ def test_default_kit_has_one_guide_of_each_mode(default_guides):
     assert rdv.version == "1.1" and rdv.changes and rdv.warmup and rdv.intro and rdv.consent and rdv.debrief
 
 
-def test_method_rule_no_guide_opens_with_service_ideas(default_guides):
-    _, content = default_guides
+def test_method_rule_no_guide_opens_with_service_ideas(fixture_guides):
+    _, content = fixture_guides
     for guide in content.of("guides").values():
         first = guide.all_questions[0].text.lower()
         assert "service" not in first and "idée" not in first
@@ -181,9 +171,9 @@ def test_a_pocket_card_question_takes_no_note_space(make_kit):
 
 # -- the plan ----------------------------------------------------------------------------------
 
-def test_plan_lists_pocket_cards_documents_and_pair_copies(default_guides):
-    _, content = default_guides
-    outputs = [o for o in plan(content) if o.kind == "guide"]
+def test_plan_lists_pocket_cards_documents_and_pair_copies(fixture_guides):
+    _, content = fixture_guides
+    outputs = [o for o in outputs_of(content) if o.kind == "guide"]
     paths = {o.path for o in outputs}
     assert POCKET_PATH in paths and "guides/rendez-vous.pdf" in paths
     assert "guides/a-la-volee.pdf" not in paths      # à la volée guides print as pocket cards only
@@ -215,8 +205,8 @@ def card_texts(pdf: Path, page_index: int = 0) -> list[str]:
     return texts
 
 
-def test_pocket_sheet_is_a4_with_four_cards_each_holding_the_whole_guide(default_guides):
-    out, content = default_guides
+def test_pocket_sheet_is_a4_with_four_cards_each_holding_the_whole_guide(fixture_guides):
+    out, content = fixture_guides
     pdf = out / POCKET_PATH
     reader = PdfReader(str(pdf))
     assert len(reader.pages) == 1
@@ -286,7 +276,8 @@ def test_a_guide_too_long_for_its_card_is_a_warning(make_kit, tmp_path):
     questions = "".join(f'  - ask: "{long}"\n    probes: ["{long}", "{long}"]\n' for _ in range(5))
     root = make_kit({"content/guides/long.yaml": f"title: Bavard\nmode: à la volée\nquestions:\n{questions}"})
     summary = build(root, tmp_path / "out", jobs=1)
-    assert any("long.yaml: the guide does not fit a pocket card" in w for w in summary.warnings)
+    assert any(w.startswith("content/guides/long.yaml:1: questions: expected a guide that fits a pocket card, "
+                            "got one too long even at 84 % type size") for w in summary.warnings)
 
 
 # -- rendez-vous guides ------------------------------------------------------------------------
@@ -319,8 +310,8 @@ def assert_questions_kept_with_notes(pdf: Path, guide) -> None:
         assert flat.index(f"Q{number}", at) > at
 
 
-def test_rendez_vous_guide_prints_every_question_with_its_probes_and_note_space(default_guides):
-    out, content = default_guides
+def test_rendez_vous_guide_prints_every_question_with_its_probes_and_note_space(fixture_guides):
+    out, content = fixture_guides
     guide = content.of("guides")["rendez-vous"]
     pdf = out / "guides" / "rendez-vous.pdf"
     assert_questions_kept_with_notes(pdf, guide)
@@ -332,8 +323,8 @@ def test_rendez_vous_guide_prints_every_question_with_its_probes_and_note_space(
     assert printed("Jamais de liste d'idées de services") in text
 
 
-def test_rendez_vous_pages_are_a4_with_version_date_and_page_in_the_footer(default_guides):
-    out, _ = default_guides
+def test_rendez_vous_pages_are_a4_with_version_date_and_page_in_the_footer(fixture_guides):
+    out, _ = fixture_guides
     pdf = out / "guides" / "rendez-vous.pdf"
     reader = PdfReader(str(pdf))
     pages = pdf_pages(pdf)
@@ -344,8 +335,8 @@ def test_rendez_vous_pages_are_a4_with_version_date_and_page_in_the_footer(defau
         assert f"page {number} / {len(pages)}" in text
 
 
-def test_change_list_on_the_last_page_only_when_set(default_guides, make_kit, tmp_path):
-    out, content = default_guides
+def test_change_list_on_the_last_page_only_when_set(fixture_guides, make_kit, tmp_path):
+    out, content = fixture_guides
     pages = pdf_pages(out / "guides" / "rendez-vous.pdf")
     assert "Ce qui a changé dans la version 1.1" in pages[-1]
     for change in content.of("guides")["rendez-vous"].changes:
@@ -410,8 +401,8 @@ def test_english_labels(make_kit, tmp_path):
 
 # -- per-pair copies ---------------------------------------------------------------------------
 
-def test_each_pair_copy_has_its_header_filled_from_the_field_plan(default_guides):
-    out, content = default_guides
+def test_each_pair_copy_has_its_header_filled_from_the_field_plan(fixture_guides):
+    out, content = fixture_guides
     if not content.of("field"):
         pytest.skip("the kit has no field plan (content/field/) to merge the copies from")
     from kit.labels import Labels

@@ -490,7 +490,7 @@ def test_calibration_numbers_stay_clear_of_their_lines():
 def test_calibration_numbers_fit_their_cells(paper, offset):
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from kit.generators.deck import CALIBRATION_NUMBER_FONT
+    from kit.render.decks import CALIBRATION_NUMBER_FONT
     from kit.imposition import CALIBRATION_NUMBER_PT
     from kit.theme import RL_FONTS, register_reportlab_fonts
 

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from conftest import outputs_of
 from kit import images
 from kit.build import build, prepare_images
 from kit.content import load_kit
 from kit.errors import ContentError
 from kit.generators import GENERATORS, RenderContext
 from kit.images import PhotoRequest, is_cached, prepare, prepare_all
-from kit.plan import plan
 from kit.theme import Theme
 
 BOX_MM = (69.0, 51.0)
@@ -101,7 +101,7 @@ def test_the_photos_a_deck_asks_for_ahead_are_the_ones_it_draws(make_kit, kind, 
     for n, colour in enumerate(COLOURS):
         photo(root / "images" / f"p{n}.jpg", colour)
     content = load_kit(root)
-    outputs = plan(content)
+    outputs = outputs_of(content)
     context = RenderContext(theme=Theme.from_config(content.config), kit_root=root.resolve(),
                             cache_dir=root / "output" / ".cache")
     # Home and shop editions draw the same photos: each is prepared once.

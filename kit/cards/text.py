@@ -11,10 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from reportlab.lib.enums import TA_CENTER, TA_LEFT
-from reportlab.lib.colors import HexColor
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Paragraph
+from typing import TYPE_CHECKING
 
 from kit.markup import to_reportlab
 from kit.theme import RL_FONTS, register_reportlab_fonts
@@ -26,7 +23,11 @@ PARAGRAPH_GAP = 0.4           # space between paragraphs, as a multiple of the f
 STEP_PT = 0.5                 # how much smaller each fitting attempt is
 ORPHAN_WORD_CHARS = 8         # a last word this short is kept with the word before it
 ORPHAN_PAIR_CHARS = 18        # ...unless the pair would be too long to move as one
-ALIGNMENTS = {"left": TA_LEFT, "centre": TA_CENTER}
+ALIGNMENTS = {"left": 0, "centre": 1}  # reportlab's TA_LEFT and TA_CENTER
+
+if TYPE_CHECKING:  # reportlab is imported to measure or draw, not when planning (kit list, kit check)
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -90,6 +91,9 @@ def paragraphs_of(text: str | None, language: str) -> tuple[tuple[str, str | Non
 def paragraph_style(style: TextStyle, size: float, colour: str = "#000000") -> ParagraphStyle:
     """One reportlab style per (style, size, colour), made once: reportlab parses a colour string
     on every use, which costs more than the rest of a card's text."""
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.styles import ParagraphStyle
+
     register_reportlab_fonts()
     return ParagraphStyle(
         name="card",
@@ -117,6 +121,9 @@ def _wrapped(markup: str, style: TextStyle) -> str:
 
 def build(paragraphs, style: TextStyle, size: float, colour: str = "#000000") -> list[Paragraph]:
     """reportlab Paragraphs of a text at one size; list items hang after their bullet."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
     base = paragraph_style(style, size, colour)
     result = []
     for markup, bullet in paragraphs:

@@ -1,41 +1,35 @@
-"""Turn an output kind into the generator that renders it: the registry of output kinds.
+"""Turn an output kind into the generator that plans, checks and renders it: the registry of output kinds.
 
-A generator is an object with a `kind`, an `outputs(content) -> list[Output]` that plans its
-files, and a `render(output, content, context) -> Rendered`. The registry is this module's dict,
-filled by `@register` in each generator module; the modules are listed explicitly below.
+A generator is an object with:
+- `kind`, its registry key;
+- `outputs(content) -> list[Output]`, its outputs with every input they read (kit.outputs.needs);
+- `render(output, content, context) -> Rendered`;
+- optionally `checks(content) -> list[Check]`, measurements run at load time by `kit check` and
+  `kit build` alike (does a text fit its card?), and `images(output, content, context)`, the
+  photos it will draw, prepared ahead over every core.
+
+Importing a generator module is light: planning and checks never pull in weasyprint or reportlab
+(`kit check`, `kit list` and a build with nothing to do start fast); a module imports its
+drawing libraries when it renders, and lists them in `renderers` so the engine imports them
+once before forking its workers.
+
+The registry is this module's dict, filled by `@register` in each generator module; the modules
+are listed explicitly below.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from importlib import import_module
-from pathlib import Path
 from typing import Any, Protocol
 
-from kit.plan import Output
-from kit.theme import Theme
+from kit.outputs import Output, RenderContext, Rendered
 
-
-@dataclass
-class Rendered:
-    """What a generator made for one output: the files (path under output/ → bytes) and page count."""
-
-    files: dict[str, bytes]
-    pages: int = 0
-    warnings: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class RenderContext:
-    """What every generator may use besides the content: the theme and where caches may go."""
-
-    theme: Theme
-    kit_root: Path
-    cache_dir: Path  # under the output folder: the only place besides outputs kit writes to
+__all__ = ["GENERATORS", "Generator", "Output", "RenderContext", "Rendered", "register"]
 
 
 class Generator(Protocol):
     kind: str
+    renderers: tuple[str, ...]
 
     def outputs(self, content: Any) -> list[Output]: ...
 

@@ -14,8 +14,10 @@ from kit.content.sessions import Block, Session
 from kit.documents import Stamp, base_context, render_html, render_pdf
 from kit.generators import RenderContext, Rendered, register
 from kit.labels import Labels
-from kit.plan import Output, plan
+from kit.outputs import Output, needs
 from kit.schedule import DaySchedule, schedule
+
+TEMPLATE = "agenda.html.j2"
 
 
 @dataclass(frozen=True)
@@ -28,9 +30,6 @@ class Edition:
     facilitator_details: bool = False
     introduction: bool = False
 
-
-# Outputs of the session itself, never listed as material to print.
-AGENDA_KINDS = ("agenda", "calendar")
 
 EDITIONS = {
     "participants": Edition("participants", "programme.pdf", frozenset({"everyone"})),
@@ -63,17 +62,7 @@ class Row:
     materials: list[MaterialLine] = field(default_factory=list)
 
 
-def printed_files(content: Content) -> dict[str, list[str]]:
-    """For each content file, the PDFs kit makes from it: what a checklist tells the team to print."""
-    files: dict[str, list[str]] = {}
-    for output in plan(content):
-        if output.kind in AGENDA_KINDS or not output.path.endswith(".pdf"):
-            continue
-        files.setdefault(output.sources[0], []).append(output.path)
-    return files
-
-
-def material_line(material: Material, content: Content, printed: dict[str, list[str]]) -> MaterialLine:
+def material_line(material: Material, content: Content, printed: dict[str, tuple[str, ...]]) -> MaterialLine:
     if material.kind is None:
         return MaterialLine(material.label, material.count)
     item = content.of(material.kind).get(material.ref)
@@ -82,7 +71,7 @@ def material_line(material: Material, content: Content, printed: dict[str, list[
     return MaterialLine(title, material.count, output=outputs[0] if outputs else None)
 
 
-def day_rows(day: DaySchedule, labels: Labels, content: Content, printed: dict[str, list[str]]) -> list[Row]:
+def day_rows(day: DaySchedule, labels: Labels, content: Content, printed: dict[str, tuple[str, ...]]) -> list[Row]:
     """The printed lines of a day as one edition sees it: half-day headings, free time, blocks."""
     rows: list[Row] = []
     current_half = None
@@ -98,7 +87,7 @@ def day_rows(day: DaySchedule, labels: Labels, content: Content, printed: dict[s
     return rows
 
 
-def checklist(day: DaySchedule, content: Content, printed: dict[str, list[str]]) -> list[MaterialLine]:
+def checklist(day: DaySchedule, content: Content, printed: dict[str, tuple[str, ...]]) -> list[MaterialLine]:
     """The materials of a day's blocks, each once, with the blocks that need it."""
     lines: dict[str, MaterialLine] = {}
     for slot in day.slots:
@@ -119,7 +108,7 @@ def agenda_context(session: Session, edition: Edition, content: Content, context
     stamp = Stamp(kit_title=config.title, document=session.title,
                   edition=labels(f"edition.{edition.name}"), version=config.version,
                   date=labels.date(config.date, weekday=False))
-    printed = printed_files(content)
+    printed = context.printed
     days = []
     for number, whole_day in enumerate(schedule(session), start=1):
         day = whole_day.for_audiences(edition.audiences)
@@ -148,17 +137,34 @@ class AgendaGenerator:
     """The three agenda editions of every session, in output/<session>/."""
 
     kind = "agenda"
+    renderers = ("weasyprint",)
 
     def outputs(self, content: Content) -> list[Output]:
         result = []
         for session in content.sessions.values():
             sources = self.sources(session, content)
+            inputs = self.inputs(session, content)
             for edition in EDITIONS.values():
                 if edition.introduction and not self.has_newcomers(session):
                     continue
                 result.append(Output(self.kind, f"{session.id}/{edition.filename}", session.id,
-                                     sources, edition.name))
+                                     sources, edition.name, inputs=inputs))
         return result
+
+    @staticmethod
+    def inputs(session: Session, content: Content) -> tuple[str, ...]:
+        """The session and its formats; of the decks, guides and sheets it names, only what prints:
+        their titles and the files a checklist tells to print (their questions or cards do not)."""
+        formats = [content.formats[b.format].file for day in session.days for b in day.blocks
+                   if b.format in content.formats]
+        named = {}
+        for material in (m for day in session.days for b in day.blocks for m in b.materials if m.kind):
+            item = content.of(material.kind).get(material.ref)
+            if item is not None:
+                named[f"{material.kind}/{material.ref}"] = (getattr(item, "title", "") or "", item.file)
+        titles = "; ".join(f"{key}: {title}" for key, (title, _) in sorted(named.items()))
+        return needs(files=[session.file, *formats], templates=[TEMPLATE], language=content.config.language,
+                     printed=sorted(file for _, file in named.values()), values={"material titles": titles})
 
     @staticmethod
     def has_newcomers(session: Session) -> bool:
@@ -173,6 +179,6 @@ class AgendaGenerator:
     def render(self, output: Output, content: Content, context: RenderContext) -> Rendered:
         session = content.sessions[output.subject]
         edition = EDITIONS[output.edition]
-        html = render_html("agenda.html.j2", agenda_context(session, edition, content, context))
-        pdf, pages = render_pdf(html, context.kit_root)
+        html = render_html(TEMPLATE, agenda_context(session, edition, content, context))
+        pdf, pages = render_pdf(html, context)
         return Rendered({output.path: pdf}, pages)

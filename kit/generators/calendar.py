@@ -5,22 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
-
 from kit import __version__
 from kit.content import Content
 from kit.content.sessions import Session
 from kit.generators import RenderContext, Rendered, register
 from kit.labels import Labels
 from kit.markup import plain
-from kit.plan import Output
+from kit.outputs import Output, needs
 from kit.schedule import schedule
 
 TIMEZONE = "Europe/Paris"
 AUDIENCE_CATEGORY = {"everyone": None, "newcomers": "newcomers.only", "facilitators": "facilitators.only"}
 
 
-def session_calendar(session: Session, content: Content) -> Calendar:
+def session_calendar(session: Session, content: Content):
+    """The session's calendar (icalendar's Calendar; icalendar is imported only to make one)."""
+    from icalendar import Calendar, Event
+
     config = content.config
     labels = Labels(config.language)
     zone = ZoneInfo(TIMEZONE)
@@ -68,8 +69,15 @@ class CalendarGenerator:
     kind = "calendar"
 
     def outputs(self, content: Content) -> list[Output]:
-        return [Output(self.kind, f"{session.id}/{session.id}.ics", session.id, (session.file,))
-                for session in content.sessions.values()]
+        result = []
+        for session in content.sessions.values():
+            formats = [content.formats[b.format].file for day in session.days for b in day.blocks
+                       if b.format in content.formats]
+            result.append(Output(self.kind, f"{session.id}/{session.id}.ics", session.id, (session.file,),
+                                 inputs=needs(files=[session.file, *formats], fonts=False,
+                                              settings=("title", "organisation", "language", "date"),
+                                              language=content.config.language)))
+        return result
 
     def render(self, output: Output, content: Content, context: RenderContext) -> Rendered:
         calendar = session_calendar(content.sessions[output.subject], content)

@@ -15,7 +15,7 @@ from kit.documents import Stamp, base_context, render_html, render_pdf
 from kit.generators import RenderContext, Rendered, register
 from kit.generators.worksheet import tint
 from kit.labels import Labels
-from kit.plan import Output
+from kit.outputs import Output, needs
 from kit.schedule import ClockSpan
 
 OVERVIEW_NAME = "vue-d-ensemble.pdf"
@@ -185,13 +185,23 @@ class _FieldDocument:
     edition = ""
     template = ""
     orientation = ""
+    renderers = ("weasyprint",)
 
     def path(self, plan_id: str) -> str:
         raise NotImplementedError
 
     def outputs(self, content: Content) -> list[Output]:
-        return [Output(self.kind, self.path(plan.id), plan.id, self.sources(plan, content), self.edition)
+        return [Output(self.kind, self.path(plan.id), plan.id, self.sources(plan, content), self.edition,
+                       inputs=self.inputs(plan, content))
                 for plan in content.of("field").values()]
+
+    def inputs(self, plan: FieldPlan, content: Content) -> tuple[str, ...]:
+        """The plan itself; of its guides, only their titles and modes print (not their questions)."""
+        guides = content.of("guides")
+        used = sorted({s.guide for s in plan.slots if s.guide and s.guide in guides})
+        shown = "; ".join(f"{g}: {guides[g].title} ({guides[g].mode})" for g in used)
+        return needs(files=[plan.file], templates=[self.template], language=content.config.language,
+                     values={"guide titles": shown})
 
     @staticmethod
     def sources(plan: FieldPlan, content: Content) -> tuple[str, ...]:
@@ -204,7 +214,7 @@ class _FieldDocument:
         data = field_context(plan, self.edition, content, context)
         if self.orientation:
             data["page_size"] = f"{context.theme.paper} {self.orientation}"
-        pdf, pages = render_pdf(render_html(self.template, data), context.kit_root)
+        pdf, pages = render_pdf(render_html(self.template, data), context)
         return Rendered({output.path: pdf}, pages)
 
 

@@ -19,29 +19,20 @@ Three outputs, one generator:
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape
 
-from reportlab.lib.colors import HexColor
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph
-
-from kit.canvas import draw_marks, new_canvas
+from kit.checks import Check
 from kit.content import Content
 from kit.content.guides import Guide, NoteSpace, Question, Section
-from kit.documents import Stamp, base_context, render_html, render_joined, render_pdf
+from kit.documents import Stamp, base_context, render_document, render_html, render_pdf
 from kit.generators import RenderContext, Rendered, register
 from kit.generators.field import pair_names
 from kit.imposition import CARD_SIZES_MM, CROP_MARK_OFFSET_MM, SAFE_MM, SHEET_MARGIN_MM, Rect, Sheet, grid
 from kit.labels import Labels
-from kit.markup import reportlab_spaces, to_reportlab
-from kit.plan import Output
+from kit.outputs import Output, needs
 from kit.schedule import clock
-from kit.theme import MM, Theme, register_reportlab_fonts
-from kit.typography import NBSP, typeset
+from kit.theme import MM, Theme
 
 POCKET_PATH = "guides/cartes-de-poche.pdf"
 POCKET_LAYOUT = (2, 2)  # columns, rows: four cards to a sheet
@@ -55,27 +46,7 @@ POCKET_BORDER_MM = SHEET_MARGIN_MM + CROP_MARK_OFFSET_MM + POCKET_MARK_MM
 # The safe margin of every card: text stays clear of a cut that drifts.
 CARD_PADDING_MM = SAFE_MM
 
-# Type sizes on a card at scale 1, in points: readable at arm's length, questions largest.
-CARD_TYPE = {
-    "kicker": 7.0, "title": 13.5, "reminder": 8.2, "label": 7.0, "hook": 9.6,
-    "question": 11.0, "probe": 9.8, "listen": 8.0, "footer": 6.5,
-}
-LEADING = 1.22               # line height as a multiple of the type size
-# The type shrinks in 2 % steps until the guide fits; below 84 % (questions under 9.3 pt) a card
-# stops being readable at arm's length, so the build warns instead.
-CARD_SCALE_STEP = 0.02
-MIN_CARD_SCALE = 0.84
-CARD_SCALES = tuple(round(1.0 - i * CARD_SCALE_STEP, 2)
-                    for i in range(round((1.0 - MIN_CARD_SCALE) / CARD_SCALE_STEP) + 1))
-HEARD_LINE_PITCH_MM = 7.0    # a handwritten line on a card held in one hand
-RULE_WIDTH_PT = 0.5
-REMINDER_BAR_PT = 2.2
-REMINDER_PADDING_PT = 5.0
-QUESTION_GAP_PT = 6.0
-PROBE_INDENT_PT = 11.0
-NUMBER_INDENT_PT = 14.0
 FOOTER_BAND_PT = 11.0         # room kept at the card's foot for the version and date
-HYPHENATION = {"fr": "fr_FR", "en": "en_GB"}
 
 # Rendez-vous documents: ruled note space, one rule per handwriting line.
 NOTE_LINE_PITCH_MM = 8.0
@@ -213,220 +184,37 @@ def card_sequence(guides: list[Guide], per_sheet: int) -> list[Guide]:
     return [guides[i % len(guides)] for i in range(total)]
 
 
-class RuledLines(Flowable):
-    """Lines to write on: `count` rules `pitch` apart, the full width."""
-
-    def __init__(self, count: int, pitch: float, colour: str):
-        super().__init__()
-        self.count, self.pitch, self.colour = count, pitch, colour
-
-    def wrap(self, avail_w, avail_h):
-        self.width = avail_w
-        return avail_w, self.count * self.pitch
-
-    def draw(self):
-        self.canv.setStrokeColor(HexColor(self.colour))
-        self.canv.setLineWidth(RULE_WIDTH_PT)
-        for index in range(self.count):
-            y = index * self.pitch
-            self.canv.line(0, y, self.width, y)
-
-
-class Boxed(Flowable):
-    """Paragraphs on a tinted ground with a coloured bar on the left: the method reminder."""
-
-    def __init__(self, inner: list[Flowable], fill: str, bar: str, padding: float):
-        super().__init__()
-        self.inner, self.fill, self.bar, self.padding = inner, fill, bar, padding
-
-    def wrap(self, avail_w, avail_h):
-        self.width = avail_w
-        inner_w = avail_w - 2 * self.padding - REMINDER_BAR_PT
-        self.sizes = [f.wrap(inner_w, avail_h) for f in self.inner]
-        self.height = sum(h for _, h in self.sizes) + 2 * self.padding
-        return avail_w, self.height
-
-    def draw(self):
-        canvas = self.canv
-        canvas.setFillColor(HexColor(self.fill))
-        canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
-        canvas.setFillColor(HexColor(self.bar))
-        canvas.rect(0, 0, REMINDER_BAR_PT, self.height, stroke=0, fill=1)
-        y = self.height - self.padding
-        for flowable, (_, h) in zip(self.inner, self.sizes):
-            y -= h
-            flowable.drawOn(canvas, REMINDER_BAR_PT + self.padding, y)
-
-
-@dataclass
-class Placed:
-    flowable: Flowable
-    space_before: float = 0.0
-
-
-class PocketCard:
-    """One guide à la volée laid out on one card at a type scale: measured, then drawn."""
-
-    def __init__(self, guide: Guide, content: Content, theme: Theme, scale: float):
-        self.guide, self.theme, self.scale = guide, theme, scale
-        self.labels = Labels(theme.language)
-        self.language = theme.language
-        self.config = content.config
-        self.items = self.flowables()
-
-    def style(self, role: str, font: str = "Inter", colour: str = "ink", **extra) -> ParagraphStyle:
-        size = CARD_TYPE[role] * self.scale
-        return ParagraphStyle(role, fontName=font, fontSize=size, leading=size * LEADING,
-                              textColor=HexColor(self.theme.colour(colour)),
-                              hyphenationLang=HYPHENATION.get(self.language, ""), **extra)
-
-    def para(self, markup: str, style: ParagraphStyle) -> Paragraph:
-        return Paragraph(reportlab_spaces(markup), style)
-
-    def text(self, text: str) -> str:
-        """A plain label typeset and escaped for reportlab."""
-        return escape(typeset(text, self.language))
-
-    def markdown(self, text: str) -> str:
-        """A text field's Markdown subset as one reportlab paragraph (list items on their own lines)."""
-        runs = to_reportlab(text, self.language)
-        return "<br/>".join(f"{run.bullet} {run.markup}" if run.bullet else run.markup for run in runs)
-
-    def flowables(self) -> list[Placed]:
-        guide, labels, s = self.guide, self.labels, self.scale
-        accent = self.theme.colour("accent")
-        kicker = labels(f"guide.mode.{guide.mode}").upper()
-        if guide.duration:
-            kicker += f" · {guide.duration}{NBSP}MIN"
-        items = [
-            Placed(self.para(self.text(kicker), self.style("kicker", "Inter-SemiBold", "muted"))),
-            Placed(self.para(self.text(guide.title), self.style("title", "Inter-Bold", "primary")), 2 * s),
-        ]
-        reminder = [
-            self.para(self.text(labels("guide.reminder.title")).upper(),
-                      self.style("label", "Inter-Bold", "accent", spaceAfter=1.5 * s)),
-            self.para(self.markdown(guide.reminder or labels("guide.reminder")), self.style("reminder")),
-        ]
-        items.append(Placed(Boxed(reminder, self.theme.colour("light"), accent, REMINDER_PADDING_PT * s), 6 * s))
-        if guide.hook:
-            items.append(Placed(self.para(self.text(labels("guide.hook")).upper(),
-                                          self.style("label", "Inter-Bold", "muted")), 7 * s))
-            items.append(Placed(self.para(f"<i>{self.markdown(guide.hook)}</i>", self.style("hook")), 1.5 * s))
-        question_style = self.style("question", "Inter-Bold", leftIndent=NUMBER_INDENT_PT * s,
-                                    bulletFontName="Inter-Bold", bulletColor=HexColor(self.theme.colour("primary")))
-        probe_style = self.style("probe", leftIndent=(NUMBER_INDENT_PT + PROBE_INDENT_PT) * s,
-                                 bulletIndent=NUMBER_INDENT_PT * s, bulletFontName="Inter-Bold",
-                                 bulletColor=HexColor(accent))
-        listen_style = self.style("listen", colour="muted", leftIndent=NUMBER_INDENT_PT * s)
-        for number, question in enumerate(guide.questions, start=1):
-            ask = self.para(self.markdown(question.text), question_style)
-            ask.bulletText = str(number)
-            items.append(Placed(ask, QUESTION_GAP_PT * s + (3 * s if number == 1 else 0)))
-            for probe in question.probes:
-                para = self.para(self.markdown(probe.text), probe_style)
-                para.bulletText = "↳"
-                items.append(Placed(para, 1.5 * s))
-            if question.listen:
-                listen = " · ".join(self.markdown(point) for point in question.listen)
-                label = self.text(labels("guide.listen") + " :")
-                items.append(Placed(self.para(f"<b>{label}</b> <i>{listen}</i>", listen_style), 1.5 * s))
-        if guide.heard_lines:
-            items.append(Placed(self.para(self.text(labels("guide.heard")).upper(),
-                                          self.style("label", "Inter-Bold", "muted")), 8 * s))
-            items.append(Placed(RuledLines(guide.heard_lines, HEARD_LINE_PITCH_MM * MM, self.theme.colour("muted"))))
-        return items
-
-    def height(self, width: float) -> float:
-        return sum(p.space_before + p.flowable.wrap(width, 10_000)[1] for p in self.items)
-
-    def fits(self, box: Rect) -> bool:
-        return self.height(box.w) <= box.h
-
-    def draw(self, canvas: Canvas, box: Rect, trim: Rect) -> None:
-        """Draw from the top of the box; a guide too long (already warned about) is cut above the footer."""
-        canvas.saveState()
-        clip = canvas.beginPath()
-        clip.rect(trim.x, box.y, trim.w, trim.top - box.y)
-        canvas.clipPath(clip, stroke=0, fill=0)
-        y = box.top
-        for placed in self.items:
-            _, height = placed.flowable.wrap(box.w, box.h)
-            y -= placed.space_before + height
-            placed.flowable.drawOn(canvas, box.x, y)
-        canvas.restoreState()
-
-
 def content_box(trim: Rect) -> Rect:
     """Where a card's text goes: inside the padding, above the footer band."""
     inner = trim.inset(CARD_PADDING_MM * MM)
     return Rect(inner.x, inner.y + FOOTER_BAND_PT, inner.w, inner.h - FOOTER_BAND_PT)
 
 
-def layout_card(guide: Guide, content: Content, theme: Theme, box: Rect) -> tuple[PocketCard, bool]:
-    """The card at the largest type scale whose text fits the box; (smallest, False) when none does."""
-    card = None
-    for scale in CARD_SCALES:
-        card = PocketCard(guide, content, theme, scale)
-        if card.fits(box):
-            return card, True
-    return card, False
-
-
-def draw_card_footer(canvas: Canvas, trim: Rect, guide: Guide, content: Content, theme: Theme) -> None:
-    labels = Labels(theme.language)
-    stamp = guide_stamp(guide, content, labels, "")
-    inner = trim.inset(CARD_PADDING_MM * MM)
-    canvas.setFont("Inter", CARD_TYPE["footer"])
-    canvas.setFillColor(HexColor(theme.colour("muted")))
-    canvas.drawString(inner.x, inner.y, f"{labels('version')} {stamp.version} · {stamp.date}")
-    canvas.drawRightString(inner.right, inner.y, reportlab_spaces(typeset(stamp.kit_title, theme.language)))
-
-
-def render_pocket_cards(guides: list[Guide], content: Content, theme: Theme) -> tuple[bytes, int, list[str]]:
-    register_reportlab_fonts()
-    labels = Labels(theme.language)
-    sheet = pocket_sheet(theme.paper_pt)
-    buffer = io.BytesIO()
-    canvas = new_canvas(buffer, theme.paper_pt, f"{content.config.title} — {labels('guide.pocket')}", content.config)
-    warnings = []
-    layouts: dict[str, PocketCard] = {}
-    box = content_box(sheet.fronts[0].moved(-sheet.fronts[0].x, -sheet.fronts[0].y))
-    for guide in guides:
-        card, fits = layout_card(guide, content, theme, box)
-        layouts[guide.id] = card
-        if not fits:
-            warnings.append(f"{guide.file}: the guide does not fit a pocket card even at "
-                            f"{round(MIN_CARD_SCALE * 100)} % type size; shorten the hook, questions or probes")
-    sequence = card_sequence(guides, sheet.per_sheet)
-    pages = 0
-    for start in range(0, len(sequence), sheet.per_sheet):
-        for guide, trim in zip(sequence[start:start + sheet.per_sheet], sheet.fronts):
-            layouts[guide.id].draw(canvas, content_box(trim), trim)
-            draw_card_footer(canvas, trim, guide, content, theme)
-        draw_marks(canvas, sheet.marks)
-        canvas.showPage()
-        pages += 1
-    canvas.save()
-    return buffer.getvalue(), pages, warnings
-
-
 # -- the generator -----------------------------------------------------------------------------
+
+TEMPLATE = "guide.html.j2"
+
 
 @register
 class GuideGenerator:
     """Interview guides: pocket cards, rendez-vous documents, and the pairs' filled-in copies."""
 
     kind = "guide"
+    renderers = ("weasyprint", "kit.render.pocket_cards", "kit.render.copies")
 
     def outputs(self, content: Content) -> list[Output]:
         guides: dict[str, Guide] = content.of("guides")
+        language = content.config.language
         result = []
         pocket = on_the_fly_guides(content)
         if pocket:
-            result.append(Output(self.kind, POCKET_PATH, "pocket", tuple(g.file for g in pocket), "pocket"))
+            files = tuple(g.file for g in pocket)
+            result.append(Output(self.kind, POCKET_PATH, "pocket", files, "pocket",
+                                 inputs=needs(files=files, language=language)))
         for guide in guides.values():
             if not guide.on_the_fly:
-                result.append(Output(self.kind, document_path(guide), guide.id, (guide.file,), "document"))
+                result.append(Output(self.kind, document_path(guide), guide.id, (guide.file,), "document",
+                                     inputs=needs(files=[guide.file], templates=[TEMPLATE], language=language)))
         for plan in content.of("field").values():
             for pair_id in plan.pairs:
                 slots = rendez_vous_slots(plan, pair_id, guides)
@@ -434,34 +222,66 @@ class GuideGenerator:
                     continue
                 used = sorted({guides[s.guide].file for s in slots})
                 result.append(Output(self.kind, pair_copies_path(plan.id, pair_id), plan.id,
-                                     (plan.file, *used), "pair", (("pair", pair_id),)))
+                                     (plan.file, *used), "pair", (("pair", pair_id),),
+                                     inputs=needs(files=[plan.file, *used], templates=[TEMPLATE], language=language)))
         return result
+
+    def checks(self, content: Content) -> list[Check]:
+        """Each guide à la volée measured on its pocket card (reportlab, imported only to measure)."""
+        def measure(guide: Guide):
+            def run():
+                from kit.render.pocket_cards import fit_problem
+                from kit.theme import Theme
+
+                problem = fit_problem(guide, content, Theme.from_config(content.config))
+                return [], [problem] if problem else []
+            return run
+
+        return [Check(f"pocket-card:{guide.id}", needs(files=[guide.file], language=content.config.language),
+                      measure(guide))
+                for guide in on_the_fly_guides(content)]
 
     def render(self, output: Output, content: Content, context: RenderContext) -> Rendered:
         if output.edition == "pocket":
-            pdf, pages, warnings = render_pocket_cards(on_the_fly_guides(content), content, context.theme)
-            return Rendered({output.path: pdf}, pages, warnings)
+            from kit.render.pocket_cards import render_pocket_cards
+
+            pdf, pages = render_pocket_cards(on_the_fly_guides(content), content, context.theme)
+            return Rendered({output.path: pdf}, pages)
         if output.edition == "document":
             guide = content.of("guides")[output.subject]
             labels = Labels(context.theme.language)
-            html = render_html("guide.html.j2", document_context(
+            html = render_html(TEMPLATE, document_context(
                 guide, content, context.theme, fill_ins(labels), edition_name(guide, labels)))
-            pdf, pages = render_pdf(html, context.kit_root)
+            pdf, pages = render_pdf(html, context)
             return Rendered({output.path: pdf}, pages)
         return self.render_pair(output, content, context)
 
     def render_pair(self, output: Output, content: Content, context: RenderContext) -> Rendered:
+        """One copy of the guide per rendez-vous of the pair, its header filled in. The guide is laid
+        out once, blank (and that layout is cached); each copy is its pages with the pair, day, site,
+        time and the copy's name written over the blank lines (kit.render.copies)."""
+        from kit.render.copies import FillInValues, blank_positions, fill_copies
+
         plan = content.of("field")[output.subject]
         guides = content.of("guides")
         pair = plan.pairs[output.option("pair")]
         labels = Labels(context.theme.language)
-        htmls = []
+        names = pair_names(pair, labels)
+        masters = {}
+        copies = []
         for slot in rendez_vous_slots(plan, pair.id, guides):
             guide, site = guides[slot.guide], plan.sites[slot.site]
-            names = pair_names(pair, labels)
-            header = fill_ins(labels, pair=names, day=labels.date(plan.date), site=site.name,
-                              time=f"{clock(slot.start)} – {clock(slot.end)}")
+            if guide.id not in masters:
+                html = render_html(TEMPLATE, document_context(guide, content, context.theme, fill_ins(labels),
+                                                              BLANK_EDITION))
+                masters[guide.id] = render_document([html], context, inspect=blank_positions)
+            values = [field.value for field in fill_ins(labels, pair=names, day=labels.date(plan.date),
+                                                        site=site.name, time=f"{clock(slot.start)} – {clock(slot.end)}")]
             edition = f"{labels('guide.copy', pair=names)} · {clock(slot.start)}"
-            htmls.append(render_html("guide.html.j2", document_context(guide, content, context.theme, header, edition)))
-        pdf, pages = render_joined(htmls, context.kit_root)
+            copies.append(FillInValues(masters[guide.id], values, edition))
+        pdf, pages = fill_copies(copies, context)
         return Rendered({output.path: pdf}, pages)
+
+
+# The running header of the blank master: the copy's own name is written over it.
+BLANK_EDITION = "\u00a0"

@@ -15,23 +15,23 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-
-from reportlab.lib.colors import HexColor
-from reportlab.lib.utils import simpleSplit
-from reportlab.pdfgen.canvas import Canvas
+from typing import TYPE_CHECKING
 
 from kit.cards.text import TextStyle, draw, fit, paragraphs_of
 from kit.content import Content
 from kit.content.worksheets import DEBATE_BOARD, THEME_POSTERS, Axis, DebateBoard, ThemePosters
 from kit.generators import RenderContext, Rendered, register
 from kit.generators.worksheet import ZONE_TINT, stamp_for, tint
-from kit.canvas import new_canvas
 from kit.imposition import Rect
 from kit.labels import Labels
 from kit.markup import plain
-from kit.plan import Output
+from kit.outputs import Output, needs
 from kit.theme import MM, PAPER_MM, RL_FONTS, register_reportlab_fonts, to_grey
 from kit.typography import typeset
+
+if TYPE_CHECKING:  # reportlab is imported when drawing, not when planning (kit list, kit check)
+    from reportlab.lib.colors import HexColor
+    from reportlab.pdfgen.canvas import Canvas
 
 MARGIN_MM = 12.0          # nothing prints nearer the sheet edge (no "fit to page")
 FOOTER_PT = 8.0
@@ -64,8 +64,21 @@ def poster_path(sheet_id: str) -> str:
     return f"worksheets/{sheet_id}.pdf"
 
 
+def rl_colour(hex_colour: str) -> HexColor:
+    """A reportlab colour (reportlab imported on first use)."""
+    from reportlab.lib.colors import HexColor
+
+    return HexColor(hex_colour)
+
+
+def new_canvas(*args):
+    from kit.canvas import new_canvas as canvas
+
+    return canvas(*args)
+
+
 def colour(hex_colour: str, greyscale: bool) -> HexColor:
-    return HexColor(to_grey(hex_colour) if greyscale else hex_colour)
+    return rl_colour(to_grey(hex_colour) if greyscale else hex_colour)
 
 
 def _footer(canvas: Canvas, page: tuple[float, float], labels: Labels, stamp, number: int, count: int,
@@ -81,6 +94,8 @@ def _footer(canvas: Canvas, page: tuple[float, float], labels: Labels, stamp, nu
 
 
 def _lines(text: str, font: str, size: float, width: float) -> list[str]:
+    from reportlab.lib.utils import simpleSplit
+
     return simpleSplit(text, font, size, width)
 
 
@@ -120,12 +135,14 @@ class ThemePostersGenerator:
     """The wall posters of the clustering themes: one A3 page per theme."""
 
     kind = "theme-posters"
+    renderers = ("kit.canvas",)
 
     def outputs(self, content: Content) -> list[Output]:
-        return [Output(self.kind, poster_path(sheet.id), sheet.id,
-                       (sheet.file, *sorted({t.source for t in sheet.themes if t.source})), "posters")
+        return [Output(self.kind, poster_path(sheet.id), sheet.id, files, "posters",
+                       inputs=needs(files=files, language=content.config.language))
                 for sheet in content.of("worksheets").values()
-                if sheet is not None and sheet.kind == THEME_POSTERS]
+                if sheet is not None and sheet.kind == THEME_POSTERS
+                for files in [(sheet.file, *sorted({t.source for t in sheet.themes if t.source}))]]
 
     def render(self, output: Output, content: Content, context: RenderContext) -> Rendered:
         from kit.images import draw_prepared, draw_svg, prepare, resolution_warning, svg_drawing
@@ -140,7 +157,7 @@ class ThemePostersGenerator:
         canvas = new_canvas(buffer, layout.page, stamp.document, content.config)
         canvas.setTitle(f"{content.config.title} — {sheet.title}")
         warnings: list[str] = []
-        primary, muted, ink = (HexColor(theme.colour(r)) for r in ("primary", "muted", "ink"))
+        primary, muted, ink = (rl_colour(theme.colour(r)) for r in ("primary", "muted", "ink"))
         width, height = layout.page
         for number, poster in enumerate(sheet.themes, start=1):
             canvas.setFillColor(muted)
@@ -183,8 +200,8 @@ def _draw_zone(canvas: Canvas, rect: Rect, zone, labels: Labels, grey: bool, ink
     notes = [colour(n.colour, grey) for n in zone.notes]
     first = zone.notes[0].colour if zone.notes else "#ffffff"
     radius = 3 * MM
-    canvas.setFillColor(HexColor(tint(to_grey(first) if grey else first, ZONE_TINT)))
-    canvas.setStrokeColor(HexColor(RULE_GREY))
+    canvas.setFillColor(rl_colour(tint(to_grey(first) if grey else first, ZONE_TINT)))
+    canvas.setStrokeColor(rl_colour(RULE_GREY))
     canvas.setLineWidth(0.8)
     canvas.roundRect(rect.x, rect.y, rect.w, rect.h, radius, stroke=1, fill=1)
     band = BAND_MM * MM
@@ -276,9 +293,11 @@ class DebateBoardGenerator:
     """The photo-debate boards: the tension axes over a grid of card cells, A3."""
 
     kind = "debate-board"
+    renderers = ("kit.canvas",)
 
     def outputs(self, content: Content) -> list[Output]:
-        return [Output(self.kind, poster_path(sheet.id), sheet.id, (sheet.file,), "boards")
+        return [Output(self.kind, poster_path(sheet.id), sheet.id, (sheet.file,), "boards",
+                       inputs=needs(files=[sheet.file], language=content.config.language))
                 for sheet in content.of("worksheets").values()
                 if sheet is not None and sheet.kind == DEBATE_BOARD]
 
@@ -297,7 +316,7 @@ class DebateBoardGenerator:
             layout = board_layout(sheet.paper, sheet.card_mm, axes)
             canvas.setPageSize(layout.page)
             _draw_board(canvas, layout, sheet, labels, theme, number, len(boards))
-            _footer(canvas, layout.page, labels, stamp, number, len(boards), HexColor(theme.colour("muted")))
+            _footer(canvas, layout.page, labels, stamp, number, len(boards), rl_colour(theme.colour("muted")))
             canvas.showPage()
         canvas.save()
         return Rendered({output.path: buffer.getvalue()}, len(boards))
@@ -308,7 +327,7 @@ def _draw_board(canvas: Canvas, layout: BoardLayout, sheet: DebateBoard, labels:
     language = theme.language
     width, height = layout.page
     margin = MARGIN_MM * MM
-    primary, accent, muted, ink = (HexColor(theme.colour(r)) for r in ("primary", "accent", "muted", "ink"))
+    primary, accent, muted, ink = (rl_colour(theme.colour(r)) for r in ("primary", "accent", "muted", "ink"))
     # Title and instructions.
     title_y = height - margin - BOARD_TITLE_PT
     canvas.setFillColor(primary)
@@ -328,14 +347,14 @@ def _draw_board(canvas: Canvas, layout: BoardLayout, sheet: DebateBoard, labels:
         canvas.drawString(margin, text_top - index * INSTRUCTION_PT * 1.3, line)
 
     # The cells: dashed card outlines in a faint grid, so cards are laid without overlapping.
-    canvas.setStrokeColor(HexColor(CELL_OUTLINE))
+    canvas.setStrokeColor(rl_colour(CELL_OUTLINE))
     canvas.setLineWidth(0.7)
     canvas.setDash(4, 3)
     for cell in layout.cells():
         card = layout.card_in(cell)
         canvas.roundRect(card.x, card.y, card.w, card.h, 2 * MM, stroke=1, fill=0)
     canvas.setDash()
-    canvas.setStrokeColor(HexColor(RULE_GREY))
+    canvas.setStrokeColor(rl_colour(RULE_GREY))
     canvas.setLineWidth(0.5)
     canvas.rect(*_xywh(layout.grid), stroke=1, fill=0)
     fits = labels("sheet.card_fits", width=f"{sheet.card_mm[0]:g}", height=f"{sheet.card_mm[1]:g}")

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from kit.content import Content
 from kit.content.worksheets import NEEDS_SHEET, SERVICE_FIELDS, SERVICE_SHEET, NeedsSheet, ServiceSheet, Worksheet
-from kit.documents import Stamp, base_context, layout_document, render_html, render_pdf
+from kit.documents import Stamp, base_context, render_document, render_html, render_pdf
 from kit.generators import RenderContext, Rendered, register
 from kit.labels import Labels
-from kit.plan import Output
+from kit.outputs import Output, needs
 from kit.theme import PAPER_MM, to_grey
 
 # The service sheet's fields, row by row, and the share of writing space each row gets: the
@@ -110,14 +110,17 @@ class _SheetGenerator:
 
     kind = ""
     sheet_kind = ""
+    template = ""
+    renderers = ("weasyprint",)
 
     def outputs(self, content: Content) -> list[Output]:
         result = []
         for sheet in content.of("worksheets").values():
             if sheet is None or sheet.kind != self.sheet_kind:
                 continue
+            inputs = needs(files=[sheet.file], templates=[self.template], language=content.config.language)
             for edition, path in sheet_paths(sheet, sheet.paper).items():
-                result.append(Output(self.kind, path, sheet.id, (sheet.file,), edition))
+                result.append(Output(self.kind, path, sheet.id, (sheet.file,), edition, inputs=inputs))
         return result
 
 
@@ -127,6 +130,7 @@ class ServiceSheetGenerator(_SheetGenerator):
 
     kind = "service-sheet"
     sheet_kind = SERVICE_SHEET
+    template = "worksheet-service.html.j2"
 
     def render(self, output: Output, content: Content, context: RenderContext) -> Rendered:
         sheet: ServiceSheet = content.of("worksheets")[output.subject]
@@ -149,10 +153,9 @@ class ServiceSheetGenerator(_SheetGenerator):
             "paper_size": (PAPER_MM[sheet.paper][1], PAPER_MM[sheet.paper][0]),
             "cut_inset": CUT_LINE_INSET_MM,
         }
-        document = layout_document(render_html("worksheet-service.html.j2", data), context.kit_root)
-        warnings = [overflow_warning(sheet, index, key, over)
-                    for index, key, over in overflowing_answers(document)]
-        return Rendered({output.path: document.write_pdf()}, len(document.pages), warnings)
+        laid_out = render_document([render_html(self.template, data)], context, inspect=overflowing_answers)
+        warnings = [overflow_warning(sheet, index, key, over) for index, key, over in laid_out.extra[0]]
+        return Rendered({output.path: laid_out.pdf}, laid_out.pages, warnings)
 
 
 def _boxes(box):
@@ -206,6 +209,7 @@ class NeedsSheetGenerator(_SheetGenerator):
 
     kind = "needs-sheet"
     sheet_kind = NEEDS_SHEET
+    template = "worksheet-needs.html.j2"
 
     def render(self, output: Output, content: Content, context: RenderContext) -> Rendered:
         sheet: NeedsSheet = content.of("worksheets")[output.subject]
@@ -229,5 +233,5 @@ class NeedsSheetGenerator(_SheetGenerator):
             "zone_height": NEEDS_ZONE_HEIGHT_MM[sheet.paper],
             "page_size": f"{sheet.paper} landscape",
         }
-        pdf, pages = render_pdf(render_html("worksheet-needs.html.j2", data), context.kit_root)
+        pdf, pages = render_pdf(render_html(self.template, data), context)
         return Rendered({output.path: pdf}, pages)

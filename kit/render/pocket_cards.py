@@ -1,0 +1,250 @@
+"""Turn guides à la volée into pocket cards with reportlab: each guide measured at the largest type
+scale that fits its card, then drawn four to a sheet with crop marks.
+
+kit.generators.guide plans the output and its sheet geometry (`pocket_sheet`, `content_box`);
+this module sets the type (reportlab measures each paragraph before drawing) and draws.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph
+
+from kit.canvas import draw_marks, new_canvas
+from kit.content import Content
+from kit.content.guides import Guide
+from kit.errors import Problem
+from kit.generators.guide import CARD_PADDING_MM, card_sequence, content_box, guide_stamp, pocket_sheet
+from kit.imposition import Rect
+from kit.labels import Labels
+from kit.markup import reportlab_spaces, to_reportlab
+from kit.theme import MM, Theme, register_reportlab_fonts
+from kit.typography import NBSP, typeset
+
+# Type sizes on a card at scale 1, in points: readable at arm's length, questions largest.
+CARD_TYPE = {
+    "kicker": 7.0, "title": 13.5, "reminder": 8.2, "label": 7.0, "hook": 9.6,
+    "question": 11.0, "probe": 9.8, "listen": 8.0, "footer": 6.5,
+}
+LEADING = 1.22               # line height as a multiple of the type size
+# The type shrinks in 2 % steps until the guide fits; below 84 % (questions under 9.3 pt) a card
+# stops being readable at arm's length, so the build warns instead.
+CARD_SCALE_STEP = 0.02
+MIN_CARD_SCALE = 0.84
+CARD_SCALES = tuple(round(1.0 - i * CARD_SCALE_STEP, 2)
+                    for i in range(round((1.0 - MIN_CARD_SCALE) / CARD_SCALE_STEP) + 1))
+HEARD_LINE_PITCH_MM = 7.0    # a handwritten line on a card held in one hand
+RULE_WIDTH_PT = 0.5
+REMINDER_BAR_PT = 2.2
+REMINDER_PADDING_PT = 5.0
+QUESTION_GAP_PT = 6.0
+PROBE_INDENT_PT = 11.0
+NUMBER_INDENT_PT = 14.0
+HYPHENATION = {"fr": "fr_FR", "en": "en_GB"}
+
+
+class RuledLines(Flowable):
+    """Lines to write on: `count` rules `pitch` apart, the full width."""
+
+    def __init__(self, count: int, pitch: float, colour: str):
+        super().__init__()
+        self.count, self.pitch, self.colour = count, pitch, colour
+
+    def wrap(self, avail_w, avail_h):
+        self.width = avail_w
+        return avail_w, self.count * self.pitch
+
+    def draw(self):
+        self.canv.setStrokeColor(HexColor(self.colour))
+        self.canv.setLineWidth(RULE_WIDTH_PT)
+        for index in range(self.count):
+            y = index * self.pitch
+            self.canv.line(0, y, self.width, y)
+
+
+class Boxed(Flowable):
+    """Paragraphs on a tinted ground with a coloured bar on the left: the method reminder."""
+
+    def __init__(self, inner: list[Flowable], fill: str, bar: str, padding: float):
+        super().__init__()
+        self.inner, self.fill, self.bar, self.padding = inner, fill, bar, padding
+
+    def wrap(self, avail_w, avail_h):
+        self.width = avail_w
+        inner_w = avail_w - 2 * self.padding - REMINDER_BAR_PT
+        self.sizes = [f.wrap(inner_w, avail_h) for f in self.inner]
+        self.height = sum(h for _, h in self.sizes) + 2 * self.padding
+        return avail_w, self.height
+
+    def draw(self):
+        canvas = self.canv
+        canvas.setFillColor(HexColor(self.fill))
+        canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+        canvas.setFillColor(HexColor(self.bar))
+        canvas.rect(0, 0, REMINDER_BAR_PT, self.height, stroke=0, fill=1)
+        y = self.height - self.padding
+        for flowable, (_, h) in zip(self.inner, self.sizes):
+            y -= h
+            flowable.drawOn(canvas, REMINDER_BAR_PT + self.padding, y)
+
+
+@dataclass
+class Placed:
+    flowable: Flowable
+    space_before: float = 0.0
+
+
+class PocketCard:
+    """One guide à la volée laid out on one card at a type scale: measured, then drawn."""
+
+    def __init__(self, guide: Guide, content: Content, theme: Theme, scale: float):
+        self.guide, self.theme, self.scale = guide, theme, scale
+        self.labels = Labels(theme.language)
+        self.language = theme.language
+        self.config = content.config
+        self.items = self.flowables()
+
+    def style(self, role: str, font: str = "Inter", colour: str = "ink", **extra) -> ParagraphStyle:
+        size = CARD_TYPE[role] * self.scale
+        return ParagraphStyle(role, fontName=font, fontSize=size, leading=size * LEADING,
+                              textColor=HexColor(self.theme.colour(colour)),
+                              hyphenationLang=HYPHENATION.get(self.language, ""), **extra)
+
+    def para(self, markup: str, style: ParagraphStyle) -> Paragraph:
+        return Paragraph(reportlab_spaces(markup), style)
+
+    def text(self, text: str) -> str:
+        """A plain label typeset and escaped for reportlab."""
+        return escape(typeset(text, self.language))
+
+    def markdown(self, text: str) -> str:
+        """A text field's Markdown subset as one reportlab paragraph (list items on their own lines)."""
+        runs = to_reportlab(text, self.language)
+        return "<br/>".join(f"{run.bullet} {run.markup}" if run.bullet else run.markup for run in runs)
+
+    def flowables(self) -> list[Placed]:
+        guide, labels, s = self.guide, self.labels, self.scale
+        accent = self.theme.colour("accent")
+        kicker = labels(f"guide.mode.{guide.mode}").upper()
+        if guide.duration:
+            kicker += f" · {guide.duration}{NBSP}MIN"
+        items = [
+            Placed(self.para(self.text(kicker), self.style("kicker", "Inter-SemiBold", "muted"))),
+            Placed(self.para(self.text(guide.title), self.style("title", "Inter-Bold", "primary")), 2 * s),
+        ]
+        reminder = [
+            self.para(self.text(labels("guide.reminder.title")).upper(),
+                      self.style("label", "Inter-Bold", "accent", spaceAfter=1.5 * s)),
+            self.para(self.markdown(guide.reminder or labels("guide.reminder")), self.style("reminder")),
+        ]
+        items.append(Placed(Boxed(reminder, self.theme.colour("light"), accent, REMINDER_PADDING_PT * s), 6 * s))
+        if guide.hook:
+            items.append(Placed(self.para(self.text(labels("guide.hook")).upper(),
+                                          self.style("label", "Inter-Bold", "muted")), 7 * s))
+            items.append(Placed(self.para(f"<i>{self.markdown(guide.hook)}</i>", self.style("hook")), 1.5 * s))
+        question_style = self.style("question", "Inter-Bold", leftIndent=NUMBER_INDENT_PT * s,
+                                    bulletFontName="Inter-Bold", bulletColor=HexColor(self.theme.colour("primary")))
+        probe_style = self.style("probe", leftIndent=(NUMBER_INDENT_PT + PROBE_INDENT_PT) * s,
+                                 bulletIndent=NUMBER_INDENT_PT * s, bulletFontName="Inter-Bold",
+                                 bulletColor=HexColor(accent))
+        listen_style = self.style("listen", colour="muted", leftIndent=NUMBER_INDENT_PT * s)
+        for number, question in enumerate(guide.questions, start=1):
+            ask = self.para(self.markdown(question.text), question_style)
+            ask.bulletText = str(number)
+            items.append(Placed(ask, QUESTION_GAP_PT * s + (3 * s if number == 1 else 0)))
+            for probe in question.probes:
+                para = self.para(self.markdown(probe.text), probe_style)
+                para.bulletText = "↳"
+                items.append(Placed(para, 1.5 * s))
+            if question.listen:
+                listen = " · ".join(self.markdown(point) for point in question.listen)
+                label = self.text(labels("guide.listen") + " :")
+                items.append(Placed(self.para(f"<b>{label}</b> <i>{listen}</i>", listen_style), 1.5 * s))
+        if guide.heard_lines:
+            items.append(Placed(self.para(self.text(labels("guide.heard")).upper(),
+                                          self.style("label", "Inter-Bold", "muted")), 8 * s))
+            items.append(Placed(RuledLines(guide.heard_lines, HEARD_LINE_PITCH_MM * MM, self.theme.colour("muted"))))
+        return items
+
+    def height(self, width: float) -> float:
+        return sum(p.space_before + p.flowable.wrap(width, 10_000)[1] for p in self.items)
+
+    def fits(self, box: Rect) -> bool:
+        return self.height(box.w) <= box.h
+
+    def draw(self, canvas: Canvas, box: Rect, trim: Rect) -> None:
+        """Draw from the top of the box; a guide too long (already warned about) is cut above the footer."""
+        canvas.saveState()
+        clip = canvas.beginPath()
+        clip.rect(trim.x, box.y, trim.w, trim.top - box.y)
+        canvas.clipPath(clip, stroke=0, fill=0)
+        y = box.top
+        for placed in self.items:
+            _, height = placed.flowable.wrap(box.w, box.h)
+            y -= placed.space_before + height
+            placed.flowable.drawOn(canvas, box.x, y)
+        canvas.restoreState()
+
+
+def layout_card(guide: Guide, content: Content, theme: Theme, box: Rect) -> tuple[PocketCard, bool]:
+    """The card at the largest type scale whose text fits the box; (smallest, False) when none does."""
+    card = None
+    for scale in CARD_SCALES:
+        card = PocketCard(guide, content, theme, scale)
+        if card.fits(box):
+            return card, True
+    return card, False
+
+
+def draw_card_footer(canvas: Canvas, trim: Rect, guide: Guide, content: Content, theme: Theme) -> None:
+    labels = Labels(theme.language)
+    stamp = guide_stamp(guide, content, labels, "")
+    inner = trim.inset(CARD_PADDING_MM * MM)
+    canvas.setFont("Inter", CARD_TYPE["footer"])
+    canvas.setFillColor(HexColor(theme.colour("muted")))
+    canvas.drawString(inner.x, inner.y, f"{labels('version')} {stamp.version} · {stamp.date}")
+    canvas.drawRightString(inner.right, inner.y, reportlab_spaces(typeset(stamp.kit_title, theme.language)))
+
+
+def render_pocket_cards(guides: list[Guide], content: Content, theme: Theme) -> tuple[bytes, int]:
+    register_reportlab_fonts()
+    labels = Labels(theme.language)
+    sheet = pocket_sheet(theme.paper_pt)
+    buffer = io.BytesIO()
+    canvas = new_canvas(buffer, theme.paper_pt, f"{content.config.title} — {labels('guide.pocket')}", content.config)
+    box = card_box(theme)
+    layouts = {guide.id: layout_card(guide, content, theme, box)[0] for guide in guides}
+    sequence = card_sequence(guides, sheet.per_sheet)
+    pages = 0
+    for start in range(0, len(sequence), sheet.per_sheet):
+        for guide, trim in zip(sequence[start:start + sheet.per_sheet], sheet.fronts):
+            layouts[guide.id].draw(canvas, content_box(trim), trim)
+            draw_card_footer(canvas, trim, guide, content, theme)
+        draw_marks(canvas, sheet.marks)
+        canvas.showPage()
+        pages += 1
+    canvas.save()
+    return buffer.getvalue(), pages
+
+
+def card_box(theme: Theme) -> Rect:
+    """Where a pocket card's text goes, in the card's own coordinates."""
+    sheet = pocket_sheet(theme.paper_pt)
+    return content_box(sheet.fronts[0].moved(-sheet.fronts[0].x, -sheet.fronts[0].y))
+
+
+def fit_problem(guide: Guide, content: Content, theme: Theme) -> Problem | None:
+    """A warning when the guide does not fit its pocket card even at the smallest type scale."""
+    if layout_card(guide, content, theme, card_box(theme))[1]:
+        return None
+    return Problem(guide.file, guide.line, "questions",
+                   f"expected a guide that fits a pocket card, got one too long even at "
+                   f"{round(MIN_CARD_SCALE * 100)} % type size; shorten the hook, questions or probes")
+
+
