@@ -46,6 +46,8 @@ DEFAULT_PNG_DPI = 150
 PNG_DPI_RANGE = (72, 600)
 MAX_AXES = 4
 MAX_COPIES = 99
+# A card larger than A3 is a poster, not a card; a typo of a zero too many would render for minutes.
+MAX_CARD_MM = 420
 SPREADSHEETS = {".csv", ".xlsx"}
 
 # Spreadsheet headers a resident may write, French or English, for each card field.
@@ -138,6 +140,9 @@ class Deck:
     prints: tuple[str, ...] = DEFAULT_PRINTS
     png_dpi: int = DEFAULT_PNG_DPI
     cards_file: str | None = None  # the spreadsheet the cards come from, relative to the kit
+    # The line of `size:` (the deck's line when the size is the default): a layout the size is
+    # too small for is reported there.
+    size_line: int = field(default=1, compare=False)
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -183,7 +188,8 @@ def load_deck(doc: Fields, ident: str, content: Any) -> Deck:
 
     deck = Deck(id=ident, title=title, kind=kind, file=doc.file, line=doc.line, size_mm=size_mm,
                 size_name=size_name, colour=colour, back=back, cards=tuple(cards), themes=themes,
-                axes=axes, prints=prints, png_dpi=png_dpi, cards_file=cards_file)
+                axes=axes, prints=prints, png_dpi=png_dpi, cards_file=cards_file,
+                size_line=doc.key_line("size") if "size" in doc.data else doc.line)
     _check_paper(deck, config, doc)
     _check_cards(deck, config, doc.problems, kind_known=chosen_kind is not None)
     return deck
@@ -212,6 +218,9 @@ def _size(doc: Fields) -> tuple[str, tuple[float, float]]:
         return DEFAULT_SIZE, CARD_SIZES_MM[DEFAULT_SIZE]
     value = doc.data["size"]
     size = card_size_mm(value.strip()) if isinstance(value, str) else None
+    if size is not None and max(size) > MAX_CARD_MM:
+        doc.error("size", f"expected a card of at most {MAX_CARD_MM} mm a side, got {size[0]:g} × {size[1]:g} mm")
+        return DEFAULT_SIZE, CARD_SIZES_MM[DEFAULT_SIZE]
     if size is None:
         doc.error("size", f'expected a card size ({", ".join(CARD_SIZES_MM)} or "WxH" in mm, e.g. "63x88"), '
                           f"got {shown(value)}{did_you_mean(value, CARD_SIZES_MM)}")

@@ -189,7 +189,9 @@ def _syntax_problem(exc: MarkedYAMLError) -> tuple[int, str]:
         match = pattern.search(problem)
         if match:
             mark = (exc.context_mark if at_opening else None) or exc.problem_mark or exc.context_mark
-            return (mark.line + 1 if mark else 1), f"expected valid YAML, got {advice.format(*match.groups())}"
+            # replace(), not format(): the advice itself shows braces ("a mapping in { }").
+            advice = advice.replace("{0}", match.group(1)) if match.groups() else advice
+            return (mark.line + 1 if mark else 1), f"expected valid YAML, got {advice}"
     mark = exc.problem_mark or exc.context_mark
     return (mark.line + 1 if mark else 1), f"expected valid YAML, got a syntax error: {problem}"
 
