@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import cache
 
 NNBSP = "\u202f"  # narrow no-break space: before ; ! ? and inside « »
 NBSP = "\u00a0"   # no-break space: between a number and its unit
@@ -45,3 +47,44 @@ def english(text: str) -> str:
 def typeset(text: str, language: str) -> str:
     """The typography rule of the kit's language applied to one run of text."""
     return french(text) if language == "fr" else english(text)
+
+
+# Characters no font needs to draw: control and format characters (a zero-width joiner, the
+# variation selector after an emoji), and line breaks.
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Mn"}
+
+
+@cache
+def font_characters() -> frozenset[int]:
+    """The code points every face of kit's fonts draws (what any text may be set in)."""
+    from fontTools.ttLib import TTFont
+
+    from kit.theme import FONT_DIR, FONT_FACES
+
+    covered = None
+    for name in FONT_FACES.values():
+        codes = set(TTFont(FONT_DIR / name, lazy=True)["cmap"].getBestCmap())
+        covered = codes if covered is None else covered & codes
+    return frozenset(covered or ())
+
+
+def missing_glyphs(text: str) -> list[str]:
+    """The characters of `text` kit's fonts cannot draw (they would print as blanks), in order, once each."""
+    covered = font_characters()
+    missing = []
+    for char in text:
+        if ord(char) in covered or char in missing or unicodedata.category(char) in _INVISIBLE_CATEGORIES:
+            continue
+        missing.append(char)
+    return missing
+
+
+def glyph_warning(text: str) -> str | None:
+    """The warning for a text with characters the fonts lack, naming each one, or None."""
+    missing = missing_glyphs(text)
+    if not missing:
+        return None
+    named = ", ".join(f'"{c}" (U+{ord(c):04X} {unicodedata.name(c, "unnamed").lower()})' for c in missing[:5])
+    more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+    return (f"expected characters kit's fonts can draw, got {named}{more}, which would print as blanks: "
+            f"remove them, or use a picture as the image")

@@ -359,3 +359,19 @@ def test_a_back_offset_beyond_what_a_printer_needs_is_an_error(make_kit):
 
     root = make_kit({}, config=MINIMAL_CONFIG + "print:\n  back_offset: {x: 1e999, y: 0}\n")
     assert errors_of(root) == ['kit.yaml:8: print.back_offset.x: expected a number from -20 to 20 (1.5 or "1,5"), got inf']
+
+
+# ------------------------------------------------------------------ missing glyphs
+
+
+def test_a_character_the_fonts_lack_is_a_warning_naming_file_line_and_character(make_kit):
+    root = make_kit({"content/decks/d.yaml": "title: D\nkind: blank-page\ncards:\n  - title: Un service\n"
+                                             "    text: On mange ensemble 🍲 le midi\n  - Et si… → « ensemble » ?\n"})
+    content = load_kit(root)
+    assert [str(w) for w in content.warnings] == [
+        'content/decks/d.yaml:5: cards[0].text: expected characters kit\'s fonts can draw, got "🍲" '
+        "(U+1F372 pot of food), which would print as blanks: remove them, or use a picture as the image"]
+
+
+def test_the_default_kit_has_no_character_the_fonts_lack(fixture_kit):
+    assert not [w for w in load_kit(fixture_kit).warnings if "fonts can draw" in w.message]

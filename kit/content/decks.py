@@ -259,6 +259,7 @@ def _axes(doc: Fields, kind: str | None) -> tuple[Axis, ...]:
         if ends is None or len(ends) != 2 or not all(isinstance(e, str) and e.strip() for e in ends):
             doc.problems.error(doc.file, line, path, f"expected two ends like [éthique, pas éthique], got {shown(item)}")
             continue
+        doc.check_glyphs("axes", " ".join(ends), line, path)
         axes.append(Axis(ends[0].strip(), ends[1].strip()))
     if axes and kind is not None and kind != "photo-debate":
         doc.error("axes", f"expected axes only on a photo-debate deck, got them on a {kind} deck")

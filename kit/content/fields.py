@@ -399,7 +399,19 @@ class Fields:
                 return text or None
             return None
 
-        return self._typed(key, required, "text", convert, default, hint=text_hint)
+        text = self._typed(key, required, "text", convert, _MISSING, hint=text_hint)
+        if text is _MISSING:
+            return default
+        self.check_glyphs(key, text, self.key_line(key))
+        return text
+
+    def check_glyphs(self, key: str, text: str, line: int, path: str | None = None) -> None:
+        """Warn about characters the fonts do not have: they would print as blanks."""
+        from kit.typography import glyph_warning
+
+        warning = glyph_warning(text)
+        if warning:
+            self.problems.warn(self.file, line, path or self.field(key), warning)
 
     def integer(self, key: str, required: bool = False, default: int | None = None,
                 minimum: int | None = None, maximum: int | None = None) -> int | None:
@@ -488,6 +500,7 @@ class Fields:
         if value is _MISSING:
             return []
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            self.check_glyphs(key, as_written(value), self.key_line(key))
             return [as_written(value).strip()]
         if not isinstance(value, CommentedSeq):
             self.error(key, f"expected a list of texts, got {shown(value)}")
@@ -496,6 +509,8 @@ class Fields:
         for index, item in enumerate(value):
             if isinstance(item, (str, int, float)) and not isinstance(item, bool) and str(item).strip():
                 result.append(as_written(item).strip())
+                self.check_glyphs(key, result[-1], _item_line(value, index, self.key_line(key)),
+                                  f"{self.field(key)}[{index}]")
             else:
                 self.problems.error(self.file, _item_line(value, index, self.key_line(key)),
                                     f"{self.field(key)}[{index}]", f"expected text, got {shown(item)}{text_hint(item)}")

@@ -272,10 +272,12 @@ def _texts_with_lines(doc: Fields, key: str) -> list[tuple[str, int]]:
     value = doc.data.get(key)
     if isinstance(value, str):
         doc.asked.add(key)
+        doc.check_glyphs(key, value, doc.key_line(key))
         return [(value.strip(), doc.key_line(key))] if value.strip() else []
     result = []
     for index, item, line, path in doc.items(key):
         if isinstance(item, (str, int, float)) and not isinstance(item, bool) and str(item).strip():
+            doc.check_glyphs(key, str(item), line, path)
             result.append((str(item).strip(), line))
         else:
             doc.problems.error(doc.file, line, path, f"expected text, got {shown(item)}")

@@ -36,6 +36,7 @@ def read_materials(doc: Fields, key: str = "materials") -> tuple[Material, ...] 
     result = []
     for index, item, line, path in doc.items(key):
         if isinstance(item, str) and item.strip():
+            doc.check_glyphs(key, item, line, path)
             result.append(Material(label=item.strip(), file=doc.file, line=line))
             continue
         if isinstance(item, CommentedMap):

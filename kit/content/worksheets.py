@@ -260,6 +260,7 @@ def _axes(doc: Fields) -> tuple[Axis, ...]:
     low, high = AXES_COUNT
     for index, item, line, path in doc.items("axes", required=True):
         if isinstance(item, CommentedSeq) and len(item) == 2 and all(isinstance(v, str) and v.strip() for v in item):
+            doc.check_glyphs("axes", " ".join(item), line, path)
             axes.append(Axis(item[0].strip(), item[1].strip(), line))
         else:
             doc.problems.error(doc.file, line, path,
