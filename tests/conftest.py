@@ -1,4 +1,4 @@
-"""Shared fixtures: the default kit, throwaway kits written from strings, PDFs read back."""
+"""Shared fixtures: the frozen fixture kit, the shipped kit, throwaway kits written from strings, PDFs read back."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ GOLDEN = Path(__file__).parent / "golden"
 GOLDEN_PIXEL_THRESHOLD = 48
 GOLDEN_TOLERANCE = 0.005
 FONT_DIR = REPO / "kit" / "fonts"
+# A frozen copy of the default kit as it was when the goldens were made: the golden tests and the
+# tests asserting particular content run on it, never on the shipped kit (see its README.md).
+FIXTURE_KIT = Path(__file__).parent / "fixtures" / "comptoir"
 
 MINIMAL_CONFIG = """\
 title: Kit d'essai
@@ -29,15 +32,37 @@ date: 2019-05-20
 """
 
 
+def copy_kit(source: Path, root: Path) -> Path:
+    """Copy a kit's kit.yaml, content/ and images/ from `source` into `root` (made if missing)."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source / "kit.yaml", root / "kit.yaml")
+    shutil.copytree(source / "content", root / "content")
+    shutil.copytree(source / "images", root / "images")
+    return root
+
+
+def copy_fixture_kit(root: Path) -> Path:
+    """A copy of the frozen fixture kit (tests/fixtures/comptoir) at `root`, for module-scoped fixtures."""
+    return copy_kit(FIXTURE_KIT, root)
+
+
+@pytest.fixture
+def fixture_kit(tmp_path: Path) -> Path:
+    """A copy of the frozen fixture kit (tests/fixtures/comptoir) in a temporary folder.
+
+    Tests of kit's behaviour that need a full kit, and every golden test, use this one: it never
+    changes, so improving the shipped default kit cannot break them.
+    """
+    return copy_kit(FIXTURE_KIT, tmp_path / "kit")
+
+
 @pytest.fixture
 def default_kit(tmp_path: Path) -> Path:
-    """A copy of the repository's default kit (kit.yaml, content/, images/) in a temporary folder."""
-    root = tmp_path / "kit"
-    root.mkdir()
-    shutil.copy(REPO / "kit.yaml", root / "kit.yaml")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "images", root / "images")
-    return root
+    """A copy of the repository's shipped default kit (kit.yaml, content/, images/) in a temporary folder.
+
+    Only for tests about the shipped kit itself (test_default_kit.py) and the docs check (test_docs.py).
+    """
+    return copy_kit(REPO, tmp_path / "kit")
 
 
 @pytest.fixture

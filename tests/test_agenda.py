@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -11,7 +10,7 @@ import pytest
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from conftest import REPO, pdf_pages, pdf_text
+from conftest import copy_fixture_kit, pdf_pages, pdf_text
 from kit.build import build
 
 A4 = (595.28, 841.89)
@@ -19,11 +18,8 @@ A4 = (595.28, 841.89)
 
 @pytest.fixture(scope="module")
 def agendas(tmp_path_factory) -> Path:
-    """The default kit's session 8 outputs, built once for this module."""
-    root = tmp_path_factory.mktemp("kit")
-    shutil.copy(REPO / "kit.yaml", root / "kit.yaml")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "images", root / "images")
+    """The fixture kit's session 7 and 8 outputs, built once for this module."""
+    root = copy_fixture_kit(tmp_path_factory.mktemp("kit"))
     out = root / "output"
     build(root, out, only=["content/sessions/session-08.yaml", "content/sessions/session-07.yaml"], jobs=1)
     return out

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import REPO, pdf_pages, pdf_text
+from conftest import FIXTURE_KIT, copy_fixture_kit, pdf_pages, pdf_text
 from kit.content import load_kit
 from kit.errors import ContentError
 from kit.generators import GENERATORS, RenderContext
@@ -16,7 +16,7 @@ from kit.generators.field import missions_path, overview, overview_path
 from kit.theme import MM, Theme
 
 GUIDES = {f"content/guides/{p.name}": p.read_text(encoding="utf-8")
-          for p in (REPO / "content" / "guides").glob("*.yaml")}
+          for p in (FIXTURE_KIT / "content" / "guides").glob("*.yaml")}
 
 PLAN = """\
 title: Terrain d'essai
@@ -132,11 +132,12 @@ def test_overview_grid_places_each_slot_once_over_its_time(make_kit):
 
 
 @pytest.fixture(scope="module")
-def default_field(tmp_path_factory):
-    """The default kit's field plan rendered: overview and mission sheets."""
+def fixture_field(tmp_path_factory):
+    """The fixture kit's field plan rendered: overview and mission sheets."""
+    root = copy_fixture_kit(tmp_path_factory.mktemp("kit"))
     out = tmp_path_factory.mktemp("field")
-    content = load_kit(REPO)
-    context = RenderContext(Theme.from_config(content.config), REPO, out / ".cache")
+    content = load_kit(root)
+    context = RenderContext(Theme.from_config(content.config), root, out / ".cache")
     for kind in ("field-overview", "field-missions"):
         generator = GENERATORS[kind]
         for output in generator.outputs(content):
@@ -146,8 +147,8 @@ def default_field(tmp_path_factory):
     return out, content.of("field")["enquete-24-mai"]
 
 
-def test_default_plan_has_the_nine_sites_and_the_newcomers(default_field):
-    _, plan = default_field
+def test_the_fixture_plan_has_the_nine_sites_and_the_newcomers(fixture_field):
+    _, plan = fixture_field
     assert len(plan.sites) == 9 and len(plan.pairs) == 8
     members = {name for pair in plan.pairs.values() for name in pair.members}
     assert {"Véronique", "Pascale", "Hélène"} <= members
@@ -155,8 +156,8 @@ def test_default_plan_has_the_nine_sites_and_the_newcomers(default_field):
     assert min(s.start for s in plan.slots) == 9 * 60 and max(s.end for s in plan.slots) <= 12 * 60
 
 
-def test_overview_is_one_landscape_page_with_every_slot(default_field):
-    out, plan = default_field
+def test_overview_is_one_landscape_page_with_every_slot(fixture_field):
+    out, plan = fixture_field
     path = out / overview_path(plan.id)
     reader = PdfReader(str(path))
     assert len(reader.pages) == 1
@@ -171,8 +172,8 @@ def test_overview_is_one_landscape_page_with_every_slot(default_field):
     assert "rendez-vous" in text and "à la volée" in text
 
 
-def test_one_mission_page_per_pair_with_its_sites_times_and_guides(default_field):
-    out, plan = default_field
+def test_one_mission_page_per_pair_with_its_sites_times_and_guides(fixture_field):
+    out, plan = fixture_field
     pages = pdf_pages(out / missions_path(plan.id))
     assert len(pages) == len(plan.pairs)
     for page, pair in zip(pages, plan.pairs.values()):
@@ -190,8 +191,8 @@ def test_one_mission_page_per_pair_with_its_sites_times_and_guides(default_field
         assert "Badge agent" in page and "À EMPORTER" in page
 
 
-def test_mission_counts_guide_copies(default_field):
-    out, plan = default_field
+def test_mission_counts_guide_copies(fixture_field):
+    out, plan = fixture_field
     pages = pdf_pages(out / missions_path(plan.id))
     eight = re.sub(r"\s+", " ", pages[list(plan.pairs).index("8")])
     # Pair 8: one appointment (one rendez-vous guide), two on-the-fly visits (a pocket card each).

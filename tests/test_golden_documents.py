@@ -1,24 +1,19 @@
-"""The look of the weasyprint documents: first pages compared with expected images (`make golden`)."""
+"""The look of the weasyprint documents: first pages compared with expected images (`make golden`).
+
+They render the frozen fixture kit (tests/fixtures/comptoir), never the shipped default kit.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from conftest import compare_golden, render_page
+from conftest import compare_golden, copy_fixture_kit, render_page
 from kit.build import build
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    import shutil
-
-    from conftest import REPO
-
-    root = tmp_path_factory.mktemp("golden") / "kit"
-    root.mkdir()
-    shutil.copy(REPO / "kit.yaml", root / "kit.yaml")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "images", root / "images")
+    root = copy_fixture_kit(tmp_path_factory.mktemp("golden") / "kit")
     build(root, only=["content/sessions/session-08.yaml", "content/guides/rendez-vous.yaml",
                       "content/worksheets/besoins-solutions.yaml"], jobs=2)
     return root / "output"

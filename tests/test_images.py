@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from conftest import FIXTURE_KIT
 import kit.content  # noqa: F401  (loads kit.project without the content ↔ project import cycle)
 from kit import images
 from kit.images import (
@@ -28,8 +29,7 @@ from kit.images import (
 )
 from kit.project import KitConfig
 
-REPO = Path(__file__).resolve().parent.parent
-PICTOGRAMS = REPO / "images" / "pictograms"
+PICTOGRAMS = FIXTURE_KIT / "images" / "pictograms"
 POKER_MM = (63.0, 88.0)
 RED = (230, 20, 20)
 BLUE = (20, 40, 220)

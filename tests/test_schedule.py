@@ -85,10 +85,10 @@ def test_a_day_without_lunch_is_one_half():
     assert [(h.name, h.minutes) for h in schedule.half_days()] == [("afternoon", 45)]
 
 
-def test_default_kit_session_8_times(default_kit):
+def test_the_fixture_kit_session_8_times(fixture_kit):
     from kit.schedule import schedule
 
-    session = load_kit(default_kit).sessions["session-08"]
+    session = load_kit(fixture_kit).sessions["session-08"]
     day1, day2 = schedule(session)
     assert [(clock(s.start), s.block.title) for s in day1.slots][:4] == [
         ("8:30", "Accueil des nouvelles ambassadrices"), ("9:00", "Ouverture de la session"),

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import REPO, pdf_pages, pdf_text
+from conftest import FIXTURE_KIT, copy_fixture_kit, pdf_pages, pdf_text
 from kit.content import load_kit
 from kit.content.worksheets import Axis
 from kit.errors import ContentError
@@ -79,7 +79,7 @@ def test_a_missing_pictogram_is_an_error_at_its_line(make_kit):
               - title: Se déplacer
                 pictogram: images/pictograms/tram.svg
             """,
-        PICTOGRAM: (REPO / PICTOGRAM).read_bytes(),
+        PICTOGRAM: (FIXTURE_KIT / PICTOGRAM).read_bytes(),
     })
     (error,) = errors_of(root)
     assert error.startswith('content/worksheets/p.yaml:6: themes[1].pictogram: expected an existing image file, '
@@ -161,16 +161,17 @@ def test_poster_zones_sit_below_the_title_inside_the_margins():
     assert not left.overlaps(right) and left.h > 150 * MM
 
 
-# ------------------------------------------------------------------------------- the default kit's sheets
+# ------------------------------------------------------------------------------- the fixture kit's sheets
 
 @pytest.fixture(scope="module")
 def sheets(tmp_path_factory):
+    root = copy_fixture_kit(tmp_path_factory.mktemp("kit"))
     out = tmp_path_factory.mktemp("worksheets")
-    files, warnings = render(REPO, out)
+    files, warnings = render(root, out)
     return files, warnings
 
 
-def test_default_kit_sheets_and_paths(sheets):
+def test_the_fixture_kit_sheets_and_paths(sheets):
     files, warnings = sheets
     assert sorted(files) == [
         "worksheets/affiches-themes.pdf",
