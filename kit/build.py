@@ -30,8 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from kit.checks import run_checks
-from kit.digests import (FONT_DIR, TEMPLATE_DIR, Digester, FileDigests, code_digest, file_sha256, text_digest,
-                         tree_snapshot)
+from kit.digests import Digester, FileDigests, file_sha256, package_digest, text_digest, tree_snapshot
 from kit.errors import ContentError, OutputError, StrictWarnings
 from kit.manifest import Entry, FileRecord, Manifest, reason
 from kit.outputs import Output, RenderContext
@@ -389,11 +388,9 @@ class Engine:
         """One digest of everything outputs can read: the kit's files, kit's code, templates and fonts."""
         extra = sorted({key[5:] for entry in manifest.entries.values() for key in entry.inputs
                         if key.startswith("file:")})
-        package = [code_digest(files)] + [f"{p.name}={files(p)}" for p in sorted(TEMPLATE_DIR.iterdir())]
-        package += [f"{p.name}={files(p)}" for p in sorted(FONT_DIR.glob("*.ttf"))]
         kit = tree_snapshot(self.kit_root, KIT_FOLDERS, KIT_FILES, files)
         others = [f"{name}={files(self.kit_root / name)}" for name in extra]
-        return text_digest("\n".join([kit, *package, *others]))
+        return text_digest("\n".join([kit, package_digest(files), *others]))
 
     def all_intact(self, manifest: Manifest) -> bool:
         return bool(manifest.entries) and all(manifest.intact(self.out_dir, path) for path in manifest.entries)

@@ -141,6 +141,13 @@ def code_digest(files: FileDigests) -> str:
     return text_digest(";".join(parts))
 
 
+def package_digest(files: FileDigests) -> str:
+    """kit's own side of every output: its code, templates and fonts."""
+    parts = [code_digest(files)] + [f"{p.name}={files(p)}" for p in sorted(TEMPLATE_DIR.iterdir())]
+    parts += [f"{p.name}={files(p)}" for p in sorted(FONT_DIR.glob("*.ttf"))]
+    return text_digest(";".join(parts))
+
+
 def tree_snapshot(root: Path, folders: tuple[str, ...], extra: tuple[str, ...], files: FileDigests) -> str:
     """One digest of every file in the given folders of the kit (and the extra files): when it is
     unchanged, nothing the kit holds has changed, so a build can answer without loading content."""

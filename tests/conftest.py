@@ -118,3 +118,11 @@ def render_page(pdf: Path | bytes, index: int = 0, dpi: int = 40) -> Image.Image
 
     data = pdf.read_bytes() if isinstance(pdf, Path) else pdf
     return pdfium.PdfDocument(data)[index].render(scale=dpi / 72).to_pil().convert("RGB")
+
+
+def outputs_of(content, only=None, session=None):
+    """The outputs the engine would build: the whole plan of the registry, then the selection."""
+    from kit.generators import GENERATORS
+    from kit.plan import plan, select
+
+    return select(plan(content, GENERATORS), content, only, session)

@@ -1,0 +1,206 @@
+"""The build engine: what re-renders after each kind of edit, why, and what a failed or no-op build leaves."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FIXTURE_KIT
+from kit.build import Engine, build
+from kit.cli import main
+from kit.generators import GENERATORS
+
+PAIR_COPIES = {f"field/enquete-24-mai/guides-binome-{n}.pdf" for n in range(1, 9)}
+
+
+@pytest.fixture(scope="module")
+def built_kit(tmp_path_factory) -> Path:
+    """The frozen fixture kit, built once; each test edits a copy (its manifest and outputs with it)."""
+    root = tmp_path_factory.mktemp("engine") / "kit"
+    shutil.copytree(FIXTURE_KIT, root)
+    build(root, jobs=2)
+    return root
+
+
+@pytest.fixture
+def kit_copy(built_kit, tmp_path) -> Path:
+    root = tmp_path / "kit"
+    shutil.copytree(built_kit, root)  # copy2 keeps the files' times: the copy's outputs are intact
+    return root
+
+
+def rendered(summary) -> set[str]:
+    return {r.path for r in summary.of("rendered")}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_build_with_nothing_changed_renders_nothing(kit_copy):
+    summary = build(kit_copy, jobs=2)
+    assert rendered(summary) == set()
+    assert len(summary.of("up-to-date")) == len(summary.outputs) > 30
+    assert summary.changed == 0
+
+
+def test_a_session_title_renders_only_the_outputs_that_print_it(kit_copy):
+    session = kit_copy / "content/sessions/session-08.yaml"
+    edit(session, "title: \"Session 8", "title: \"Session 8 bis")
+    summary = build(kit_copy, jobs=2)
+    assert rendered(summary) == {"session-08/programme.pdf", "session-08/deroule-animateurs.pdf",
+                                 "session-08/programme-nouveaux.pdf", "session-08/session-08.ics"}
+    assert {r.reason for r in summary.of("rendered")} == {"content/sessions/session-08.yaml changed"}
+
+
+def test_a_guide_question_renders_the_guide_and_the_pairs_copies_only(kit_copy):
+    guide = kit_copy / "content/guides/rendez-vous.yaml"
+    edit(guide, "En quelques mots", "En deux mots")
+    summary = build(kit_copy, jobs=2)
+    assert rendered(summary) == {"guides/rendez-vous.pdf"} | PAIR_COPIES
+
+
+def test_a_guide_title_also_renders_the_lists_that_name_it(kit_copy):
+    guide = kit_copy / "content/guides/rendez-vous.yaml"
+    edit(guide, "title: Entretien sur rendez-vous", "title: Entretien sur rendez-vous au bureau")
+    summary = build(kit_copy, jobs=2)
+    assert {"guides/rendez-vous.pdf", "field/enquete-24-mai/missions.pdf", "session-08/deroule-animateurs.pdf"} \
+        <= rendered(summary)
+    reasons = {r.path: r.reason for r in summary.of("rendered")}
+    assert reasons["session-08/deroule-animateurs.pdf"] == "material titles changed"
+
+
+def test_the_printer_settings_render_only_home_and_fold_sheets_of_cards(kit_copy):
+    edit(kit_copy / "kit.yaml", "duplex: long", "duplex: short")
+    summary = build(kit_copy, jobs=2)
+    paths = rendered(summary)
+    assert paths and all(p.startswith("decks/") and not p.endswith("-imprimeur.pdf") for p in paths)
+    assert "decks/calibration.pdf" in paths
+    assert {r.reason for r in summary.of("rendered")} == {"kit.yaml print.duplex changed"}
+
+
+def test_the_kit_title_renders_every_output_that_prints_it(kit_copy):
+    edit(kit_copy / "kit.yaml", "title: Le comptoir des services", "title: Le comptoir")
+    summary = build(kit_copy, jobs=2)
+    assert rendered(summary) == {r.path for r in summary.outputs}
+
+
+def test_an_image_renders_the_outputs_that_draw_it(kit_copy):
+    deck_file = (kit_copy / "content/decks/starters-images.yaml").read_text(encoding="utf-8")
+    image = next(line.split(":", 1)[1].strip() for line in deck_file.splitlines() if "image:" in line)
+    path = kit_copy / image
+    path.write_bytes(path.read_bytes().replace(b"</svg>", b"<!-- retouche --></svg>"))
+    summary = build(kit_copy, jobs=2)
+    assert {"decks/starters-images.pdf", "decks/starters-images-imprimeur.pdf"} <= rendered(summary)
+    assert {r.reason for r in summary.of("rendered")} == {f"{image} changed"}  # the decks and posters that draw it
+
+
+def test_a_template_renders_the_documents_made_with_it(kit_copy, tmp_path, monkeypatch):
+    import kit.digests
+
+    templates = tmp_path / "templates"
+    shutil.copytree(kit.digests.TEMPLATE_DIR, templates)
+    (templates / "field.css").write_text((templates / "field.css").read_text() + "\n/* edited */\n")
+    monkeypatch.setattr(kit.digests, "TEMPLATE_DIR", templates)
+    summary = build(kit_copy, jobs=1)
+    assert rendered(summary) == {"field/enquete-24-mai/vue-d-ensemble.pdf", "field/enquete-24-mai/missions.pdf"}
+    assert {r.reason for r in summary.of("rendered")} == {"template field-missions.html.j2 changed",
+                                                          "template field-overview.html.j2 changed"}
+
+
+def test_an_output_deleted_on_disk_is_rendered_again(kit_copy):
+    (kit_copy / "output/guides/rendez-vous.pdf").unlink()
+    summary = build(kit_copy, jobs=1)
+    assert rendered(summary) == {"guides/rendez-vous.pdf"}
+    assert summary.of("rendered")[0].reason == "its file was missing or changed on disk"
+
+
+def test_removed_content_removes_its_outputs(kit_copy):
+    (kit_copy / "content/sessions/session-07.yaml").unlink()
+    summary = build(kit_copy, jobs=1)
+    removed = {r.path for r in summary.of("removed")}
+    assert removed == {"session-07/programme.pdf", "session-07/deroule-animateurs.pdf", "session-07/session-07.ics"}
+    assert not (kit_copy / "output/session-07").exists()
+    assert rendered(summary) == set()
+
+
+def test_a_failure_mid_build_leaves_every_output_and_the_manifest(kit_copy, monkeypatch):
+    out = kit_copy / "output"
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()
+              and not p.relative_to(out).as_posix().startswith((".cache/layout/", ".cache/images/"))}
+    edit(kit_copy / "kit.yaml", "title: Le comptoir des services", "title: Le comptoir")
+
+    def broken(output, content, context):
+        raise RuntimeError("renderer crashed")
+
+    monkeypatch.setattr(GENERATORS["debate-board"], "render", broken)
+    with pytest.raises(RuntimeError):
+        build(kit_copy, jobs=2)
+    after = {p: p.read_bytes() for p in before}
+    assert [p for p in before if before[p] != after[p]] == []
+    assert not list((out / ".cache").glob("staging-*"))
+
+
+def test_json_report(kit_copy):
+    edit(kit_copy / "content/sessions/session-07.yaml", "title: \"Session 7", "title: \"Nouvelle session 7")
+    result = CliRunner().invoke(main, ["build", "--kit", str(kit_copy), "--json", "-j", "2"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    by_path = {o["path"]: o for o in report["outputs"]}
+    assert by_path["session-07/programme.pdf"]["status"] == "rendered"
+    assert by_path["session-07/programme.pdf"]["reason"] == "content/sessions/session-07.yaml changed"
+    assert by_path["session-07/programme.pdf"]["pages"] >= 1 and by_path["session-07/programme.pdf"]["seconds"] > 0
+    assert by_path["guides/rendez-vous.pdf"]["status"] == "up-to-date"
+    assert report["totals"]["rendered"] == 3 and report["totals"]["removed"] == 0
+
+
+def test_a_warm_engine_answers_a_no_op_from_its_memory(kit_copy):
+    engine = Engine(kit_copy)
+    engine.build()
+    again = engine.build()
+    assert rendered(again) == set()
+
+
+@pytest.mark.parametrize("command", [["build"], ["check"], ["list"]])
+def test_no_op_build_check_and_list_import_no_renderer(kit_copy, command):
+    build(kit_copy, jobs=1)  # a no-op check measures nothing: the checks' results are in the manifest
+    script = ("import sys\nfrom kit.cli import main\n"
+              f"try:\n    main({command + ['--kit', str(kit_copy)]!r})\nexcept SystemExit:\n    pass\n"
+              "print('LOADED', sorted({m.split('.')[0] for m in sys.modules} & {'weasyprint', 'reportlab'}))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert "LOADED []" in result.stdout, result.stdout + result.stderr
+
+
+def test_fonts_are_subset_the_same_way_with_or_without_the_system_library(kit_copy, tmp_path, monkeypatch):
+    """kit subsets with uharfbuzz's HarfBuzz, never weasyprint's fontTools fallback (slow, time-stamped)."""
+    from weasyprint.pdf import fonts
+
+    from kit.documents import _weasyprint
+
+    _weasyprint()
+    assert fonts.Font.subset.__module__ == "kit.pdffonts"
+    first = build(kit_copy, tmp_path / "a", jobs=1, only=["content/guides/rendez-vous.yaml"])
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)  # as on a machine without libharfbuzz-subset0
+    build(kit_copy, tmp_path / "b", jobs=1, only=["content/guides/rendez-vous.yaml"])
+    for path in first.files:
+        assert (tmp_path / "a" / path).read_bytes() == (tmp_path / "b" / path).read_bytes(), path
+
+
+def test_nothing_of_kit_stays_in_the_system_temp_folder(kit_copy, tmp_path, monkeypatch):
+    import tempfile
+
+    system_tmp = tmp_path / "system-tmp"
+    system_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_tmp))
+    edit(kit_copy / "kit.yaml", "title: Le comptoir des services", "title: Le comptoir")
+    build(kit_copy, jobs=2)
+    assert list(system_tmp.iterdir()) == []
+    assert not (kit_copy / "output/.cache/tmp").exists()
