@@ -2,21 +2,77 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+
+# How people name one item of a list: "day 1, block 10", not days[0].blocks[9].
+ITEM_NAMES = {
+    "days": "day", "blocks": "block", "cards": "card", "questions": "question", "sections": "section",
+    "slots": "slot", "steps": "step", "materials": "material", "probes": "probe", "themes": "theme",
+    "services": "service", "zones": "zone", "axes": "axis", "leads": "lead", "changes": "change",
+    "listen": "thing to listen for", "debrief": "debrief item", "working_group": "member", "members": "member",
+    "notes": "note", "print": "print output",
+}
+_SEGMENT = re.compile(r"\[(\d+)\]|([^.\[]+)")
+TITLE_LENGTH = 40
+
+
+def readable(path: str, titles: dict[str, str] | None = None) -> str:
+    """A field path as people read it: `days[0].blocks[9].duration` → `day 1, block 10 (“Pause”), duration`.
+
+    `titles` maps a list item's path (`days[0].blocks[9]`) to its title, shown beside its number.
+    """
+    titles = titles or {}
+    parts: list[str] = []
+    keys: list[str] = []  # mapping keys since the last list item, shown dotted as written
+    prefix = ""
+    for match in _SEGMENT.finditer(path):
+        index, key = match.groups()
+        if key is not None:
+            key = key.lstrip(".")
+            keys.append(key)
+            prefix = f"{prefix}.{key}" if prefix else key
+            continue
+        prefix = f"{prefix}[{index}]"
+        name = keys.pop() if keys else ""
+        if keys:
+            parts.append(".".join(keys))
+        keys = []
+        noun = ITEM_NAMES.get(name)
+        label = f"{noun} {int(index) + 1}" if noun else f"{name}, item {int(index) + 1}" if name else f"item {int(index) + 1}"
+        title = titles.get(prefix)
+        if title:
+            short = title if len(title) <= TITLE_LENGTH else title[:TITLE_LENGTH - 1] + "…"
+            label += f" (“{short}”)"
+        parts.append(label)
+    if keys:
+        parts.append(".".join(keys))
+    return ", ".join(parts) if parts else path
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One content mistake: where it is, which field, what was expected and found."""
+    """One content mistake: where it is, which field, what was expected and found.
+
+    `str()` gives the exact field path (`days[0].blocks[9].duration`), stable for tests and
+    tools; `readable()` the same place as people read it, for the messages kit prints.
+    """
 
     file: str
     line: int
     field: str
     message: str
+    titles: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
+        return self._format(self.field)
+
+    def readable(self) -> str:
+        return self._format(readable(self.field, dict(self.titles)) if self.field else "")
+
+    def _format(self, place: str) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return f"{where}: {place}: {self.message}" if place else f"{where}: {self.message}"
 
 
 class KitError(Exception):
@@ -36,7 +92,7 @@ class ContentError(KitError):
         super().__init__(f"{len(self.problems)} content error(s)")
 
     def report(self) -> str:
-        lines = [str(p) for p in self.problems]
+        lines = [p.readable() for p in self.problems]
         count = len(self.problems)
         lines.append(f"{count} error{'s' if count > 1 else ''} in the content; nothing was written.")
         return "\n".join(lines)

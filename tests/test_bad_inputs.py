@@ -263,8 +263,8 @@ def test_a_pair_id_that_is_a_path_is_an_error_at_its_line(make_kit):
           - {time: "9:00", until: "10:00", site: mairie, pair: ../decks/starters-images}
         """})
     problems = errors_of(root)
-    assert problems[0] == ('content/field/terrain.yaml:6: pairs.../decks/starters-images: expected a name of letters, '
-                           'digits and hyphens ("session-08"), got "../decks/starters-images" (it becomes a file name)')
+    assert problems[0] == ('content/field/terrain.yaml:6: pairs: expected a name of letters, digits and hyphens '
+                           '("session-08"), got "../decks/starters-images" (a pair\'s id becomes a file name)')
 
 
 def test_a_file_name_that_is_not_an_id_is_an_error(make_kit):
@@ -297,7 +297,7 @@ def test_an_svg_that_cannot_be_drawn_fails_kit_check(make_kit, body):
     root = deck_with_pictogram(make_kit, PICTOGRAM.format(body))
     result = CliRunner().invoke(main, ["check", "--kit", str(root)])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "cards[0].image: expected an SVG that can be drawn, got one that fails to draw" in result.output
+    assert "card 1 (“Une carte”), image: expected an SVG that can be drawn, got one that fails to draw" in result.output
 
 
 def test_a_damaged_photo_fails_kit_check(make_kit):
@@ -311,7 +311,7 @@ def test_a_damaged_photo_fails_kit_check(make_kit):
                      "images/photo.jpg": buffer.getvalue()[:len(buffer.getvalue()) // 2]})
     result = CliRunner().invoke(main, ["check", "--kit", str(root)])
     assert result.exit_code == 1
-    assert 'cards[0].image: expected a readable image, got a damaged file "images/photo.jpg"' in result.output
+    assert 'card 1 (“Une carte”), image: expected a readable image, got a damaged file "images/photo.jpg"' in result.output
 
 
 # ------------------------------------------------------------------ class 6 and plain words: one file, one story
@@ -375,3 +375,14 @@ def test_a_character_the_fonts_lack_is_a_warning_naming_file_line_and_character(
 
 def test_the_default_kit_has_no_character_the_fonts_lack(fixture_kit):
     assert not [w for w in load_kit(fixture_kit).warnings if "fonts can draw" in w.message]
+
+
+def test_kit_prints_positions_people_read(make_kit):
+    root = make_kit({"content/sessions/s.yaml": session(
+        "      - {title: Accueil, duration: 30}\n      - {title: Pause, duration: beaucoup, kind: pause}\n")})
+    result = CliRunner().invoke(main, ["check", "--kit", str(root)])
+    assert ('content/sessions/s.yaml:7: day 1, block 2 (“Pause”), duration: expected minutes (45, "1h30", "45 min"), '
+            'got "beaucoup"') in result.output
+    # The exact path stays the data: what tools and tests compare.
+    assert errors_of(root) == ['content/sessions/s.yaml:7: days[0].blocks[1].duration: expected minutes '
+                               '(45, "1h30", "45 min"), got "beaucoup"']

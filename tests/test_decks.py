@@ -213,7 +213,7 @@ def test_kit_check_prints_the_image_error_and_exits_1(make_kit):
     root = deck_kit(make_kit, "title: Essai\nkind: image-starters\ncards:\n  - title: A\n    image: images/a.jpg\n")
     result = CliRunner().invoke(main, ["check", "--kit", str(root)])
     assert result.exit_code == 1
-    assert 'content/decks/essai.yaml:5: cards[0].image: expected an existing image file, got "images/a.jpg"' in result.output
+    assert 'content/decks/essai.yaml:5: card 1 (“A”), image: expected an existing image file, got "images/a.jpg"' in result.output
 
 
 # ------------------------------------------------------------------------------ text fitting
@@ -294,7 +294,8 @@ def test_deck_setting_mistakes_are_all_reported(make_kit):
         'or a colour like "#1d4e89", got "bleu"',
         'content/decks/essai.yaml:5: print[1]: expected one of home, fold, shop, png, got "imprimante" (did you mean "imprimeur"?)',
         'content/decks/essai.yaml:6: axes[0]: expected two ends like [éthique, pas éthique], got a list',
-        'content/decks/essai.yaml:10: cards[0].image: expected an image on a image-starters card, got nothing',
+        # The misspelled kind is checked as the kind it most likely means.
+        'content/decks/essai.yaml:10: cards[0].image: expected an image on a photo-debate card, got nothing',
         'content/decks/essai.yaml:11: cards[0].theme: expected one of the deck\'s themes (manger), got "boire"',
         'content/decks/essai.yaml:14: cards[1].focus: expected a focal point [x, y] from 0 to 1 (e.g. [0.5, 0.3]), got a list',
     ]

@@ -137,7 +137,7 @@ def test_cli_prints_all_errors_without_traceback_and_exits_1(make_kit):
     result = CliRunner().invoke(main, ["check", "--kit", str(root)])
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert 'content/sessions/s.yaml:3: days[0].date: expected a date (2019-05-23), got "23 mai"' in result.output
+    assert 'content/sessions/s.yaml:3: day 1, date: expected a date (2019-05-23), got "23 mai"' in result.output
     assert "1 error in the content; nothing was written." in result.output
 
 

@@ -173,8 +173,9 @@ def load_deck(doc: Fields, ident: str, content: Any) -> Deck:
     """Read one deck file; every mistake goes to doc.problems, with sensible stand-ins."""
     config = content.config
     title = doc.text("title", required=True, default=ident)
-    chosen_kind = doc.choice("kind", KINDS, required=True)
-    # A wrong or missing kind is one error: the checks that depend on the kind are skipped.
+    # A misspelled kind is checked as the kind it most likely means; a missing or unknown kind is
+    # one error, and the checks that depend on the kind are skipped.
+    chosen_kind = doc.choice("kind", KINDS, required=True) or doc.meant("kind", KINDS)
     kind = chosen_kind or "image-starters"
     size_name, size_mm = _size(doc)
     colour = _colour(doc, "colour", DEFAULT_COLOUR)
@@ -317,6 +318,7 @@ def _cards(doc: Fields, config) -> tuple[list[Card], str | None]:
         if isinstance(item, str) and item.strip():
             # A bare text is a card with only a title: the shortest way to list prompts.
             item = CommentedMap(title=item)
+            doc.problems.title(doc.file, path, item["title"])
         if not isinstance(item, CommentedMap):
             doc.problems.error(doc.file, line, path, f"expected a card (title: ...) or a title, got {shown(item)}")
             continue
@@ -432,6 +434,7 @@ def _spreadsheet_cards(doc: Fields, config, name: str) -> tuple[list[Card], str 
                 data[field_name] = value
         path_name = f"cards[{rows_read}]"
         rows_read += 1
+        doc.problems.title(f"{shown_name}:{row_number}", path_name, data.get("title"))
         entry = CellFields(data, shown_name, row_number, columns, headers, path_name, doc.problems)
         if "title" not in data:
             doc.problems.error(f"{shown_name}:{row_number}", columns.get("title", 1), entry.field("title"),

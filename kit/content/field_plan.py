@@ -138,7 +138,7 @@ def _load_pairs(doc: Fields) -> dict[str, Pair]:
         # A pair's id names its guide copies (field/<plan>/guides-binome-<pair>.pdf).
         wrong = check_id(str(ident))
         if wrong:
-            doc.problems.error(doc.file, line, path, f"{wrong} (it becomes a file name)")
+            doc.problems.error(doc.file, line, doc.field("pairs"), f"{wrong} (a pair's id becomes a file name)")
             continue
         if isinstance(item, CommentedMap):
             entry = Fields(item, doc.file, path, doc.problems, line)

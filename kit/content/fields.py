@@ -35,12 +35,25 @@ class Problems:
     def __init__(self) -> None:
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
+        # The titles of list items, by file and item path ("days[0].blocks[9]" → "Pause"), so a
+        # message can say "day 1, block 10 (“Pause”)".
+        self.titles: dict[str, dict[str, str]] = {}
+
+    def title(self, file: str, path: str, title: Any) -> None:
+        """Remember the title of the list item at `path`, for the messages about it."""
+        if isinstance(title, str) and title.strip():
+            self.titles.setdefault(file, {})[path] = " ".join(title.split())
+
+    def _titles(self, file: str, field: str) -> tuple[tuple[str, str], ...]:
+        known = self.titles.get(file, {})
+        return tuple((path, title) for path, title in known.items()
+                     if field == path or field.startswith((f"{path}.", f"{path}[")))
 
     def error(self, file: str, line: int, field: str, message: str) -> None:
-        self.errors.append(Problem(file, line, field, message))
+        self.errors.append(Problem(file, line, field, message, self._titles(file, field)))
 
     def warn(self, file: str, line: int, field: str, message: str) -> None:
-        self.warnings.append(Problem(file, line, field, message))
+        self.warnings.append(Problem(file, line, field, message, self._titles(file, field)))
 
     def __bool__(self) -> bool:
         return bool(self.errors)
@@ -494,6 +507,19 @@ class Fields:
             return default
         return found
 
+    def meant(self, key: str, choices: dict[str, Any]) -> Any:
+        """The choice a wrong value most likely meant (the did-you-mean of `choice`), or None.
+
+        A loader checks the rules of that choice rather than of an arbitrary stand-in, so a
+        misspelled kind gives the errors the user will meet once it is fixed, and no others.
+        """
+        value = self.data.get(key)
+        if not isinstance(value, str):
+            return None
+        table = {str(k).lower(): v for k, v in choices.items()}
+        guess = difflib.get_close_matches(value.strip().lower(), list(table), n=1, cutoff=0.7)
+        return table[guess[0]] if guess else None
+
     def texts(self, key: str, required: bool = False) -> list[str]:
         """A list of text lines; a single text is accepted as a list of one."""
         value = self.raw(key, required, "a list of texts")
@@ -534,7 +560,13 @@ class Fields:
             self.error(key, f"expected a list, got {shown(value)}")
             return
         for index, item in enumerate(value):
-            yield index, item, _item_line(value, index, self.key_line(key)), f"{self.field(key)}[{index}]"
+            path = f"{self.field(key)}[{index}]"
+            if isinstance(item, CommentedMap):
+                for name in ("title", "name", "ask"):
+                    if isinstance(item.get(name), str):
+                        self.problems.title(self.file, path, item[name])
+                        break
+            yield index, item, _item_line(value, index, self.key_line(key)), path
 
     def records(self, key: str, required: bool = False) -> Iterator[Fields]:
         """Each element of a list of mappings, as Fields; other elements are mistakes."""

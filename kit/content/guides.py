@@ -196,8 +196,9 @@ def read_section(entry: Fields, titled: bool = True) -> Section:
 
 def load_guide(doc: Fields, ident: str) -> Guide:
     """One guide file; mode-specific rules (3–5 questions à la volée...) are checked here."""
-    chosen_mode = doc.choice("mode", MODES, required=True)
-    mode = chosen_mode or RENDEZ_VOUS  # a stand-in; the mode's own rules wait for a right mode
+    # A misspelled mode is checked as the mode it most likely means; an unknown one by no mode's rules.
+    chosen_mode = doc.choice("mode", MODES, required=True) or doc.meant("mode", MODES)
+    mode = chosen_mode or RENDEZ_VOUS
     on_the_fly = mode == VOLEE
 
     warmup_fields = doc.mapping("warmup")
