@@ -386,3 +386,15 @@ def test_kit_prints_positions_people_read(make_kit):
     # The exact path stays the data: what tools and tests compare.
     assert errors_of(root) == ['content/sessions/s.yaml:7: days[0].blocks[1].duration: expected minutes '
                                '(45, "1h30", "45 min"), got "beaucoup"']
+
+
+@pytest.mark.parametrize("files, expected", [
+    ({"content/formats/f.yaml": "title: F\nmaterials:\n  - Feutres : trois par groupe\n"},
+     'content/formats/f.yaml:3: materials[0]: expected a text or a reference (deck: NAME), got a mapping '
+     '(a " : " inside a text makes YAML read a key: put the whole text in quotes)'),
+    ({"content/decks/d.yaml": "title: D\nkind: blank-page\ncards:\n  - Et si : on mutualisait\n"},
+     'content/decks/d.yaml:4: cards[0].Et si: expected a known field (back, count, focus, image, text, theme, title), '
+     'got unknown key "Et si" (a " : " inside a text makes YAML read a key: put the whole text in quotes)'),
+])
+def test_a_colon_in_any_text_gets_the_quotes_advice_once(make_kit, files, expected):
+    assert errors_of(make_kit(files)) == [expected]

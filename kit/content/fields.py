@@ -113,10 +113,13 @@ def as_written(value: Any) -> str:
     return str(value)
 
 
+TEXT_AS_KEY_HINT = ' (a " : " inside a text makes YAML read a key: put the whole text in quotes)'
+
+
 def text_hint(value: Any) -> str:
     """Why YAML may have read a text as something else, for the "expected text" messages."""
     if isinstance(value, CommentedMap) and len(value) == 1:
-        return ' (a " : " inside a text makes YAML read a key: put the whole text in quotes)'
+        return TEXT_AS_KEY_HINT
     return ""
 
 
@@ -374,6 +377,13 @@ class Fields:
     def warn(self, key: str, message: str) -> None:
         self.problems.warn(self.file, self.key_line(key), self.field(key), message)
 
+    def looks_like_text(self) -> bool:
+        """Whether this mapping is most likely a text with " : " in it: one key, a text after it."""
+        if len(self.data) != 1:
+            return False
+        (key, value), = self.data.items()
+        return isinstance(key, str) and key not in self.asked and (value is None or isinstance(value, (str, int, float)))
+
     def has(self, key: str) -> bool:
         self.asked.add(key)
         return key in self.data
@@ -601,6 +611,14 @@ class Fields:
                 continue
             guess = difflib.get_close_matches(str(key), sorted(self.asked), n=1, cutoff=0.6)
             hint = f' (did you mean "{guess[0]}"?)' if guess else ""
+            if not guess and self.looks_like_text():
+                # `- Tour rapide : une minute`: a text YAML read as a one-key mapping. Say that,
+                # once, instead of "unknown key" and the "got nothing" of every required field.
+                hint = TEXT_AS_KEY_HINT
+                for missed in self.missing.values():
+                    if missed in self.problems.errors:
+                        self.problems.errors.remove(missed)
+                self.missing.clear()
             if guess and guess[0] in self.missing:
                 # One misspelling, one error: the "got nothing" of the key meant says the same.
                 missed = self.missing.pop(guess[0])

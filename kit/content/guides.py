@@ -21,7 +21,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
-from kit.content.fields import Fields, shown
+from kit.content.fields import Fields, shown, text_hint
 
 VOLEE = "à la volée"
 RENDEZ_VOUS = "rendez-vous"
@@ -281,5 +281,5 @@ def _texts_with_lines(doc: Fields, key: str) -> list[tuple[str, int]]:
             doc.check_glyphs(key, str(item), line, path)
             result.append((str(item).strip(), line))
         else:
-            doc.problems.error(doc.file, line, path, f"expected text, got {shown(item)}")
+            doc.problems.error(doc.file, line, path, f"expected text, got {shown(item)}{text_hint(item)}")
     return result

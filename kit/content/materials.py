@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ruamel.yaml.comments import CommentedMap
 
-from kit.content.fields import Fields, shown
+from kit.content.fields import Fields, shown, text_hint
 
 # The content kinds a material may point at, by the key used in YAML (`- deck: image-starters`).
 REFERENCE_KINDS = {"deck": "decks", "guide": "guides", "worksheet": "worksheets", "field": "field"}
@@ -46,6 +46,10 @@ def read_materials(doc: Fields, key: str = "materials") -> tuple[Material, ...] 
             count = entry.integer("count", minimum=1)
             for k in REFERENCE_KINDS:
                 entry.has(k)
+            if not refs and entry.looks_like_text() and not ({"label", "count"} & set(item)):
+                doc.problems.error(doc.file, line, path, f"expected a text or a reference (deck: NAME), got "
+                                                         f"{shown(item)}{text_hint(item)}")
+                continue
             if len(refs) != 1:
                 doc.problems.error(doc.file, line, path,
                                    f"expected one of {', '.join(REFERENCE_KINDS)} (or a plain text), got "
