@@ -99,6 +99,7 @@ def read_config(root: Path, problems: Problems) -> KitConfig:
         data = None
     else:
         data = load_yaml(path, CONFIG_NAME, problems)
+    unreadable = data is None and any(p.file == CONFIG_NAME for p in problems.errors)
     doc = Fields(data, CONFIG_NAME, "", problems)
     colours = dict(DEFAULT_COLOURS)
     theme = doc.mapping("theme")
@@ -130,7 +131,8 @@ def read_config(root: Path, problems: Problems) -> KitConfig:
         section.done()
     config = KitConfig(
         root=root,
-        title=doc.text("title", required=True, default="Kit"),
+        # An unreadable kit.yaml is its one error: no "got nothing" for the title it surely has.
+        title=doc.text("title", required=not unreadable, default="Kit"),
         organisation=doc.text("organisation", default=""),
         language=doc.choice("language", LANGUAGES, default="fr"),
         paper=doc.choice("paper", PAPERS, default="A4"),

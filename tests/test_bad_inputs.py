@@ -398,3 +398,8 @@ def test_kit_prints_positions_people_read(make_kit):
 ])
 def test_a_colon_in_any_text_gets_the_quotes_advice_once(make_kit, files, expected):
     assert errors_of(make_kit(files)) == [expected]
+
+
+def test_an_unreadable_kit_yaml_is_one_error(make_kit):
+    root = make_kit({}, config="title: K\ndate: 2019-02-30\n")
+    assert errors_of(root) == ['kit.yaml:2: expected a date that exists (2019-05-23), got "2019-02-30"']
