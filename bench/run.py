@@ -15,6 +15,7 @@ from bench.common import print_rows  # noqa: E402
 
 # Each benchmark module has run() -> list[Row]; listed explicitly, in the order printed.
 BENCHMARKS = {
+    "engine": "bench.engine",
     "agendas": "bench.agendas",
     "documents": "bench.documents",
     "decks": "bench.decks",
