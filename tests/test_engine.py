@@ -204,3 +204,48 @@ def test_nothing_of_kit_stays_in_the_system_temp_folder(kit_copy, tmp_path, monk
     build(kit_copy, jobs=2)
     assert list(system_tmp.iterdir()) == []
     assert not (kit_copy / "output/.cache/tmp").exists()
+
+
+def test_every_kit_setting_is_an_input_outputs_can_declare():
+    """A new kit.yaml setting must be declared by the outputs that print it, or it would never re-render them."""
+    import dataclasses
+
+    from kit.build import setting_text
+    from kit.outputs import DOCUMENT_SETTINGS, PRINTER_SETTINGS
+    from kit.project import KitConfig, PrintSettings
+
+    declared = set(DOCUMENT_SETTINGS + PRINTER_SETTINGS)
+    named = {"colours": "theme", "printing": None}
+    for field in dataclasses.fields(KitConfig):
+        if field.name == "root":
+            continue
+        setting = named.get(field.name, field.name)
+        if setting is not None:
+            assert setting in declared, f"kit.yaml {field.name}: no output can declare it"
+    printing = {"duplex": "print.duplex", "back_offset_mm": "print.back_offset", "greyscale": "print.greyscale"}
+    assert {f.name for f in dataclasses.fields(PrintSettings)} == set(printing)
+    assert set(printing.values()) <= declared
+    config = KitConfig(root=Path("."), title="Essai")
+    assert len({setting_text(config, name) for name in declared}) > 1
+
+
+@pytest.mark.parametrize("file, old, new", [
+    ("kit.yaml", "accent: \"#e8743b\"", "accent: \"#b3472a\""),
+    ("kit.yaml", "organisation: La Transfo", "organisation: Le labo"),
+    ("content/formats/photos-debat.yaml", "title: ", "title: Le grand "),
+])
+def test_an_edit_renders_every_output_whose_bytes_it_changes(kit_copy, tmp_path, file, old, new):
+    """The declared inputs are complete: a clean build of the edited kit differs from the previous
+    outputs only in outputs the incremental build rendered."""
+    out = kit_copy / "output"
+    before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
+              if p.is_file() and ".cache" not in p.relative_to(out).parts}
+    edit(kit_copy / file, old, new)
+    summary = build(kit_copy, jobs=2)
+    rendered_files = {f for r in summary.of("rendered") for f in r.files}
+    clean = tmp_path / "clean"
+    build(kit_copy, clean, jobs=2)
+    changed = {path for path, data in before.items() if (clean / path).read_bytes() != data}
+    assert changed, "the edit changed no output: the test proves nothing"
+    assert changed <= rendered_files
+    assert all((out / path).read_bytes() == (clean / path).read_bytes() for path in before)
