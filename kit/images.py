@@ -236,8 +236,8 @@ MAX_SVG_REFERENCES = 20  # depth of <use> chains from one SVG to another inside 
 
 def _check_svg(path: Path, shown: str, root: Path | None = None, seen: frozenset[Path] = frozenset()) -> str | None:
     """What is wrong with an SVG file, or None: XML whose root is <svg>, which reads nothing outside
-    the kit (no external DTD or entity, every href and url() a fragment or a kit file), holds no
-    raster image, and that svglib can draw."""
+    the kit (no external DTD or entity, every href and url() a fragment or a kit file) and holds no
+    raster image. Whether svglib can draw it needs reportlab: `drawing_problem`, a generator check."""
     from lxml import etree
 
     # Nothing is loaded or fetched while reading: no DTD, no entity, no network.
@@ -252,10 +252,7 @@ def _check_svg(path: Path, shown: str, root: Path | None = None, seen: frozenset
     tag = root_element.tag if isinstance(root_element.tag, str) else ""
     if tag not in ("svg", f"{SVG_NAMESPACE}svg"):
         return f'expected a valid SVG file, got XML whose root is <{tag.split("}")[-1]}> in "{shown}"'
-    problem = _svg_outside_references(tree, path, shown, root or path.parent, seen | {path})
-    if problem:
-        return problem
-    return None if seen else _check_drawable(path, shown, root or path.parent)
+    return _svg_outside_references(tree, path, shown, root or path.parent, seen | {path})
 
 
 def _svg_outside_references(tree, path: Path, shown: str, root: Path, seen: frozenset[Path]) -> str | None:
@@ -324,9 +321,13 @@ def _svg_reference(reference: str, line: int, path: Path, shown: str, root: Path
 _DRAWABLE: set[tuple[str, int]] = set()
 
 
-def _check_drawable(path: Path, shown: str, root: Path) -> str | None:
-    """Draw the SVG once on a throwaway page: what svglib or reportlab cannot draw fails here, at
-    load time, instead of in the middle of a build."""
+def drawing_problem(path: Path, shown: str, root: Path) -> str | None:
+    """What keeps an SVG from being drawn ("expected ..., got ..."), or None.
+
+    It draws the SVG once on a throwaway page, so what svglib or reportlab cannot draw is found
+    by `kit check` (as a generator check: it imports reportlab) instead of in the middle of a
+    build. `shown` is the path as the content wrote it; `root` the kit folder.
+    """
     from reportlab.graphics import renderPDF
     from reportlab.pdfgen.canvas import Canvas
 
