@@ -158,6 +158,29 @@ def list_outputs(kit_dir: Path, session: str | None, paths: tuple[Path, ...]) ->
         click.echo(f"output/{output.path.ljust(width)}  ← {', '.join(output.sources)}")
 
 
+@main.command()
+@kit_options
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port the page is served on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on. Another than this machine's own (127.0.0.1) lets others "
+                   "on the network read the outputs: only when you mean it.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the web browser.")
+def serve(kit_dir: Path, port: int, host: str, open_browser: bool) -> None:
+    """Build, show every output in a local web page, and rebuild on save (Ctrl-C to stop)."""
+    from kit.serve import serve as run_serve
+    from kit.serve.security import is_loopback
+
+    try:
+        root = _root(kit_dir)
+        if not is_loopback(host):
+            click.echo(f"warning: --host {host}: anyone who can reach this machine at that address can "
+                       f"read every output of the kit", err=True)
+        run_serve(root, host, port, open_browser, say=lambda line: click.echo(line, err=True))
+    except KitError as error:
+        _fail(error)
+
+
 def _content_paths(root: Path, paths: tuple[Path, ...]) -> list[str]:
     """Command-line content paths as the kit names its files (relative, forward slashes)."""
     result = []
