@@ -20,6 +20,7 @@ BENCHMARKS = {
     "documents": "bench.documents",
     "decks": "bench.decks",
     "peer": "bench.peer",
+    "serve": "bench.serve",
 }
 
 

@@ -22,6 +22,8 @@ from kit.serve.words import words
 # Edits to kit.yaml or images can touch every output: render those in parallel. A save of one
 # content file re-renders a handful of outputs, faster in this warm process than in forked workers.
 WIDE_INPUTS = ("kit.yaml", "images/")
+# The kind of output rendered once in this process to warm it (weasyprint: agendas, guides, sheets).
+WARM_KIND = "agenda"
 
 
 class BuildCancelled(Exception):
@@ -43,6 +45,7 @@ class BuildLoop:
         self._wanted = False
         self._changed: set[str] = set()
         self._first = True
+        self._warm = False
         self._stopping = False
         self._idle = True
         self._cond = threading.Condition()
@@ -160,13 +163,41 @@ class BuildLoop:
 
     def _regroup(self) -> None:
         """Group the outputs by session, after the page already shows what was built (loading takes time)."""
+        from kit.content import load_kit
+        from kit.generators import GENERATORS
+        from kit.plan import plan
+
         try:
-            grouping, title, language = group_outputs(self.engine.kit_root)
+            content = load_kit(self.engine.kit_root)
+            whole = plan(content, GENERATORS)
         except (KitError, OSError):
             return  # the next build reports it
-        state = self.preview.regrouped(grouping, title, language)
+        state = self.preview.regrouped(group_outputs(content, whole), content.config.title, content.config.language)
         if state is not None:
             self.publish(state)
+        if not self._warm:
+            self._warm = True
+            self._warm_up(content, whole)
+
+    def _warm_up(self, content, whole) -> None:
+        """Render one document in this process, thrown away, once the first build is shown.
+
+        The first build renders in forked workers; without this, the first save would pay here for
+        loading weasyprint's fonts and styles (seconds) instead of the tenth of a second it takes warm.
+        """
+        from kit.build import render_one
+        from kit.outputs import RenderContext
+        from kit.theme import Theme
+
+        agendas = [o for o in whole if o.kind == WARM_KIND]
+        if not agendas:
+            return
+        context = RenderContext(theme=Theme.from_config(content.config), kit_root=self.engine.kit_root,
+                                cache_dir=self.engine.cache_dir, printed=whole.printed)
+        try:
+            render_one(agendas[0], content, context)
+        except Exception:  # only a head start: a real build reports any problem
+            pass
 
     def _internal(self, error: Exception) -> None:
         self.say("kit serve: the build failed on an error of kit itself:\n" + traceback.format_exc())

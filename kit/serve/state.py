@@ -32,20 +32,16 @@ class Grouping:
     members: dict[str, list[str]] = field(default_factory=dict)     # output path → session ids
 
 
-def group_outputs(root: Path) -> tuple[Grouping, str, str]:
-    """The kit's grouping, title and language, from its content (raises KitError if it has mistakes)."""
-    from kit.content import load_kit
-    from kit.generators import GENERATORS
-    from kit.plan import plan, select
+def group_outputs(content, whole) -> Grouping:
+    """Which sessions each output of the plan serves, as `kit build --session` picks them."""
+    from kit.plan import select
 
-    content = load_kit(root)
-    whole = plan(content, GENERATORS)
     grouping = Grouping()
     for sid in sorted(content.sessions):
         grouping.sessions.append((sid, content.sessions[sid].title or sid))
         for output in select(whole, content, session=sid):
             grouping.members.setdefault(output.path, []).append(sid)
-    return grouping, content.config.title, content.config.language
+    return grouping
 
 
 @dataclass

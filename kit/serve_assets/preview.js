@@ -114,6 +114,8 @@ function renderErrors() {
 }
 
 function render(next) {
+  // Errors just appeared: bring them into view (the page may be scrolled down to an output).
+  const newErrors = next.errors.length > 0 && (!state || JSON.stringify(state.errors) !== JSON.stringify(next.errors));
   state = next;
   const words = state.words;
   document.documentElement.lang = state.language;
@@ -132,6 +134,7 @@ function render(next) {
   renderErrors();
   renderOutputs();
   refreshViewer();
+  if (newErrors) $("problems").scrollIntoView({ block: "start" });
 }
 
 // -- the viewer: one page at a readable size, previous / next ----------------------------------
