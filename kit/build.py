@@ -227,7 +227,7 @@ class Engine:
         content = load_kit(self.kit_root)
         log.info("check")
         digester = Digester(self.kit_root, files, lambda name: setting_text(content.config, name))
-        errors, warnings = run_checks(content, GENERATORS, digester, manifest.checks)
+        errors, warnings = run_checks(content, GENERATORS, digester, manifest.checks, self.cache_dir)
         manifest.stat = files.known
         try:
             manifest.save(self.cache_dir)
@@ -236,7 +236,7 @@ class Engine:
         self.manifest, self.files = manifest, files
         if errors:
             raise ContentError(errors)
-        return content, [str(w) for w in sorted(set(content.warnings) | set(warnings))]
+        return content, [w.readable() for w in sorted(set(content.warnings) | set(warnings))]
 
     def build(self, only: list[str] | None = None, session: str | None = None, strict: bool = False,
               progress: Progress | None = None, on_plan: Callable[[list[Output]], None] | None = None,
@@ -260,10 +260,10 @@ class Engine:
 
         log.info("check")
         digester = Digester(self.kit_root, files, lambda name: setting_text(content.config, name))
-        errors, check_warnings = run_checks(content, GENERATORS, digester, manifest.checks)
+        errors, check_warnings = run_checks(content, GENERATORS, digester, manifest.checks, self.cache_dir)
         if errors:
             raise ContentError(errors)
-        content_warnings = [str(w) for w in sorted(set(content.warnings) | set(check_warnings))]
+        content_warnings = [w.readable() for w in sorted(set(content.warnings) | set(check_warnings))]
 
         log.info("plan")
         whole = plan(content, GENERATORS)

@@ -22,11 +22,16 @@ class Check:
 
     name: str
     inputs: tuple[str, ...]
-    run: Callable[[], tuple[list[Problem], list[Problem]]]  # → (errors, warnings)
+    run: Callable[..., tuple[list[Problem], list[Problem]]]  # (cache_dir) → (errors, warnings)
 
 
-def run_checks(content, registry, digest: Callable[[str], str], cache: dict[str, dict]) -> tuple[list[Problem], list[Problem]]:
-    """Every generator's checks, reusing `cache` (name → {digest, errors, warnings}) and refreshing it."""
+def run_checks(content, registry, digest: Callable[[str], str], cache: dict[str, dict],
+               cache_dir=None) -> tuple[list[Problem], list[Problem]]:
+    """Every generator's checks, reusing `cache` (name → {digest, errors, warnings}) and refreshing it.
+
+    `cache_dir` is the build's cache folder: a check that lays a document out leaves the layout
+    there, so rendering that document afterwards costs nothing more.
+    """
     from kit.digests import text_digest
 
     errors: list[Problem] = []
@@ -39,9 +44,9 @@ def run_checks(content, registry, digest: Callable[[str], str], cache: dict[str,
             key = text_digest(";".join(f"{k}={digest(k)}" for k in check.inputs))
             cached = cache.get(check.name)
             if cached and cached.get("digest") == key:
-                found = ([Problem(*p) for p in cached["errors"]], [Problem(*p) for p in cached["warnings"]])
+                found = ([_problem(p) for p in cached["errors"]], [_problem(p) for p in cached["warnings"]])
             else:
-                found = check.run()
+                found = check.run(cache_dir)
                 cache[check.name] = {"digest": key,
                                      "errors": [list(_fields(p)) for p in found[0]],
                                      "warnings": [list(_fields(p)) for p in found[1]]}
@@ -53,4 +58,9 @@ def run_checks(content, registry, digest: Callable[[str], str], cache: dict[str,
 
 
 def _fields(problem: Problem) -> tuple:
-    return problem.file, problem.line, problem.field, problem.message
+    return problem.file, problem.line, problem.field, problem.message, [list(t) for t in problem.titles]
+
+
+def _problem(fields: list) -> Problem:
+    file, line, field_name, message, *titles = fields
+    return Problem(file, line, field_name, message, tuple(tuple(t) for t in (titles[0] if titles else ())))

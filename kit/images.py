@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
-from kit.errors import KitError
+from kit.errors import KitError, Problem
 
 if TYPE_CHECKING:
     from reportlab.graphics.shapes import Drawing
@@ -391,6 +391,25 @@ def effective_dpi(crop: Crop, box_mm: tuple[float, float]) -> float:
     return min(crop.width / (box_mm[0] / MM_PER_INCH), crop.height / (box_mm[1] / MM_PER_INCH))
 
 
+def planned_dpi(source: Path, box_mm: tuple[float, float], focus: tuple[float, float]) -> float:
+    """The dpi a photo will print at in a box, read from its header alone (no pixel decoded): what
+    a check warns about before anything renders, and what `prepare` finds once it has rendered."""
+    with Image.open(source) as im:
+        raw_w, raw_h = im.size
+        orientation = im.getexif().get(ORIENTATION_TAG, 1)
+    oriented = (raw_h, raw_w) if orientation in ROTATED_ORIENTATIONS else (raw_w, raw_h)
+    return effective_dpi(crop_to_fill(oriented, box_mm, focus), box_mm)
+
+
+def resolution_problem(file: str, line: int, field_name: str, image: str, box_mm: tuple[float, float],
+                       dpi: float, titles: tuple[tuple[str, str], ...] = ()) -> Problem:
+    """The warning for a photo that will print soft, at the line that names it."""
+    return Problem(file, line, field_name,
+                   f"image {image}: expected at least {MIN_DPI} dpi at the printed size "
+                   f"({box_mm[0]:.0f}×{box_mm[1]:.0f} mm), got {dpi:.0f} dpi; use a larger image or a smaller box",
+                   titles)
+
+
 SourceStamp = tuple[str, int, int, int, int]
 _DIGESTS: dict[SourceStamp, str] = {}
 DIGEST_SUBDIR = "sources"
@@ -670,15 +689,6 @@ def draw_prepared(canvas, prepared: PreparedImage, box: tuple[float, float, floa
     x, y, w, h = box
     mask = "auto" if prepared.path.suffix == ".png" else None
     canvas.drawImage(str(prepared.path), x, y, w, h, mask=mask)
-
-
-def resolution_warning(card: str, image: str, prepared: PreparedImage) -> str:
-    """The warning for a photo that will print soft, naming the card and the image."""
-    return (
-        f"{card}: image {image}: expected at least {MIN_DPI} dpi at the printed size "
-        f"({prepared.box_mm[0]:g}×{prepared.box_mm[1]:g} mm), got {prepared.effective_dpi:.0f} dpi "
-        f"({prepared.pixels[0]}×{prepared.pixels[1]} px); use a larger image or a smaller box"
-    )
 
 
 # --------------------------------------------------------------------------- SVG pictograms

@@ -266,12 +266,15 @@ def test_photos_print_at_300_dpi_or_warn_naming_card_and_image(make_kit):
         # Prepared to exactly 300 dpi at the printed size (one pixel of rounding either way).
         assert w_px >= math.floor(w_pt / 72 * 300) and h_px >= math.floor(h_pt / 72 * 300)
     assert small[2] / (small[0] / 72) < 200
-    # The shop output is the deck's first: it says the warning, once, naming the card and the image.
-    (warning,) = rendered.warnings
-    assert warning.startswith("content/decks/photos.yaml:10 (cards[1] «Petite photo»): image images/petite.jpg: "
+    # The deck's check says it, once, naming the card and the image: kit check and kit build alike.
+    from kit.build import Engine
+
+    _, (warning,) = Engine(root).check()
+    assert warning.startswith("content/decks/photos.yaml:10: card 2 (“Petite photo”), image: image images/petite.jpg: "
                               "expected at least 200 dpi")
-    home, _ = render(root, "photos", "home")
-    assert home.warnings == []
+    assert "got 110 dpi" in warning  # 300 px over the 69 mm of the photo and its bleed
+    assert build(root, jobs=1).warnings == [warning]
+    assert rendered.warnings == []
 
 
 def test_photos_are_prepared_once_and_cached(make_kit):

@@ -249,3 +249,32 @@ def test_an_edit_renders_every_output_whose_bytes_it_changes(kit_copy, tmp_path,
     assert changed, "the edit changed no output: the test proves nothing"
     assert changed <= rendered_files
     assert all((out / path).read_bytes() == (clean / path).read_bytes() for path in before)
+
+
+def test_check_strict_and_build_strict_report_the_same_warnings(make_kit, tmp_path):
+    """Warnings come from load-time checks only (a soft photo, an example too long, a guide too long
+    for its pocket card), so `kit check --strict` fails exactly when `kit build --strict` does."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 200), "#88aacc").save(buffer, "JPEG")
+    long = "Une question très longue qui n'en finit pas de s'étirer sur la carte de poche, encore ? " * 3
+    questions = "".join(f'  - ask: "{long}"\n    probes: ["{long}", "{long}"]\n' for _ in range(5))
+    root = make_kit({
+        "images/petite.jpg": buffer.getvalue(),
+        "content/decks/photos.yaml": "title: Photos\nkind: photo-debate\naxes: [[cher, gratuit]]\ncards:\n"
+                                     "  - title: Petite photo\n    image: images/petite.jpg\n",
+        "content/worksheets/f.yaml": "kind: fiche-service\nservices:\n  - name: Bavard\n    typology: "
+                                     + " ".join(["Une phrase qui déborde de sa case."] * 20) + "\n",
+        "content/guides/long.yaml": f"title: Bavard\nmode: à la volée\nquestions:\n{questions}",
+    })
+    runner = CliRunner()
+    checked = runner.invoke(main, ["check", "--strict", "--kit", str(root)])
+    built = runner.invoke(main, ["build", "--strict", "--kit", str(root), "-j", "1"])
+    assert checked.exit_code == built.exit_code == 1
+    warnings = [line for line in checked.output.splitlines() if line.startswith("content/")]
+    assert len(warnings) == 3
+    assert warnings == [line for line in built.output.splitlines() if line.startswith("content/")]
+    assert not (root / "output/decks").exists()  # nothing written with --strict

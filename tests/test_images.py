@@ -24,7 +24,8 @@ from kit.images import (
     locate,
     prepare,
     print_pixels,
-    resolution_warning,
+    planned_dpi,
+    resolution_problem,
     svg_drawing,
 )
 from kit.project import KitConfig
@@ -173,8 +174,11 @@ def test_a_small_photo_is_not_upscaled_and_is_flagged(tmp_path, cache):
     assert prepared.pixels == (286, 400)  # the crop's own pixels
     assert prepared.effective_dpi == pytest.approx(286 / (63 / 25.4))
     assert prepared.effective_dpi < MIN_DPI and prepared.low_resolution
-    warning = resolution_warning("decks/photos.yaml:12: cards[3]", "images/small.jpg", prepared)
-    assert "images/small.jpg" in warning and "cards[3]" in warning and "115 dpi" in warning
+    assert planned_dpi(source, POKER_MM, (0.5, 0.5)) == pytest.approx(prepared.effective_dpi)  # what checks warn
+    warning = resolution_problem("decks/photos.yaml", 12, "cards[3].image", "images/small.jpg", POKER_MM,
+                                 prepared.effective_dpi)
+    assert str(warning).startswith("decks/photos.yaml:12: cards[3].image: image images/small.jpg: expected at least "
+                                   "200 dpi at the printed size (63×88 mm), got 115 dpi")
 
 
 def test_exif_orientation_is_applied(tmp_path, cache):

@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import FIXTURE_KIT, copy_fixture_kit, pdf_pages, pdf_text
+from kit.build import build
 from kit.content import load_kit
 from kit.content.worksheets import Axis
 from kit.errors import ContentError
@@ -277,10 +278,13 @@ def test_an_example_too_long_for_its_box_is_a_warning(make_kit, tmp_path):
           - name: Bavard
             typology: {long_text}
         """})
-    files, warnings = render(root, tmp_path / "out", kinds=("service-sheet",))
+    from kit.build import Engine
+
+    _, warnings = Engine(root, tmp_path / "out").check()  # kit check lays the examples out, as the build does
+    assert warnings == [w for w in build(root, tmp_path / "out", jobs=1).warnings]
     assert len(warnings) == 1
-    assert warnings[0].startswith("content/worksheets/f.yaml:4: services[1].typology: expected a text that fits")
-    assert len(PdfReader(str(files["worksheets/f-exemples.pdf"])).pages) == 2
+    assert warnings[0].startswith("content/worksheets/f.yaml:4: service 2, typology: expected a text that fits")
+    assert len(PdfReader(str(tmp_path / "out/worksheets/f-exemples.pdf")).pages) == 2
 
 
 def test_english_labels(make_kit, tmp_path):

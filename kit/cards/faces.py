@@ -291,14 +291,13 @@ def text_problems(deck: Deck, language: str) -> list[tuple[str, Card | None, str
 
 @dataclass
 class Art:
-    """What drawing a face needs besides the deck: colours, images, language, and the warnings raised."""
+    """What drawing a face needs besides the deck: colours, images and language (soft photos are the
+    deck check's warning, kit.generators.deck, said before anything is drawn)."""
 
     theme: Theme
     kit_root: Path
     cache_dir: Path
-    warnings: list[str] = field(default_factory=list)
     placed: list[tuple[str, float]] = field(default_factory=list)  # (image, effective dpi) per photo drawn
-    warned: set[str] = field(default_factory=set)  # images already warned about
 
     @property
     def language(self) -> str:
@@ -372,14 +371,14 @@ def photo_request(deck: Deck, card: Card, art: Art):
 
 def _picture(canvas, card: Card, deck: Deck, lay: Layout, art: Art, bleed: float) -> None:
     """A card's image: SVG pictograms whole in the picture box (vector), photos filling their box and its bleed."""
-    from kit.images import draw_prepared, draw_svg, prepare, resolution_warning, svg_drawing
+    from kit.images import draw_prepared, draw_svg, prepare, svg_drawing
 
     if not card.image:
         return
     source = art.image_path(card.image)
     if source.suffix.lower() == ".svg":
         box = lay.picture
-        drawing = svg_drawing(source, greyscale=art.theme.greyscale)
+        drawing = svg_drawing(source, greyscale=art.theme.greyscale, root=art.kit_root)
         draw_svg(canvas, drawing, (box.x, box.y, box.w, box.h))
         return
     fill = getattr(lay, PHOTO_FILL[deck.kind])
@@ -388,10 +387,6 @@ def _picture(canvas, card: Card, deck: Deck, lay: Layout, art: Art, bleed: float
     prepared = prepare(request.source, request.box_mm, request.focus, cache_dir=art.cache_dir,
                        greyscale=request.greyscale)
     art.placed.append((card.image, prepared.effective_dpi))
-    if prepared.low_resolution and card.image not in art.warned:
-        art.warned.add(card.image)
-        place = card.place("image")
-        art.warnings.append(resolution_warning(f"{place} ({card.path} «{card.title}»)", card.image, prepared))
     canvas.saveState()
     clip = _bled(fill, lay.size, bleed)
     path = canvas.beginPath()

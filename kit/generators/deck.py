@@ -60,29 +60,20 @@ class DeckGenerator:
         return outputs
 
     def checks(self, content) -> list[Check]:
-        """Each deck's texts measured against their boxes (reportlab's metrics, imported only to measure)."""
+        """Per deck, what only the card renderer can measure (reportlab, imported only to measure):
+        texts against their boxes (errors), SVG images it cannot draw (errors), and photos that
+        will print below 200 dpi (warnings). `kit check` and `kit build` report the same."""
         config = content.config
-
-        def measure(deck: Deck):
-            def run():
-                from kit.cards.faces import text_problems
-
-                errors = []
-                for field_name, card, message in text_problems(deck, config.language):
-                    if card is None:
-                        errors.append(Problem(deck.file, deck.line, field_name, message))
-                    else:
-                        place = card.place(field_name)
-                        errors.append(Problem(place.file, place.line,
-                                              f"{card.path}.{field_name}" if card.path else field_name, message))
-                return errors, []
-            return run
-
-        return [Check(f"deck-text:{deck.id}", needs(files=deck.sources[:1] + tuple(s for s in deck.sources[1:]
-                                                                                   if s.endswith((".csv", ".xlsx"))),
-                                                    settings=("language",), fonts=True),
-                      measure(deck))
-                for deck in content.of("decks").values()]
+        checks = []
+        for deck in content.of("decks").values():
+            spreadsheets = tuple(s for s in deck.sources[1:] if s.endswith((".csv", ".xlsx")))
+            checks.append(Check(f"deck-text:{deck.id}",
+                                needs(files=(deck.file, *spreadsheets), settings=("language",)),
+                                _text_check(deck, config.language)))
+            checks.append(Check(f"deck-images:{deck.id}",
+                                needs(files=deck.sources, settings=("theme", "print.greyscale"), fonts=False),
+                                _image_check(deck, config)))
+        return checks
 
     def images(self, output: Output, content, context: RenderContext) -> list:
         """The photos an output draws (kit.images.PhotoRequest), for the build to prepare ahead on every core."""
@@ -111,9 +102,56 @@ class DeckGenerator:
             rendered = render(deck, content.config, art, output)
         except UnreadableImage as error:  # passed `kit check`, but the file is broken further in
             raise ContentError([_image_problem(deck, error)]) from None
-        # Each deck's image warnings are said once, by its first output, not once per output.
-        rendered.warnings = art.warnings if output.edition == deck.prints[0] else []
+        rendered.warnings = []  # a soft photo is the deck check's warning, said once for the deck
         return rendered
+
+
+def _card_problem(card: Card, field_name: str, message: str) -> Problem:
+    place = card.place(field_name)
+    return Problem(place.file, place.line, f"{card.path}.{field_name}" if card.path else field_name, message,
+                   titles=((card.path, card.title),) if card.path and card.title else ())
+
+
+def _text_check(deck: Deck, language: str):
+    def run(cache_dir=None):
+        from kit.cards.faces import text_problems
+
+        # A problem of the deck itself (a card too small for its layout) is at its size: line.
+        errors = [Problem(deck.file, deck.size_line, field_name, message) if card is None
+                  else _card_problem(card, field_name, message)
+                  for field_name, card, message in text_problems(deck, language)]
+        return errors, []
+    return run
+
+
+def _image_check(deck: Deck, config):
+    def run(cache_dir=None):
+        from kit.cards.faces import Art, photo_request
+        from kit.images import MIN_DPI, drawing_problem, planned_dpi, resolution_problem
+        from kit.theme import Theme
+
+        art = Art(theme=Theme.from_config(config), kit_root=config.root, cache_dir=config.root)
+        errors, warnings, seen = [], [], set()
+        for card in deck.cards:
+            if not card.image or card.image in seen:
+                continue
+            seen.add(card.image)
+            source = art.image_path(card.image)
+            if source.suffix.lower() == ".svg":
+                problem = drawing_problem(source, card.image, config.root)
+                if problem:
+                    errors.append(_card_problem(card, "image", problem))
+                continue
+            request = photo_request(deck, card, art)
+            if request is None:
+                continue
+            dpi = planned_dpi(request.source, request.box_mm, request.focus)
+            if dpi < MIN_DPI:
+                place = card.place("image")
+                warnings.append(resolution_problem(place.file, place.line, f"{card.path}.image", card.image,
+                                                   request.box_mm, dpi, _card_problem(card, "image", "").titles))
+        return errors, warnings
+    return run
 
 
 def _image_problem(deck: Deck, error) -> Problem:

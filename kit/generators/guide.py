@@ -229,7 +229,7 @@ class GuideGenerator:
     def checks(self, content: Content) -> list[Check]:
         """Each guide à la volée measured on its pocket card (reportlab, imported only to measure)."""
         def measure(guide: Guide):
-            def run():
+            def run(cache_dir=None):
                 from kit.render.pocket_cards import fit_problem
                 from kit.theme import Theme
 

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kit.cards.text import TextStyle, draw, fit, paragraphs_of
+from kit.checks import Check
 from kit.content import Content
 from kit.content.worksheets import DEBATE_BOARD, THEME_POSTERS, Axis, DebateBoard, ThemePosters
+from kit.errors import Problem
 from kit.generators import RenderContext, Rendered, register
 from kit.generators.worksheet import ZONE_TINT, stamp_for, tint
 from kit.imposition import Rect
@@ -145,7 +147,7 @@ class ThemePostersGenerator:
                 for files in [(sheet.file, *sorted({t.source for t in sheet.themes if t.source}))]]
 
     def render(self, output: Output, content: Content, context: RenderContext) -> Rendered:
-        from kit.images import draw_prepared, draw_svg, prepare, resolution_warning, svg_drawing
+        from kit.images import draw_prepared, draw_svg, prepare, svg_drawing
 
         sheet: ThemePosters = content.of("worksheets")[output.subject]
         register_reportlab_fonts()
@@ -156,7 +158,6 @@ class ThemePostersGenerator:
         buffer = io.BytesIO()
         canvas = new_canvas(buffer, layout.page, stamp.document, content.config)
         canvas.setTitle(f"{content.config.title} — {sheet.title}")
-        warnings: list[str] = []
         primary, muted, ink = (rl_colour(theme.colour(r)) for r in ("primary", "muted", "ink"))
         width, height = layout.page
         for number, poster in enumerate(sheet.themes, start=1):
@@ -167,17 +168,13 @@ class ThemePostersGenerator:
             if poster.pictogram is not None:
                 box = layout.pictogram
                 if poster.pictogram.suffix.lower() == ".svg":
-                    draw_svg(canvas, svg_drawing(poster.pictogram, greyscale=grey), (box.x, box.y, box.w, box.h))
+                    draw_svg(canvas, svg_drawing(poster.pictogram, greyscale=grey, root=context.kit_root),
+                             (box.x, box.y, box.w, box.h))
                 else:  # a photo or PNG pictogram: prepared at print resolution like a card's photo
                     prepared = prepare(poster.pictogram, (box.w / MM, box.h / MM), cache_dir=context.cache_dir,
                                        greyscale=grey)
-                    if prepared.low_resolution:
-                        warnings.append(resolution_warning(f"{sheet.file}:{poster.line}", poster.source, prepared))
                     draw_prepared(canvas, prepared, (box.x, box.y, box.w, box.h))
             fitted = fit(paragraphs_of(poster.title, theme.language), TITLE_STYLE, layout.title.w, layout.title.h)
-            if not fitted.fits:
-                warnings.append(f"{sheet.file}:{poster.line}: themes.title: expected a title that fits the poster "
-                                f"at {TITLE_STYLE.minimum:g} pt, got \"{poster.title}\" too long; shorten it")
             draw(canvas, fitted, TITLE_STYLE, *_xywh(layout.title), colour=theme.colour("primary"), valign="middle")
             if poster.hint:
                 canvas.setFillColor(muted)
@@ -188,7 +185,47 @@ class ThemePostersGenerator:
             _footer(canvas, layout.page, labels, stamp, number, len(sheet.themes), muted)
             canvas.showPage()
         canvas.save()
-        return Rendered({output.path: buffer.getvalue()}, len(sheet.themes), warnings)
+        return Rendered({output.path: buffer.getvalue()}, len(sheet.themes))
+
+    def checks(self, content: Content) -> list[Check]:
+        """Per poster sheet: titles that fit at their smallest size, pictograms that can be drawn and
+        raster pictograms sharp enough (reportlab and Pillow, imported only to measure)."""
+        return [Check(f"posters:{sheet.id}", needs(files=(sheet.file, *sorted({t.source for t in sheet.themes
+                                                                                if t.source})),
+                                                  settings=("language", "paper"), fonts=True),
+                      _poster_check(sheet, content.config))
+                for sheet in content.of("worksheets").values()
+                if sheet is not None and sheet.kind == THEME_POSTERS]
+
+
+def _poster_check(sheet: ThemePosters, config):
+    def run(cache_dir=None):
+        from kit.images import MIN_DPI, drawing_problem, planned_dpi, resolution_problem
+
+        errors, warnings = [], []
+        layout = poster_layout(sheet.paper, len(sheet.zones))
+        box_mm = (layout.pictogram.w / MM, layout.pictogram.h / MM)
+        for index, poster in enumerate(sheet.themes):
+            place = f"themes[{index}]"
+            titles = ((place, poster.title),)
+            fitted = fit(paragraphs_of(poster.title, config.language), TITLE_STYLE, layout.title.w, layout.title.h)
+            if not fitted.fits:
+                warnings.append(Problem(sheet.file, poster.line, f"{place}.title",
+                                        f"expected a title that fits the poster at {TITLE_STYLE.minimum:g} pt, "
+                                        f"got \"{poster.title}\" too long; shorten it", titles))
+            if poster.pictogram is None:
+                continue
+            if poster.pictogram.suffix.lower() == ".svg":
+                problem = drawing_problem(poster.pictogram, poster.source, config.root)
+                if problem:
+                    errors.append(Problem(sheet.file, poster.line, f"{place}.pictogram", problem, titles))
+                continue
+            dpi = planned_dpi(poster.pictogram, box_mm, (0.5, 0.5))
+            if dpi < MIN_DPI:
+                warnings.append(resolution_problem(sheet.file, poster.line, f"{place}.pictogram", poster.source,
+                                                   box_mm, dpi, titles))
+        return errors, warnings
+    return run
 
 
 def _xywh(rect: Rect) -> tuple[float, float, float, float]:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kit.checks import Check
 from kit.content import Content
 from kit.content.worksheets import NEEDS_SHEET, SERVICE_FIELDS, SERVICE_SHEET, NeedsSheet, ServiceSheet, Worksheet
 from kit.documents import Stamp, base_context, render_document, render_html, render_pdf
+from kit.errors import Problem
 from kit.generators import RenderContext, Rendered, register
 from kit.labels import Labels
 from kit.outputs import Output, needs
@@ -118,10 +120,13 @@ class _SheetGenerator:
         for sheet in content.of("worksheets").values():
             if sheet is None or sheet.kind != self.sheet_kind:
                 continue
-            inputs = needs(files=[sheet.file], templates=[self.template], language=content.config.language)
+            inputs = self.outputs_inputs(sheet, content)
             for edition, path in sheet_paths(sheet, sheet.paper).items():
                 result.append(Output(self.kind, path, sheet.id, (sheet.file,), edition, inputs=inputs))
         return result
+
+    def outputs_inputs(self, sheet, content: Content) -> tuple[str, ...]:
+        return needs(files=[sheet.file], templates=[self.template], language=content.config.language)
 
 
 @register
@@ -134,14 +139,19 @@ class ServiceSheetGenerator(_SheetGenerator):
 
     def render(self, output: Output, content: Content, context: RenderContext) -> Rendered:
         sheet: ServiceSheet = content.of("worksheets")[output.subject]
+        laid_out = render_document([self.html(sheet, output.edition, content, context.theme)], context,
+                                   inspect=overflowing_answers)
+        return Rendered({output.path: laid_out.pdf}, laid_out.pages)
+
+    def html(self, sheet: ServiceSheet, edition: str, content: Content, theme) -> str:
         labels = Labels(content.config.language)
-        edition = {"blank": labels("sheet.blank"), "two-up": labels("sheet.blank"),
-                   "examples": labels("sheet.example")}[output.edition]
-        two_up = output.edition == "two-up"
+        name = {"blank": labels("sheet.blank"), "two-up": labels("sheet.blank"),
+                "examples": labels("sheet.example")}[edition]
+        two_up = edition == "two-up"
         layout = half_layout(sheet.paper) if two_up else full_layout(sheet.paper)
-        services = list(sheet.services) if output.edition == "examples" else [None]
+        services = list(sheet.services) if edition == "examples" else [None]
         data = {
-            **base_context(context.theme, stamp_for(sheet, edition, content)),
+            **base_context(theme, stamp_for(sheet, name, content)),
             "sheet": sheet,
             "config": content.config,
             "layout": layout,
@@ -153,9 +163,25 @@ class ServiceSheetGenerator(_SheetGenerator):
             "paper_size": (PAPER_MM[sheet.paper][1], PAPER_MM[sheet.paper][0]),
             "cut_inset": CUT_LINE_INSET_MM,
         }
-        laid_out = render_document([render_html(self.template, data)], context, inspect=overflowing_answers)
-        warnings = [overflow_warning(sheet, index, key, over) for index, key, over in laid_out.extra[0]]
-        return Rendered({output.path: laid_out.pdf}, laid_out.pages, warnings)
+        return render_html(self.template, data)
+
+    def checks(self, content: Content) -> list[Check]:
+        """The example sheets laid out (weasyprint, imported only then): an example text longer than
+        its box is cut off on paper, so it is a warning at its line. The layout is kept in the cache,
+        and rendering the examples afterwards reuses it."""
+        def measure(sheet: ServiceSheet):
+            def run(cache_dir=None):
+                from kit.theme import Theme
+
+                context = RenderContext(Theme.from_config(content.config), content.config.root, cache_dir)
+                laid_out = render_document([self.html(sheet, "examples", content, context.theme)], context,
+                                           inspect=overflowing_answers)
+                return [], [overflow_warning(sheet, index, key, over) for index, key, over in laid_out.extra[0]]
+            return run
+
+        return [Check(f"service-examples:{sheet.id}", self.outputs_inputs(sheet, content), measure(sheet))
+                for sheet in content.of("worksheets").values()
+                if sheet is not None and sheet.kind == SERVICE_SHEET and sheet.services]
 
 
 def _boxes(box):
@@ -190,10 +216,11 @@ def overflowing_answers(document) -> list[tuple[int, str, float]]:
     return result
 
 
-def overflow_warning(sheet: ServiceSheet, index: int, key: str, over_mm: float) -> str:
+def overflow_warning(sheet: ServiceSheet, index: int, key: str, over_mm: float) -> Problem:
     service = sheet.services[index]
-    return (f"{sheet.file}:{service.line}: services[{index}].{key}: expected a text that fits its box on the "
-            f"example sheet, got {over_mm:.0f} mm too much (the end is cut off); shorten it")
+    return Problem(sheet.file, service.line, f"services[{index}].{key}",
+                   f"expected a text that fits its box on the example sheet, got {over_mm:.0f} mm too much "
+                   f"(the end is cut off); shorten it")
 
 
 OVERFLOW_TOLERANCE_PT = 1.0
