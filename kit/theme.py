@@ -75,6 +75,22 @@ def to_grey(hex_colour: str) -> str:
     return f"#{level:02x}{level:02x}{level:02x}"
 
 
+def relative_luminance(hex_colour: str) -> float:
+    """The WCAG relative luminance of "#rrggbb": 0 for black, 1 for white."""
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(int(hex_colour[i:i + 2], 16)) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """The WCAG contrast ratio of two colours, from 1 (the same) to 21 (black on white)."""
+    high, low = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
 @dataclass(frozen=True)
 class Theme:
     """Fonts, colours and paper for one build; greyscale already applied to the colours."""
