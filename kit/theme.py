@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+# Colour arithmetic (tint, grey, WCAG contrast) lives in kit.colours; these names stay importable from here.
+from kit.colours import contrast_ratio, relative_luminance, tint, to_grey  # noqa: F401
 from kit.project import KitConfig
 
 FONT_DIR = Path(__file__).parent / "fonts"
@@ -66,29 +68,6 @@ def font_face_css() -> str:
             % (FONT_FAMILY, (FONT_DIR / name).as_uri(), CSS_WEIGHTS[weight], "italic" if italic else "normal")
         )
     return "\n".join(rules)
-
-
-def to_grey(hex_colour: str) -> str:
-    """The luminance-equivalent grey of a colour, for the ink-saver mode."""
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
-    level = round(0.299 * r + 0.587 * g + 0.114 * b)
-    return f"#{level:02x}{level:02x}{level:02x}"
-
-
-def relative_luminance(hex_colour: str) -> float:
-    """The WCAG relative luminance of "#rrggbb": 0 for black, 1 for white."""
-    def linear(channel: int) -> float:
-        c = channel / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (linear(int(hex_colour[i:i + 2], 16)) for i in (1, 3, 5))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast_ratio(first: str, second: str) -> float:
-    """The WCAG contrast ratio of two colours, from 1 (the same) to 21 (black on white)."""
-    high, low = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 @dataclass(frozen=True)

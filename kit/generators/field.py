@@ -13,7 +13,7 @@ from kit.content import Content
 from kit.content.field_plan import RENDEZ_VOUS, FieldPlan, Pair, Site, Slot
 from kit.documents import Stamp, base_context, render_html, render_pdf
 from kit.generators import RenderContext, Rendered, register
-from kit.generators.worksheet import tint
+from kit.colours import tint
 from kit.labels import Labels
 from kit.outputs import Output, needs
 from kit.schedule import ClockSpan

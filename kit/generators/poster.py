@@ -23,12 +23,13 @@ from kit.content import Content
 from kit.content.worksheets import DEBATE_BOARD, THEME_POSTERS, Axis, DebateBoard, ThemePosters
 from kit.errors import Problem
 from kit.generators import RenderContext, Rendered, register
-from kit.generators.worksheet import ZONE_TINT, stamp_for, tint
+from kit.generators.worksheet import ZONE_TINT, stamp_for
 from kit.imposition import Rect
 from kit.labels import Labels
 from kit.markup import plain
 from kit.outputs import Output, needs
-from kit.theme import MM, PAPER_MM, RL_FONTS, register_reportlab_fonts, to_grey
+from kit.colours import tint, to_grey
+from kit.theme import MM, PAPER_MM, RL_FONTS, register_reportlab_fonts
 from kit.typography import typeset
 
 if TYPE_CHECKING:  # reportlab is imported when drawing, not when planning (kit list, kit check)

@@ -18,7 +18,8 @@ from kit.errors import Problem
 from kit.generators import RenderContext, Rendered, register
 from kit.labels import Labels
 from kit.outputs import Output, needs
-from kit.theme import PAPER_MM, to_grey
+from kit.colours import tint, to_grey
+from kit.theme import PAPER_MM
 
 # The service sheet's fields, row by row, and the share of writing space each row gets: the
 # name is one line, "how it works" gets the most room.
@@ -92,12 +93,6 @@ def sheet_paths(sheet: Worksheet, paper: str) -> dict[str, str]:
     if sheet.services:
         paths["examples"] = f"worksheets/{sheet.id}-exemples.pdf"
     return paths
-
-
-def tint(hex_colour: str, amount: float) -> str:
-    """The colour mixed with white: `amount` of the colour, the rest paper."""
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
-    return "#" + "".join(f"{round(255 - (255 - c) * amount):02x}" for c in (r, g, b))
 
 
 def stamp_for(sheet: Worksheet, edition: str, content: Content) -> Stamp:
