@@ -45,6 +45,19 @@ def start_server(root: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("kit serve did not start")
 
 
+def wait_idle(url: str, timeout: float = 120.0) -> None:
+    """Until the server has no build running or waiting and has warmed its renderer."""
+    import json
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(url + "state", timeout=10) as response:
+            if json.loads(response.read())["idle"]:
+                return
+        time.sleep(0.1)
+
+
 def thumbnail(page) -> tuple[str, bool]:
     return page.eval_on_selector(THUMB, "img => [img.getAttribute('src'), img.complete && img.naturalWidth > 0]")
 
@@ -81,11 +94,11 @@ def run(edits: int = EDITS) -> list[Row]:
             page.goto(url)
             page.wait_for_selector('#status[data-status="ready"]', timeout=300_000)
             page.wait_for_selector(THUMB)
-            time.sleep(3)  # the server warms its renderer after the first build
+            wait_idle(url)  # the server warms its renderer after the first build
             save_to_thumbnail(page, root / SESSION, 0)
             times = []
             for number in range(1, edits):
-                time.sleep(0.5)
+                wait_idle(url)
                 times.append(save_to_thumbnail(page, root / SESSION, number))
             browser.close()
     finally:

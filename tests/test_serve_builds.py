@@ -25,6 +25,7 @@ class SlowEngine:
     """An engine whose builds take a while and are counted, to see how requests queue."""
 
     def __init__(self, root: Path, seconds: float):
+        (root / "content").mkdir(exist_ok=True)
         self.kit_root, self.out_dir, self.jobs = root, root / "output", 2
         self.manifest = SimpleNamespace(entries={})
         self.seconds = seconds
@@ -209,7 +210,7 @@ def test_a_deleted_kit_folder_is_reported_not_a_traceback(tmp_path):
     (root / "content" / "sessions" / "s.yaml").write_text(TINY_SESSION, encoding="utf-8")
     server = Served(root)
     try:
-        server.ready()
+        server.wait_state(lambda s: s["status"] == "ready" and s["idle"])
         moved = tmp_path / "renamed"
         root.rename(moved)
         state = server.wait_state(lambda s: s["status"] == "missing", 10)

@@ -8,6 +8,7 @@ staging folder and leaves the outputs and the manifest as they were.
 
 from __future__ import annotations
 
+import tempfile
 import threading
 import time
 import traceback
@@ -17,6 +18,7 @@ from typing import Callable
 from kit.errors import ContentError, KitError
 from kit.serve.state import OutputFile, Preview, group_outputs
 from kit.serve.thumbs import PDFIUM, Thumbnails, has_pages
+from kit.serve.watcher import kit_gone
 from kit.serve.words import words
 
 # Edits to kit.yaml or images can touch every output: render those in parallel. A save of one
@@ -91,11 +93,13 @@ class BuildLoop:
                     return
                 self._wanted, changed, self._changed = False, self._changed, set()
                 self._idle = False
+            self.preview.idle = False
             try:
                 self._build(changed)
             finally:
                 with self._cond:
                     self._idle = True
+                    self.preview.idle = not self._wanted
                     self._cond.notify_all()
 
     def _check_stop(self, *_args) -> None:
@@ -105,7 +109,7 @@ class BuildLoop:
     def _build(self, changed: set[str]) -> None:
         self.builds += 1
         root = self.engine.kit_root
-        if not root.is_dir():
+        if kit_gone(root):
             self.publish(self.preview.missing())
             self.say(f"kit serve: the kit folder {root} is gone (deleted or renamed); waiting for it to come back")
             return
@@ -119,6 +123,9 @@ class BuildLoop:
         except BuildCancelled:
             return
         except ContentError as error:
+            if kit_gone(root):  # deleted or renamed while it was being read
+                self.publish(self.preview.missing())
+                return
             self.publish(self.preview.failed(error.problems))
             self.say(error.report())
             return
@@ -127,7 +134,7 @@ class BuildLoop:
             self.say(error.report())
             return
         except OSError as error:
-            if not root.is_dir():  # deleted or renamed while it was being read
+            if kit_gone(root):  # deleted or renamed while it was being read
                 self.publish(self.preview.missing())
                 self.say(f"kit serve: the kit folder {root} is gone (deleted or renamed); waiting for it to come back")
                 return
@@ -175,7 +182,7 @@ class BuildLoop:
         state = self.preview.regrouped(group_outputs(content, whole), content.config.title, content.config.language)
         if state is not None:
             self.publish(state)
-        if not self._warm:
+        if not self._warm and not self._wanted:  # a save waiting: its build warms up just as well
             self._warm = True
             self._warm_up(content, whole)
 
@@ -192,12 +199,15 @@ class BuildLoop:
         agendas = [o for o in whole if o.kind == WARM_KIND]
         if not agendas:
             return
-        context = RenderContext(theme=Theme.from_config(content.config), kit_root=self.engine.kit_root,
-                                cache_dir=self.engine.cache_dir, printed=whole.printed)
-        try:
-            render_one(agendas[0], content, context)
-        except Exception:  # only a head start: a real build reports any problem
-            pass
+        # A cache of its own, thrown away: nothing is written in the kit folder, which the user
+        # may be renaming or deleting meanwhile.
+        with tempfile.TemporaryDirectory(prefix="kit-serve-warm-") as cache:
+            context = RenderContext(theme=Theme.from_config(content.config), kit_root=self.engine.kit_root,
+                                    cache_dir=Path(cache), printed=whole.printed)
+            try:
+                render_one(agendas[0], content, context)
+            except Exception:  # only a head start: a real build reports any problem
+                pass
 
     def _internal(self, error: Exception) -> None:
         self.say("kit serve: the build failed on an error of kit itself:\n" + traceback.format_exc())

@@ -116,6 +116,7 @@ class Preview:
         self.errors: list[dict] = []
         self.warnings: list[str] = []
         self.seq = 0
+        self.idle = False      # no build running or waiting, renderer warmed: for tests and benchmarks
         self._lock = threading.Lock()
 
     # -- what the server asks -------------------------------------------------------------------
@@ -183,7 +184,7 @@ class Preview:
         said = words(self.language)
         return {
             "seq": self.seq, "title": self.title, "language": self.language, "words": said,
-            "root": str(self.root), "status": self.status, "stale": self.stale, "change": self.change,
+            "root": str(self.root), "status": self.status, "idle": self.idle, "stale": self.stale, "change": self.change,
             "changed": self.changed, "errors": self.errors, "warnings": self.warnings,
             "groups": self._groups(said),
         }

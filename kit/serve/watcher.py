@@ -28,6 +28,12 @@ SETTLE_S = 0.3
 POLL_S = 0.5
 
 
+def kit_gone(root: Path) -> bool:
+    """Whether the kit folder is gone (a folder left with neither kit.yaml nor content counts as gone:
+    what a build that was writing its outputs as the kit was renamed may leave behind)."""
+    return not root.is_dir() or not ((root / "kit.yaml").exists() or (root / "content").is_dir())
+
+
 def kit_file(root: Path, out_dir: Path, path: str) -> str | None:
     """The kit-relative name of a changed file if a build reads it, else None (output, side files)."""
     changed = Path(path)
@@ -71,15 +77,15 @@ class KitWatcher:
 
     def _run(self) -> None:
         while not self.stop_event.is_set():
-            if self.root.is_dir():
+            if not kit_gone(self.root):
                 self._watch()
                 if self.stop_event.is_set():
                     return
-                if self.root.is_dir():  # the watch ended for another reason: watch again
+                if not kit_gone(self.root):  # the watch ended for another reason: watch again
                     continue
             # The folder is gone: say so once, then wait for it to come back and build again.
             self.on_missing()
-            while not self.root.is_dir():
+            while kit_gone(self.root):
                 if self.stop_event.wait(POLL_S):
                     return
             self.say(f"kit serve: the kit folder {self.root} is back")
@@ -92,7 +98,7 @@ class KitWatcher:
         try:
             for changes in watch(self.root, stop_event=self.stop_event, step=QUIET_MS, debounce=1600,
                                  raise_interrupt=False, ignore_permission_denied=True):
-                if not self.root.is_dir():
+                if kit_gone(self.root):
                     return
                 files = {name for _, path in changes if (name := kit_file(self.root, self.out_dir, path))}
                 if not files:
