@@ -68,8 +68,11 @@ KINDS: list[ContentKind] = [
     ContentKind("guides", lambda doc, ident, content: load_guide(doc, ident)),
     ContentKind("field", lambda doc, ident, content: load_field_plan(doc, ident, content.of("guides"),
                                                                      content.broken.get("guides", set()))),
-    ContentKind("worksheets", lambda doc, ident, content: load_worksheet(doc, ident, content.config)),
     ContentKind("decks", lambda doc, ident, content: load_deck(doc, ident, content)),
+    # After the decks: a debate board takes its axes and cards from its deck, theme posters their
+    # themes from the theme cards (written once, in the deck).
+    ContentKind("worksheets", lambda doc, ident, content: load_worksheet(doc, ident, content.config, content.of("decks"),
+                                                                         content.broken.get("decks", set()))),
     ContentKind("sessions", lambda doc, ident, content: load_session(doc, ident, content.formats,
                                                                      content.broken.get("formats", set()))),
 ]

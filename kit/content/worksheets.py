@@ -6,9 +6,13 @@ Each file names its `kind:` and gives the content of that sheet:
   need it answers, how it works, typology, organisation, model, partners); `services:` adds
   filled-in examples printed beside the blank template.
 - `besoins-solutions`: the capture sheet of the pooling, with the post-it legend of the seed
-  (needs on blue and yellow notes, service leads on orange) and a zone for each.
-- `theme-posters`: one wall poster per clustering theme, with a title and a pictogram.
-- `debate-board`: the photo-debate board, the tension axes drawn on a grid sized for the cards.
+  (needs on blue and yellow notes, service leads on orange; each colour has one meaning) and a
+  zone for each.
+- `theme-posters`: one wall poster per clustering theme, with a title and a pictogram. With
+  `deck:` the themes are the cards of a theme-cards deck (title, line of examples, pictogram,
+  colour): one definition for the cards and the posters.
+- `debate-board`: the photo-debate board. With `deck:` its axes (order, poles, left pole first as
+  on the cards), card size and card list are those of the photo-debate deck it serves.
 
 Printed defaults (zone titles, colour names) come from the kit's language, so a kit may write no
 more than `kind:` for the built-in sheets.
@@ -50,6 +54,8 @@ COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 DEFAULT_CARD = "poker"
 AXES_COUNT = (1, 3)  # a board draws two axes as a cross and any further axis as a track
+BOARD_DECK_KIND = "photo-debate"
+POSTER_DECK_KIND = "themes"
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,7 @@ class NoteColour:
 
     name: str
     colour: str
+    meaning: str | None = None  # when to use this colour, stated once in each sheet's legend
 
 
 @dataclass(frozen=True)
@@ -122,17 +129,22 @@ class PosterTheme:
     source: str | None  # the pictogram path as written, for messages
     line: int = 0
     hint: str | None = None
+    colour: str | None = None   # a theme role ("primary") or "#rrggbb"; none: the kit's primary
+    file: str | None = None     # where the theme is written (the deck file when it comes from a deck)
 
 
 @dataclass(frozen=True)
 class ThemePosters(Worksheet):
     themes: tuple[PosterTheme, ...] = ()
     zones: tuple[Zone, ...] = ()  # empty: a plain poster with no room marked for the notes
+    deck: str | None = None       # the theme-cards deck the themes come from
+    deck_file: str | None = None
 
 
 @dataclass(frozen=True)
 class Axis:
-    """A tension axis: the pole printed at the top or right, and the opposite pole."""
+    """A tension axis: its first pole (left on the cards and the board, top when the axis stands
+    upright) and the opposite pole."""
 
     pole: str
     opposite: str
@@ -143,10 +155,21 @@ class Axis:
 class DebateBoard(Worksheet):
     axes: tuple[Axis, ...] = ()
     card_mm: tuple[float, float] = (63.0, 88.0)
+    deck: str | None = None          # the photo-debate deck the board serves
+    deck_title: str | None = None
+    deck_file: str | None = None
+    deck_colour: str | None = None   # the deck's colour: the board's axes are drawn in it
+    cards: tuple[str, ...] = ()      # the deck's card titles, one per printed card
+
+    @property
+    def card_count(self) -> int:
+        return len(self.cards)
 
 
-def load_worksheet(doc: Fields, ident: str, config) -> Worksheet | None:
+def load_worksheet(doc: Fields, ident: str, config, decks: dict | None = None,
+                   broken_decks: set[str] | frozenset[str] = frozenset()) -> Worksheet | None:
     labels = Labels(config.language)
+    decks = decks or {}
     kind = doc.choice("kind", SHEET_KINDS, required=True)
     if kind is None:
         _ask_everything(doc)
@@ -167,9 +190,26 @@ def load_worksheet(doc: Fields, ident: str, config) -> Worksheet | None:
         sheet = NeedsSheet(**common, zones=_zones(doc, colours, labels), header=tuple(header))
     elif kind == THEME_POSTERS:
         zones = _zones(doc, _colours(doc, labels), labels, optional=True)
-        sheet = ThemePosters(**common, themes=_themes(doc, config), zones=zones)
+        deck = _deck(doc, decks, broken_decks, POSTER_DECK_KIND, instead=("themes",))
+        if deck is not None:
+            themes = _themes_of_deck(deck, config)
+        elif doc.has("deck"):
+            themes = ()  # the deck's own error says it all
+        else:
+            themes = _themes(doc, config)
+        sheet = ThemePosters(**common, themes=themes, zones=zones, deck=deck.id if deck else None,
+                             deck_file=deck.file if deck else None)
     else:
-        sheet = DebateBoard(**common, axes=_axes(doc), card_mm=_card(doc))
+        deck = _deck(doc, decks, broken_decks, BOARD_DECK_KIND, instead=("axes", "card"))
+        if deck is not None:
+            sheet = DebateBoard(**common, axes=tuple(Axis(a.left, a.right, doc.key_line("deck")) for a in deck.axes),
+                                card_mm=tuple(deck.size_mm), deck=deck.id, deck_title=deck.title,
+                                deck_file=deck.file, deck_colour=deck.colour,
+                                cards=tuple(card.title for card in deck.cards for _ in range(card.count)))
+        elif doc.has("deck"):
+            sheet = DebateBoard(**common)
+        else:
+            sheet = DebateBoard(**common, axes=_axes(doc), card_mm=_card(doc))
     doc.done()
     return sheet
 
@@ -178,6 +218,41 @@ def _ask_everything(doc: Fields) -> None:
     """With no valid kind, the other keys cannot be judged: mark them asked so only the kind is reported."""
     for key in doc.data:
         doc.asked.add(str(key))
+
+
+def _deck(doc: Fields, decks: dict, broken: set[str] | frozenset[str], kind: str, instead: tuple[str, ...]):
+    """The deck a sheet serves (`deck:`), of the expected kind; what it gives may not be written again."""
+    if not doc.has("deck"):
+        return None
+    ident = doc.text("deck", required=True)
+    written = [key for key in instead if doc.has(key)]
+    for key in written:
+        doc.asked.add(key)
+        doc.error(key, f"expected no `{key}` beside `deck: {ident}` (the sheet takes it from the deck: "
+                       f"write it once, there), got both")
+    if ident is None or ident in broken:
+        return None
+    deck = decks.get(ident)
+    if deck is None:
+        known = ", ".join(sorted(decks)) or "none yet"
+        doc.error("deck", f'expected a deck of content/decks/ ({known}), got "{ident}"{did_you_mean(ident, decks)}')
+        return None
+    if deck.kind != kind:
+        doc.error("deck", f'expected a {kind} deck, got "{ident}", a {deck.kind} deck')
+        return None
+    return deck
+
+
+def _themes_of_deck(deck, config) -> tuple[PosterTheme, ...]:
+    """A poster per theme card: its title, text (the line of examples), pictogram and colour."""
+    from kit.images import locate
+
+    themes = []
+    for card in deck.cards:
+        path = locate(config, card.image)[0] if card.image else None  # the deck reports a missing image
+        themes.append(PosterTheme(title=card.title, pictogram=path, source=card.image, line=card.place("title").line,
+                                  hint=card.text, colour=deck.card_colour(card), file=card.place("title").file))
+    return tuple(themes)
 
 
 def _services(doc: Fields) -> tuple[Service, ...]:
@@ -192,7 +267,8 @@ def _services(doc: Fields) -> tuple[Service, ...]:
 
 def _colours(doc: Fields, labels: Labels) -> dict[str, NoteColour]:
     """The post-it colours by key: the seed's three, renamed or recoloured or added to by `notes:`."""
-    colours = {key: NoteColour(labels(f"sheet.colour.{key}"), hex_) for key, hex_ in POST_IT_COLOURS.items()}
+    colours = {key: NoteColour(labels(f"sheet.colour.{key}"), hex_, labels(f"sheet.meaning.{key}"))
+               for key, hex_ in POST_IT_COLOURS.items()}
     entries = doc.mapping("notes")
     if entries is None:
         return colours
@@ -200,7 +276,8 @@ def _colours(doc: Fields, labels: Labels) -> dict[str, NoteColour]:
         value = entries.raw(str(key))
         if isinstance(value, str) and COLOUR_RE.match(value.strip()):
             old = colours.get(str(key))
-            colours[str(key)] = NoteColour(old.name if old else str(key), value.strip().lower())
+            colours[str(key)] = NoteColour(old.name if old else str(key), value.strip().lower(),
+                                           old.meaning if old else None)
         elif isinstance(value, CommentedMap):
             entry = entries.mapping(str(key))
             colour = entry.text("colour", required=True) or ""
@@ -208,7 +285,8 @@ def _colours(doc: Fields, labels: Labels) -> dict[str, NoteColour]:
                 entry.error("colour", f'expected a colour like "#ffa03a", got "{colour}"')
             old = colours.get(str(key))
             colours[str(key)] = NoteColour(entry.text("name", default=old.name if old else str(key)),
-                                           colour.lower() if COLOUR_RE.match(colour) else (old.colour if old else "#ffffff"))
+                                           colour.lower() if COLOUR_RE.match(colour) else (old.colour if old else "#ffffff"),
+                                           entry.text("meaning", default=old.meaning if old else None))
             entry.done()
         else:
             entries.error(str(key), f'expected a colour like "#ffa03a" or a mapping (name, colour), got {shown(value)}')
@@ -249,8 +327,13 @@ def _themes(doc: Fields, config) -> tuple[PosterTheme, ...]:
             path, problem = locate(config, source)
             if problem:
                 entry.error("pictogram", problem)
+        colour = entry.text("colour")
+        if colour is not None and not COLOUR_RE.match(colour):
+            entry.error("colour", f'expected a colour like "#e8743b", got "{colour}"')
+            colour = None
         themes.append(PosterTheme(title=entry.text("title", required=True, default="?"), pictogram=path,
-                                  source=source, line=entry.line, hint=entry.text("hint")))
+                                  source=source, line=entry.line, hint=entry.text("hint"),
+                                  colour=colour.lower() if colour else None, file=doc.file))
         entry.done()
     return tuple(themes)
 
