@@ -14,7 +14,7 @@ from kit.content import load_kit
 from kit.content.worksheets import Axis
 from kit.errors import ContentError
 from kit.generators import GENERATORS, RenderContext
-from kit.generators.poster import CELL_GAP_MM, MARGIN_MM, board_layout, poster_layout
+from kit.generators.poster import BOARD_MARGIN_MM, POSTER_MARGIN_MM, board_layout, poster_layout
 from kit.generators.worksheet import SERVICE_ROWS, full_layout, half_layout
 from kit.theme import MM, Theme
 
@@ -134,32 +134,32 @@ def test_service_sheet_rows_fill_the_page_without_running_over(layout):
     assert half_layout("A4").width_mm == pytest.approx(297 / 2 - 2 * 9)  # an A5 half, less its padding
 
 
-def test_debate_board_cells_hold_a_card_inside_the_page_margins():
+def test_debate_board_is_an_open_field_inside_the_page_margins():
     axes = (Axis("éthique", "pas éthique"), Axis("innovant", "pas innovant"))
     layout = board_layout("A3", (63.0, 88.0), axes)
-    width, height = layout.page
-    assert (round(width / MM), round(height / MM)) == (420, 297)
-    assert layout.columns * layout.rows >= 8
-    safe = (MARGIN_MM * MM, MARGIN_MM * MM, width - MARGIN_MM * MM, height - MARGIN_MM * MM)
-    cards = [layout.card_in(cell) for cell in layout.cells()]
-    for cell, card in zip(layout.cells(), cards):
-        assert card.w == pytest.approx(63 * MM) and card.h == pytest.approx(88 * MM)
-        assert cell.contains(card) and card.x - cell.x == pytest.approx(CELL_GAP_MM * MM)
-        assert safe[0] <= cell.x and cell.right <= safe[2] and safe[1] <= cell.y and cell.top <= safe[3]
-    assert not any(a.overlaps(b) for i, a in enumerate(cards) for b in cards[i + 1:])
-    # An even grid: the cross runs between cards, never under one.
-    cx, cy = layout.grid.centre
-    assert not any(card.x < cx < card.right or card.y < cy < card.top for card in cards)
+    width, height = layout.sheet
+    assert (round(width / MM), round(height / MM)) == (420, 297) and layout.sheets == 1
+    margin = BOARD_MARGIN_MM * MM
+    printed = layout.printed(0)
+    for part in (layout.field, layout.conditions, layout.title, *layout.rows):
+        assert printed.x - 0.01 <= part.x and part.right <= printed.right + 0.01
+        assert printed.y - 0.01 <= part.y and part.top <= printed.top + 0.01
+    assert printed.x == margin and not layout.field.overlaps(layout.conditions)
+    # The centre zone is where the axes cross, inside the field.
+    cx, cy, radius = layout.centre
+    assert (cx, cy) == pytest.approx(layout.field.centre)
+    assert layout.field.x < cx - radius and cx + radius < layout.field.right
 
 
-def test_poster_zones_sit_below_the_title_inside_the_margins():
+def test_poster_zones_sit_below_the_band_inside_the_margins():
     layout = poster_layout("A3", 2)
     width, height = layout.page
     assert (round(width / MM), round(height / MM)) == (297, 420)
-    left, right = layout.zones
-    assert left.top < layout.hint_y < layout.title.y + 1 and layout.title.top < layout.pictogram.y
-    assert left.x >= MARGIN_MM * MM and right.right <= width - MARGIN_MM * MM + 0.01
-    assert not left.overlaps(right) and left.h > 150 * MM
+    needs, leads = layout.zones
+    assert needs.label.top < layout.header.y and leads.label.top < needs.ground.y  # needs first, then leads
+    margin = POSTER_MARGIN_MM * MM
+    assert all(margin - 0.01 <= z.ground.x and z.ground.right <= width - margin + 0.01 for z in layout.zones)
+    assert not needs.ground.overlaps(leads.ground) and layout.writing_share >= 0.75
 
 
 # ------------------------------------------------------------------------------- the fixture kit's sheets
@@ -226,8 +226,9 @@ def test_needs_sheet_legend_and_colours_printed_as_set(sheets):
     reader = PdfReader(str(path))
     assert len(reader.pages) == 1 and size_mm(reader.pages[0]) == (420, 297)
     text = re.sub(r"\s+", " ", pdf_text(path))
-    assert "Besoins — post-it bleu ou jaune" in text
-    assert "Pistes de services — post-it orange" in text
+    assert "bleu : un besoin entendu" in text.replace("\u202f", " ")
+    assert "orange : une piste de service" in text.replace("\u202f", " ")
+    assert "bleu ou jaune" not in text
     assert "D’abord les besoins, ensuite seulement les solutions." in text
     assert {"#7cc4ea", "#ffe45c", "#ffa03a"} <= fill_colours(path)
 
@@ -266,7 +267,7 @@ def test_debate_board_draws_the_three_axes(sheets):
     for pole in ("éthique", "pas éthique", "innovant", "pas innovant"):
         assert pole in first.replace("\n", " ")
     assert "militant" in second and "désengagé" in second and "innovant" not in second
-    assert "Plateau 1 / 2" in first and "une case = une carte 63 × 88 mm" in first
+    assert "Plateau 1 / 2" in first and "À quelle condition" in first
 
 
 def test_an_example_too_long_for_its_box_is_a_warning(make_kit, tmp_path):
@@ -293,7 +294,7 @@ def test_english_labels(make_kit, tmp_path):
                     config="title: Test kit\nlanguage: en\npaper: A4\n")
     files, _ = render(root, tmp_path / "out", kinds=("needs-sheet", "service-sheet"))
     needs = re.sub(r"\s+", " ", pdf_text(files["worksheets/b.pdf"]))
-    assert "Needs — blue or yellow notes" in needs and "Service leads — orange notes" in needs
+    assert "blue: a need heard" in needs and "orange: a service lead" in needs
     assert size_mm(PdfReader(str(files["worksheets/b.pdf"])).pages[0]) == (297, 210)
     assert "FOR WHOM?" in pdf_text(files["worksheets/f.pdf"])
 
@@ -322,4 +323,4 @@ def test_a_png_pictogram_on_a_poster_is_drawn_at_print_resolution(make_kit):
     assert summary.warnings == []
     page = _Reader(str(root / "output/worksheets/affiches.pdf")).pages[0]
     (image,) = page.images
-    assert image.image.size[0] >= 1200  # 105 mm at 300 dpi, never upscaled
+    assert image.image.size[0] >= 200  # the disc's pictogram at print resolution, never upscaled

@@ -220,9 +220,10 @@ def overflow_warning(sheet: ServiceSheet, index: int, key: str, over_mm: float) 
 
 OVERFLOW_TOLERANCE_PT = 1.0
 
-# The capture sheet's zones are tinted with their first note colour, lightly, to write on.
-ZONE_TINT = 0.14
-NEEDS_ZONE_HEIGHT_MM = {"A3": 200.0, "A4": 112.0, "letter": 104.0}
+# The capture sheet's zones: a white head (title, prompt), then the ground the notes go on, a grey
+# every note of the sheet stands out from (kit.postits); heights in mm.
+NEEDS_ZONE_HEIGHT_MM = {"A3": 186.0, "A4": 100.0, "letter": 92.0}
+NEEDS_ZONE_HEAD_MM = {"A3": 34.0, "A4": 26.0, "letter": 26.0}
 
 
 @register
@@ -234,25 +235,27 @@ class NeedsSheetGenerator(_SheetGenerator):
     template = "worksheet-needs.html.j2"
 
     def render(self, output: Output, content: Content, context: RenderContext) -> Rendered:
+        from kit.postits import zone_ground
+
         sheet: NeedsSheet = content.of("worksheets")[output.subject]
         labels = Labels(content.config.language)
         shade = to_grey if context.theme.greyscale else (lambda c: c)
+        ground = zone_ground(tuple(dict.fromkeys(n.colour for z in sheet.zones for n in z.notes))) or "#ffffff"
         zones = []
         for zone in sheet.zones:
-            colours = [shade(note.colour) for note in zone.notes]
-            names = f" {labels('sheet.or')} ".join(note.name for note in zone.notes)
             zones.append({
                 "zone": zone,
-                "notes": [{"name": note.name, "colour": colour} for note, colour in zip(zone.notes, colours)],
-                "legend": labels("sheet.legend", colours=names),
-                "tint": tint(colours[0], ZONE_TINT) if colours else "#ffffff",
+                "notes": [{"name": note.name, "colour": shade(note.colour), "meaning": note.meaning}
+                          for note in zone.notes],
             })
         data = {
             **base_context(context.theme, stamp_for(sheet, "", content)),
             "sheet": sheet,
             "config": content.config,
             "zones": zones,
+            "ground": shade(ground),
             "zone_height": NEEDS_ZONE_HEIGHT_MM[sheet.paper],
+            "zone_head": NEEDS_ZONE_HEAD_MM[sheet.paper],
             "page_size": f"{sheet.paper} landscape",
         }
         pdf, pages = render_pdf(render_html(self.template, data), context)
