@@ -209,9 +209,10 @@ def test_pocket_sheet_is_a4_with_four_cards_each_holding_the_whole_guide(fixture
     out, content = fixture_guides
     pdf = out / POCKET_PATH
     reader = PdfReader(str(pdf))
-    assert len(reader.pages) == 1
-    box = reader.pages[0].mediabox
-    assert abs(float(box.width) - A4[0]) < POINT_TOLERANCE and abs(float(box.height) - A4[1]) < POINT_TOLERANCE
+    assert len(reader.pages) == 2                       # the question sides, then their note sides
+    for page in reader.pages:
+        box = page.mediabox
+        assert abs(float(box.width) - A4[0]) < POINT_TOLERANCE and abs(float(box.height) - A4[1]) < POINT_TOLERANCE
     guide = content.of("guides")["a-la-volee"]
     cards = card_texts(pdf)
     assert len(cards) == 4
@@ -429,3 +430,191 @@ def test_each_pair_copy_has_its_header_filled_from_the_field_plan(fixture_guides
                 assert squash(f"{slot.start // 60}:{slot.start % 60:02d} – {slot.end // 60}:{slot.end % 60:02d}") in header
                 checked += 1
     assert checked >= 2
+
+
+# -- in the street: the pocket card's note side, its type, its duration --------------------------
+
+def back_texts(pdf: Path, duplex: str = "long") -> list[str]:
+    """The text behind each card, where kit.imposition puts its back for the duplex flip."""
+    from kit.imposition import backs
+
+    document = pdfium.PdfDocument(str(pdf))
+    page = document[1]
+    textpage = page.get_textpage()
+    sheet = pocket_sheet(page.get_size())
+    texts = [textpage.get_text_bounded(r.x, r.y, r.right, r.top) for r in backs(sheet, duplex)]
+    document.close()
+    return texts
+
+
+def test_the_note_side_is_behind_each_card_with_who_was_met_needs_and_ideas_apart(fixture_guides):
+    from kit.imposition import backs
+    from pdf_measure import strokes
+
+    out, _ = fixture_guides
+    pdf = out / POCKET_PATH
+    for text in back_texts(pdf):
+        flat = squash(text)
+        for label in ("Notesdelarencontre", "Quiavonsnousrencontré", "Métier,poste", "Site,service",
+                      "Horairesdetravail", "CEQUICOINCE:LESBESOINS", "IDÉESDESERVICESENTENDUES"):
+            assert label.lower() in flat.lower(), label
+        assert flat.lower().index("besoins") < flat.lower().index("idéesdeservices")
+        assert "version1.0·23mai2019" in flat
+    sheet = pocket_sheet(A4)
+    rules = [r for r in strokes(pdf, 1) if r.horizontal]
+    for trim in backs(sheet, "long"):
+        inside = sorted((r for r in rules if trim.x <= r.left and r.right <= trim.right and trim.y <= r.bottom <= trim.top),
+                        key=lambda r: -r.bottom)
+        assert len(inside) >= 3 + 9                    # three fill-in lines, then lines to write on
+        writing = [r for r in inside if r.right - r.left > 0.9 * (trim.w - 2 * SAFE_MM * MM)]
+        pitches = [a.bottom - b.bottom for a, b in zip(writing, writing[1:])]
+        assert min(pitches) >= 7 * MM - POINT_TOLERANCE          # a handwriting line, not a squeeze
+        written = sum(p for p in pitches if p < 8 * MM) + 7 * MM
+        assert written >= 60 * MM, written / MM                  # was ~14 mm under the questions
+
+
+def test_the_note_sides_follow_the_duplex_flip(make_kit, tmp_path):
+    from kit.imposition import backs
+
+    root = make_kit({"content/guides/a-la-volee.yaml": (Path(__file__).parent / "fixtures/comptoir/content/guides/"
+                                                       "a-la-volee.yaml").read_text(encoding="utf-8")},
+                    config=MINIMAL_CONFIG + "print:\n  duplex: short\n  back_offset: {x: 1.5, y: -1}\n")
+    build(root, tmp_path / "out", jobs=1)
+    pdf = tmp_path / "out" / POCKET_PATH
+    document = pdfium.PdfDocument(str(pdf))
+    textpage = document[1].get_textpage()
+    sheet = pocket_sheet(A4)
+    for box in backs(sheet, "short", (1.5, -1.0)):
+        # Turned about the short edge, the card reads upside down on the page: its title at the bottom.
+        text = squash(textpage.get_text_bounded(box.x, box.y, box.right, box.y + 20 * MM))
+        assert "Notesdelarencontre".lower() in text.lower()
+    document.close()
+
+
+def test_nothing_on_a_pocket_card_is_set_below_8_pt_even_when_the_guide_is_long(make_kit, tmp_path):
+    from pdf_measure import min_type_size
+
+    questions = "".join(f'  - ask: "Question {n} : une situation vécue récemment, entre le travail et la maison, '
+                        f'racontée en détail ?"\n    probes: ["Quand ?", "Avec qui, et qu\'est-ce que ça a coûté ?"]\n'
+                        for n in range(1, 6))
+    root = make_kit({"content/guides/v.yaml": f"title: Assez long\nmode: à la volée\nduration: 5\nquestions:\n{questions}"})
+    build(root, tmp_path / "out", jobs=1)
+    size, where = min_type_size(tmp_path / "out" / POCKET_PATH)
+    assert size >= 8.0, where
+
+
+def test_the_card_prints_its_duration_from_duration_only(fixture_guides, make_kit):
+    out, _ = fixture_guides
+    assert all("ÀLAVOLÉE·5MIN" in squash(t) for t in card_texts(out / POCKET_PATH))
+    root = make_kit({"content/guides/v.yaml": """\
+        title: Deux minutes au café
+        mode: à la volée
+        duration: 5 min
+        hook: Vous avez 5 minutes ?
+        questions:
+          - {ask: Un ?, probes: [a]}
+          - {ask: Deux ?, probes: [b]}
+          - {ask: Trois ?, probes: [c]}
+        """})
+    assert [str(w) for w in load_kit(root).warnings] == [
+        'content/guides/v.yaml:1: title: expected no other duration than duration: (5 min, printed in the header), '
+        'got "Deux minutes" in the title; write the duration once, in duration:']
+
+
+def test_the_shipped_pocket_card_says_its_duration_once(tmp_path):
+    from conftest import copy_kit
+
+    root = copy_kit(Path(__file__).parent.parent, tmp_path / "kit")
+    guide = load_kit(root).of("guides")["a-la-volee"]
+    assert guide.duration and not re.search(r"minute", guide.title + (guide.hook or ""), re.IGNORECASE)
+
+
+# -- rendez-vous: the header in its column, versions on the pairs' copies --------------------------
+
+def test_the_rendez_vous_header_stays_in_the_text_column(fixture_guides):
+    from pdf_measure import strokes
+
+    out, _ = fixture_guides
+    left, right = 16 * MM, A4[0] - 16 * MM                       # kit/templates/base.css page margins
+    for pdf in (out / "guides" / "rendez-vous.pdf", next((out / "field").glob("*/guides-binome-*.pdf"))):
+        drawn = strokes(pdf, 0)
+        assert drawn
+        assert max(s.right for s in drawn) <= right + POINT_TOLERANCE          # was 10 mm past it
+        assert min(s.left for s in drawn) >= left - POINT_TOLERANCE
+        # weasyprint draws each fill-in field's rule as its box: six, two a row, the right ones ending
+        # at the column's edge.
+        fields = [s for s in drawn if s.bottom > A4[1] - 100 * MM and s.right - s.left > 60 * MM and s.top - s.bottom < 10 * MM]
+        assert len(fields) == 6 and max(s.right for s in fields) == pytest.approx(right, abs=1)
+
+
+HISTORY_GUIDE = """\
+title: Entretien
+mode: rendez-vous
+sections:
+  - title: Le quotidien
+    questions:
+      - ask: Racontez-nous votre journée d'hier.
+        probes: [À quel moment avez-vous dû courir ?]
+        notes: 3
+changes:
+  - version: "1.1"
+    date: 2019-05-27
+    changes: [Nouvelle relance sur la pause de midi.]
+  - version: "1.0"
+    date: 2019-05-23
+    changes: [Première version.]
+"""
+
+HISTORY_PLAN = """\
+title: Terrain
+date: {date}
+sites:
+  belin: {{name: Espace Belin, mode: rendez-vous}}
+pairs:
+  1: [Véronique, Karim]
+slots:
+  - {{time: "9:00", duration: 45, site: belin, pair: 1}}
+  - {{time: "10:00", duration: 45, site: belin, pair: 1}}
+"""
+
+
+@pytest.mark.parametrize("day, version", [("2019-05-24", "version 1.0 · 23 mai 2019"),
+                                          ("2019-05-27", "version 1.1 · 27 mai 2019")])
+def test_a_pair_copy_carries_the_version_in_force_on_its_day_and_no_change_list(make_kit, tmp_path, day, version):
+    root = make_kit({"content/guides/entretien.yaml": HISTORY_GUIDE,
+                     "content/field/terrain.yaml": HISTORY_PLAN.format(date=day)})
+    guide = load_kit(root).of("guides")["entretien"]
+    assert (guide.version, str(guide.date)) == ("1.1", "2019-05-27")       # the newest entry's
+    summary = build(root, tmp_path / "out", jobs=1)
+    assert not summary.warnings
+    pages = pdf_pages(tmp_path / "out" / "field" / "terrain" / "guides-binome-1.pdf")
+    assert len(pages) == 2                                                  # two copies, one page each
+    for text in pages:
+        assert version in text and "page 1 / 1" in text
+        assert "Ce qui a changé" not in text
+    facilitators = pdf_pages(tmp_path / "out" / "guides" / "entretien.pdf")
+    assert all("version 1.1 · 27 mai 2019" in p for p in facilitators)
+    last = facilitators[-1]
+    assert "Ce qui a changé dans la version 1.1 · 27 mai 2019" in last
+    assert "Ce qui a changé dans la version 1.0 · 23 mai 2019" in last
+    assert last.index("version 1.1 ·") < last.index("dans la version 1.0")
+
+
+def test_copies_dated_before_every_version_are_a_warning(make_kit, tmp_path):
+    root = make_kit({"content/guides/entretien.yaml": HISTORY_GUIDE,
+                     "content/field/terrain.yaml": HISTORY_PLAN.format(date="2019-05-20")})
+    summary = build(root, tmp_path / "out", jobs=1)
+    assert [str(w) for w in summary.warnings] == [
+        'content/field/terrain.yaml:2: date: expected a version of guide "entretien" in force on 20 May 2019 '
+        '(its changes: start with 1.0 of 23 May 2019), got none; its copies for that day carry the current '
+        'version, 1.1']
+
+
+def test_a_history_that_contradicts_version_or_repeats_itself_is_an_error(make_kit):
+    broken = HISTORY_GUIDE.replace('title: Entretien\n', 'title: Entretien\nversion: "1.2"\n').replace(
+        '  - version: "1.0"', '  - version: "1.1"')
+    problems = problems_of(make_kit, {"content/guides/e.yaml": broken})
+    assert sorted(problems) == [
+        'content/guides/e.yaml:14: changes[1].version: expected each version once in changes:, got "1.1" again (line 11)',
+        'content/guides/e.yaml:2: version: expected the newest version of changes: ("1.1", line 11), got "1.2"; '
+        'write the version once, in changes:']

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from kit.content.fields import Fields, shown, text_hint
 
@@ -35,8 +35,9 @@ MODES = {
 # How many questions and probes fit the two minutes at the coffee machine (and the pocket card).
 VOLEE_QUESTIONS = (3, 5)
 VOLEE_PROBES = (1, 2)
-# Lines for "ce qu'on a entendu" at the foot of a pocket card, unless `heard:` says otherwise.
-DEFAULT_HEARD_LINES = 2
+# Lines for "ce qu'on a entendu" under the questions of a pocket card, when `heard:` asks for them:
+# none by default, the card's note side (its back) is where the street notes go.
+DEFAULT_HEARD_LINES = 0
 MAX_HEARD_LINES = 6
 # Ruled note space under a rendez-vous question, unless `notes:` says otherwise.
 DEFAULT_NOTE_LINES = 4
@@ -89,6 +90,16 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Revision:
+    """A version of a guide: its number, the day it took effect and what changed in it."""
+
+    version: str | None            # None: the kit's version
+    date: dt.date | None           # None: the kit's date
+    changes: tuple[str, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Guide:
     """An interview guide, à la volée (pocket card) or rendez-vous (A4 document)."""
 
@@ -110,7 +121,20 @@ class Guide:
     sections: tuple[Section, ...] = ()
     closing: str | None = None
     debrief: tuple[str, ...] = ()
-    changes: tuple[str, ...] = ()
+    revisions: tuple[Revision, ...] = ()   # newest first; the first is the current version
+
+    @property
+    def changes(self) -> tuple[str, ...]:
+        """What changed in the current version."""
+        return self.revisions[0].changes if self.revisions else ()
+
+    def revision_on(self, day: dt.date) -> Revision | None:
+        """The version in force on a day: the newest one dated on or before it (an undated one always is);
+        None when every known version is younger than the day."""
+        for revision in self.revisions:
+            if revision.date is None or revision.date <= day:
+                return revision
+        return None
 
     @property
     def on_the_fly(self) -> bool:
@@ -201,6 +225,11 @@ def load_guide(doc: Fields, ident: str) -> Guide:
     mode = chosen_mode or RENDEZ_VOUS
     on_the_fly = mode == VOLEE
 
+    version, date = doc.text("version"), doc.date("date")
+    revisions = read_revisions(doc, version, date)
+    if revisions and any(isinstance(item, CommentedMap) for item in doc.data.get("changes") or ()):
+        # A history: the current version and its date are its newest entry's, written once.
+        version, date = version or revisions[0].version, date or revisions[0].date
     warmup_fields = doc.mapping("warmup")
     warmup = read_section(warmup_fields, titled=False) if warmup_fields else None
     sections = tuple(read_section(entry) for entry in doc.records("sections"))
@@ -210,8 +239,8 @@ def load_guide(doc: Fields, ident: str) -> Guide:
         mode=mode,
         file=doc.file,
         duration=doc.minutes("duration"),
-        version=doc.text("version"),
-        date=doc.date("date"),
+        version=version,
+        date=date,
         reminder=doc.text("reminder"),
         hook=doc.text("hook"),
         questions=read_questions(doc, NO_NOTES if on_the_fly else NoteSpace(lines=DEFAULT_NOTE_LINES)),
@@ -222,7 +251,7 @@ def load_guide(doc: Fields, ident: str) -> Guide:
         sections=sections,
         closing=doc.text("closing"),
         debrief=tuple(doc.texts("debrief")),
-        changes=tuple(doc.texts("changes")),
+        revisions=revisions,
     )
     if chosen_mode is None:
         pass  # one error for a wrong mode, not one per field of the other mode
@@ -230,8 +259,70 @@ def load_guide(doc: Fields, ident: str) -> Guide:
         check_on_the_fly(doc, guide)
     else:
         check_rendez_vous(doc, guide)
+    if chosen_mode is not None:
+        check_spelled_duration(doc, guide)
     doc.done()
     return guide
+
+
+def read_revisions(doc: Fields, version: str | None, date: dt.date | None) -> tuple[Revision, ...]:
+    """`changes:` as a list of texts (what changed in the current version), or as the guide's history:
+    entries with `version:`, `date:` and `changes:`, returned newest first. In a history, `version:`
+    and `date:` of the guide may be left out (the newest entry's); written, they must agree with it."""
+    value = doc.data.get("changes")
+    if not (isinstance(value, CommentedSeq) and any(isinstance(item, CommentedMap) for item in value)):
+        texts = tuple(doc.texts("changes"))
+        return (Revision(version, date, texts, doc.key_line("changes")),) if texts else ()
+    revisions: list[Revision] = []
+    seen: dict[str, int] = {}
+    for entry in doc.records("changes"):
+        number = entry.text("version", required=True)
+        day = entry.date("date", required=True)
+        changes = tuple(entry.texts("changes"))
+        entry.done()
+        if number is None or day is None:
+            continue
+        if number in seen:
+            entry.error("version", f'expected each version once in changes:, got "{number}" again '
+                                   f"(line {seen[number]})")
+            continue
+        seen[number] = entry.line
+        revisions.append(Revision(number, day, changes, entry.line))
+    revisions.sort(key=lambda r: r.date, reverse=True)  # stable: same-day entries keep the file's order
+    if revisions:
+        newest = revisions[0]
+        if version is not None and version != newest.version:
+            doc.error("version", f'expected the newest version of changes: ("{newest.version}", line '
+                                 f'{newest.line}), got "{version}"; write the version once, in changes:')
+        if date is not None and date != newest.date:
+            doc.error("date", f"expected the date of the newest version in changes: ({newest.date.isoformat()}, "
+                              f"line {newest.line}), got {date.isoformat()}")
+    return tuple(revisions)
+
+
+# A duration written in a title or hook ("Deux minutes à la machine à café") next to `duration:` is
+# the same fact twice, and the two drift apart: a card once said "5 min" above "Deux minutes".
+NUMBER_WORDS = {
+    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
+    "neuf": 9, "dix": 10, "quinze": 15, "vingt": 20, "trente": 30, "one": 1, "two": 2, "three": 3,
+    "four": 4, "five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30,
+}
+SPELLED_MINUTES_RE = re.compile(
+    r"\b(?P<n>\d+|" + "|".join(NUMBER_WORDS) + r")[\s\u00a0\u202f-]*(?:min\b|minutes?\b|mn\b)", re.IGNORECASE)
+
+
+def check_spelled_duration(doc: Fields, guide: Guide) -> None:
+    """Warn when the title or hook states a number of minutes other than `duration:`."""
+    if not guide.duration:
+        return
+    for key, text in (("title", guide.title), ("hook", guide.hook)):
+        for match in SPELLED_MINUTES_RE.finditer(text or ""):
+            number = match["n"].lower()
+            minutes = int(number) if number.isdigit() else NUMBER_WORDS[number]
+            if minutes != guide.duration:
+                doc.warn(key, f'expected no other duration than duration: ({guide.duration} min, printed in the '
+                              f'header), got "{match.group(0)}" in the {key}; write the duration once, in duration:')
+                break
 
 
 def check_on_the_fly(doc: Fields, guide: Guide) -> None:

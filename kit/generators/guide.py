@@ -3,22 +3,25 @@
 Three outputs, one generator:
 
 - `guides/cartes-de-poche.pdf`: every guide à la volée as a pocket card, four cards to a sheet
-  with crop marks. Cards are drawn with reportlab, not weasyprint, because a card is a fixed
-  box that its text must fit: reportlab measures each paragraph before drawing, so the type
-  shrinks in small steps until the guide fits (never below `MIN_CARD_SCALE`, which stays
-  readable at arm's length; past that the build warns), and the boxes and marks come straight
+  with crop marks, questions on the front and a note side on the back (who was met, the needs,
+  the service ideas heard, apart). Cards are drawn with reportlab, not weasyprint, because a card
+  is a fixed box that its text must fit: reportlab measures each paragraph before drawing, so the
+  type shrinks in small steps until the guide fits (never below `MIN_CARD_SCALE`, and no text
+  below 8 pt; past that the build warns), and the boxes and marks come straight
   from `kit.imposition.grid` in its own coordinates (points, bottom-left origin). The guides
   share sheets: the cards run through the guides in order and repeat until the last sheet is
   full, so one sheet cut in four gives a pair every guide (one guide: four copies of it).
 - `guides/<id>.pdf`: a rendez-vous guide on A4 through weasyprint (flowing text, page rules:
   a question never split from its note space, a section heading never ending a page).
 - `field/<plan>/guides-binome-<pair>.pdf`: for each pair of a field plan, one copy of the rendez-vous
-  guide per rendez-vous slot, its header filled in (pair, site, date, time): a mail merge. Each
-  copy is laid out alone (its own "page n / m"), then the copies' pages are joined.
+  guide per rendez-vous slot, its header filled in (pair, site, date, time): a mail merge. The
+  guide is laid out once, blank, stamped with the version in force on the plan's day and without
+  the change list (that belongs to guides/<id>.pdf); each copy is that layout with its values.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,11 +29,12 @@ from kit.checks import Check
 from kit.content import Content
 from kit.content.guides import Guide, NoteSpace, Question, Section
 from kit.documents import Stamp, base_context, render_document, render_html, render_pdf
+from kit.errors import Problem
 from kit.generators import RenderContext, Rendered, register
 from kit.generators.field import pair_names
 from kit.imposition import CARD_SIZES_MM, CROP_MARK_OFFSET_MM, SAFE_MM, SHEET_MARGIN_MM, Rect, Sheet, grid
 from kit.labels import Labels
-from kit.outputs import Output, needs
+from kit.outputs import DOCUMENT_SETTINGS, PRINTER_SETTINGS, Output, needs
 from kit.schedule import clock
 from kit.theme import MM, Theme
 
@@ -123,12 +127,35 @@ def guide_parts(guide: Guide, labels: Labels) -> list[Part]:
     return parts
 
 
-def guide_stamp(guide: Guide, content: Content, labels: Labels, edition: str) -> Stamp:
-    """The running header and footer: the guide's own version and date, else the kit's."""
+def version_on(guide: Guide, content: Content, day: dt.date | None = None) -> tuple[str, dt.date]:
+    """The version a guide printed for `day` carries, and its date: the one in force that day (from the
+    guide's `changes:` history), else the current one; the kit's version and date stand in for unset ones."""
     config = content.config
-    return Stamp(kit_title=config.title, document=guide.title, edition=edition,
-                 version=guide.version or config.version,
-                 date=labels.date(guide.date or config.date, weekday=False))
+    revision = guide.revision_on(day) if day is not None else None
+    if revision is not None:
+        return revision.version or guide.version or config.version, revision.date or guide.date or config.date
+    return guide.version or config.version, guide.date or config.date
+
+
+def version_problem(plan: Any, guide: Guide) -> Problem | None:
+    """A warning when a plan's copies of a guide are for a day before every version its history knows:
+    they cannot carry the version in force that day."""
+    if guide.revision_on(plan.date) is not None or not guide.revisions:
+        return None
+    first = guide.revisions[-1]
+    english = Labels("en")
+    return Problem(plan.file, plan.date_line, "date",
+                   f'expected a version of guide "{guide.id}" in force on {english.date(plan.date, weekday=False)} '
+                   f"(its changes: start with {first.version} of {english.date(first.date, weekday=False)}), got none; "
+                   f"its copies for that day carry the current version, {guide.version}")
+
+
+def guide_stamp(guide: Guide, content: Content, labels: Labels, edition: str, day: dt.date | None = None) -> Stamp:
+    """The running header and footer: the guide's version and date (for a copy, those in force on its
+    day), else the kit's."""
+    version, date = version_on(guide, content, day)
+    return Stamp(kit_title=content.config.title, document=guide.title, edition=edition,
+                 version=version, date=labels.date(date, weekday=False))
 
 
 def fill_ins(labels: Labels, pair: str = "", day: str = "", site: str = "", time: str = "") -> list[FillIn]:
@@ -143,10 +170,13 @@ def fill_ins(labels: Labels, pair: str = "", day: str = "", site: str = "", time
 
 
 def document_context(guide: Guide, content: Content, theme: Theme, header: list[FillIn],
-                     edition: str) -> dict:
+                     edition: str, day: dt.date | None = None) -> dict:
+    """What the template prints; `day` makes it a pair's copy for that day: the version in force then,
+    and no change list (the changelog belongs to the facilitators' guide, guides/<id>.pdf)."""
     labels = Labels(theme.language)
     return {
-        **base_context(theme, guide_stamp(guide, content, labels, edition)),
+        **base_context(theme, guide_stamp(guide, content, labels, edition, day)),
+        "changelog": day is None,
         "guide": guide,
         "parts": guide_parts(guide, labels),
         "header": header,
@@ -209,8 +239,10 @@ class GuideGenerator:
         pocket = on_the_fly_guides(content)
         if pocket:
             files = tuple(g.file for g in pocket)
+            # The note sides are placed behind their cards for the printer's duplex flip and offset.
             result.append(Output(self.kind, POCKET_PATH, "pocket", files, "pocket",
-                                 inputs=needs(files=files, language=language)))
+                                 inputs=needs(files=files, language=language,
+                                              settings=DOCUMENT_SETTINGS + PRINTER_SETTINGS)))
         for guide in guides.values():
             if not guide.on_the_fly:
                 result.append(Output(self.kind, document_path(guide), guide.id, (guide.file,), "document",
@@ -237,9 +269,18 @@ class GuideGenerator:
                 return [], [problem] if problem else []
             return run
 
-        return [Check(f"pocket-card:{guide.id}", needs(files=[guide.file], language=content.config.language),
-                      measure(guide))
-                for guide in on_the_fly_guides(content)]
+        checks = [Check(f"pocket-card:{guide.id}", needs(files=[guide.file], language=content.config.language),
+                        measure(guide))
+                  for guide in on_the_fly_guides(content)]
+        guides = content.of("guides")
+        for plan in content.of("field").values():
+            used = sorted({s.guide for pair in plan.pairs for s in rendez_vous_slots(plan, pair, guides)})
+            if used:
+                checks.append(Check(f"copies-version:{plan.id}",
+                                    needs(files=[plan.file, *(guides[g].file for g in used)], settings=(), fonts=False),
+                                    lambda cache_dir=None, plan=plan, used=used: (
+                                        [], [p for g in used if (p := version_problem(plan, guides[g]))])))
+        return checks
 
     def render(self, output: Output, content: Content, context: RenderContext) -> Rendered:
         if output.edition == "pocket":
@@ -273,7 +314,7 @@ class GuideGenerator:
             guide, site = guides[slot.guide], plan.sites[slot.site]
             if guide.id not in masters:
                 html = render_html(TEMPLATE, document_context(guide, content, context.theme, fill_ins(labels),
-                                                              BLANK_EDITION))
+                                                              BLANK_EDITION, day=plan.date))
                 masters[guide.id] = render_document([html], context, inspect=blank_positions)
             values = [field.value for field in fill_ins(labels, pair=names, day=labels.date(plan.date),
                                                         site=site.name, time=f"{clock(slot.start)} – {clock(slot.end)}")]

@@ -1,8 +1,10 @@
-"""Turn guides à la volée into pocket cards with reportlab: each guide measured at the largest type
-scale that fits its card, then drawn four to a sheet with crop marks.
+"""Turn guides à la volée into pocket cards with reportlab: a question side measured at the largest
+type scale that fits its card, and a note side to write on in the street, four cards to a sheet.
 
 kit.generators.guide plans the output and its sheet geometry (`pocket_sheet`, `content_box`);
-this module sets the type (reportlab measures each paragraph before drawing) and draws.
+this module sets the type (reportlab measures each paragraph before drawing) and draws. The
+fronts are one page, the note sides the next, placed behind their fronts for the duplex flip of
+kit.yaml (`kit.imposition.backs`), as the card decks are.
 """
 
 from __future__ import annotations
@@ -16,25 +18,32 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
 from kit.canvas import draw_marks, new_canvas
 from kit.content import Content
 from kit.content.guides import Guide
 from kit.errors import Problem
-from kit.generators.guide import CARD_PADDING_MM, card_sequence, content_box, guide_stamp, pocket_sheet
-from kit.imposition import Rect
+from kit.generators.guide import (CARD_PADDING_MM, FOOTER_BAND_PT, card_sequence, content_box, guide_stamp,
+                                  pocket_sheet)
+from kit.imposition import Rect, back_rotation, backs
 from kit.labels import Labels
 from kit.markup import reportlab_spaces, to_reportlab
-from kit.theme import MM, Theme, register_reportlab_fonts
+from kit.render.decks import DUPLEX_PREFERENCE, place
+from kit.theme import MM, RL_FONTS, Theme, register_reportlab_fonts
 from kit.typography import NBSP, typeset
 
 # Type sizes on a card at scale 1, in points: readable at arm's length, questions largest.
 CARD_TYPE = {
-    "kicker": 7.0, "title": 13.5, "reminder": 8.2, "label": 7.0, "hook": 9.6,
-    "question": 11.0, "probe": 9.8, "listen": 8.0, "footer": 6.5,
+    "kicker": 8.0, "title": 13.5, "reminder": 8.6, "label": 8.0, "hook": 9.6,
+    "question": 11.0, "probe": 9.8, "listen": 8.6, "footer": 8.0,
 }
+# Nothing on a card is set smaller, whatever the scale: below 8 pt a card read standing in a
+# corridor, in poor light, stops being read. A guide that does not fit at that floor is warned about.
+MIN_TYPE_PT = 8.0
 LEADING = 1.22               # line height as a multiple of the type size
-# The type shrinks in 2 % steps until the guide fits; below 84 % (questions under 9.3 pt) a card
-# stops being readable at arm's length, so the build warns instead.
+# The type shrinks in 2 % steps until the guide fits (small roles stay at MIN_TYPE_PT); below 84 %
+# (questions under 9.3 pt) a card stops being readable at arm's length, so the build warns instead.
 CARD_SCALE_STEP = 0.02
 MIN_CARD_SCALE = 0.84
 CARD_SCALES = tuple(round(1.0 - i * CARD_SCALE_STEP, 2)
@@ -111,7 +120,7 @@ class PocketCard:
         self.items = self.flowables()
 
     def style(self, role: str, font: str = "Inter", colour: str = "ink", **extra) -> ParagraphStyle:
-        size = CARD_TYPE[role] * self.scale
+        size = type_size(role, self.scale)
         return ParagraphStyle(role, fontName=font, fontSize=size, leading=size * LEADING,
                               textColor=HexColor(self.theme.colour(colour)),
                               hyphenationLang=HYPHENATION.get(self.language, ""), **extra)
@@ -202,33 +211,161 @@ def layout_card(guide: Guide, content: Content, theme: Theme, box: Rect) -> tupl
     return card, False
 
 
-def draw_card_footer(canvas: Canvas, trim: Rect, guide: Guide, content: Content, theme: Theme) -> None:
+def type_size(role: str, scale: float = 1.0) -> float:
+    """A role's type size at a scale, never below MIN_TYPE_PT."""
+    return max(MIN_TYPE_PT, CARD_TYPE[role] * scale)
+
+
+def draw_card_footer(canvas: Canvas, trim: Rect, guide: Guide, content: Content, theme: Theme,
+                     right: str | None = None) -> None:
+    """Version and date on the left; on the right the kit's title, or `right` (the front's pointer
+    to the note side), in the accent colour."""
     labels = Labels(theme.language)
     stamp = guide_stamp(guide, content, labels, "")
     inner = trim.inset(CARD_PADDING_MM * MM)
-    canvas.setFont("Inter", CARD_TYPE["footer"])
+    size = type_size("footer")
+    canvas.setFont(RL_FONTS["regular"], size)
     canvas.setFillColor(HexColor(theme.colour("muted")))
     canvas.drawString(inner.x, inner.y, f"{labels('version')} {stamp.version} · {stamp.date}")
-    canvas.drawRightString(inner.right, inner.y, reportlab_spaces(typeset(stamp.kit_title, theme.language)))
+    if right is None:
+        canvas.drawRightString(inner.right, inner.y, reportlab_spaces(typeset(stamp.kit_title, theme.language)))
+    else:
+        canvas.setFont(RL_FONTS["semibold"], size)
+        canvas.setFillColor(HexColor(theme.colour("accent")))
+        canvas.drawRightString(inner.right, inner.y, reportlab_spaces(typeset(right, theme.language)))
+
+
+# -- the note side -----------------------------------------------------------------------------
+
+# The note side, in the order it is filled in the street: who was met, then what jams (needs),
+# then the service ideas heard, kept apart so the mise en commun sorts them without rereading.
+NOTE_LINE_PITCH_MM = 7.0     # a handwritten line on a card held in one hand
+MET_ROW_PITCH_MM = 8.0       # a fill-in row: its label and a line to write on, side by side
+MET_FIELDS = ("guide.notes.job", "guide.notes.site", "guide.notes.hours")
+NOTE_TITLE_PT = 11.5
+NOTE_LABEL_PT = 8.5
+NOTE_HINT_PT = 8.0
+SECTION_GAP_MM = 3.5
+# Of the lines left for writing, needs take two thirds (the survey is about them), ideas the rest.
+NEEDS_SHARE = 2 / 3
+MIN_IDEA_LINES = 3
+
+
+@dataclass(frozen=True)
+class NoteRule:
+    """A line to write on, in the card's coordinates (points from its bottom-left corner)."""
+
+    x1: float
+    x2: float
+    y: float
+    part: str                 # "met", "needs" or "ideas"
+
+
+@dataclass(frozen=True)
+class NoteText:
+    x: float
+    y: float                  # baseline
+    text: str
+    font: str
+    size: float
+    colour: str               # a theme colour role
+
+
+@dataclass(frozen=True)
+class NoteSide:
+    """The note side of a pocket card laid out as data: its texts and its lines to write on."""
+
+    texts: tuple[NoteText, ...]
+    rules: tuple[NoteRule, ...]
+
+    def lines(self, part: str) -> int:
+        return sum(1 for rule in self.rules if rule.part == part)
+
+
+def note_side(card: tuple[float, float], labels: Labels, language: str) -> NoteSide:
+    """Lay out the note side of a card `card` points wide and high: who was met (job, site, hours),
+    the needs heard and the service ideas heard, each with its lines, filling the card to its footer."""
+    inner = Rect(0, 0, *card).inset(CARD_PADDING_MM * MM)
+    left, right = inner.x, inner.right
+    texts: list[NoteText] = []
+    rules: list[NoteRule] = []
+
+    def text(value: str) -> str:
+        return reportlab_spaces(typeset(value, language))
+
+    y = inner.top - NOTE_TITLE_PT
+    texts.append(NoteText(left, y, text(labels("guide.notes.title")), RL_FONTS["bold"], NOTE_TITLE_PT, "primary"))
+    y -= SECTION_GAP_MM * MM + NOTE_LABEL_PT
+    texts.append(NoteText(left, y, text(labels("guide.notes.met")).upper(), RL_FONTS["bold"], NOTE_LABEL_PT, "muted"))
+    label_width = max(stringWidth(text(labels(key)), RL_FONTS["semibold"], NOTE_LABEL_PT) for key in MET_FIELDS)
+    for key in MET_FIELDS:
+        y -= MET_ROW_PITCH_MM * MM
+        texts.append(NoteText(left, y + 1.2 * MM, text(labels(key)), RL_FONTS["semibold"], NOTE_LABEL_PT, "ink"))
+        rules.append(NoteRule(left + label_width + 2 * MM, right, y, "met"))
+
+    pitch = NOTE_LINE_PITCH_MM * MM
+    heading = SECTION_GAP_MM * MM + NOTE_LABEL_PT + 1.5 + NOTE_HINT_PT   # label and its hint line
+    writing_bottom = inner.y + FOOTER_BAND_PT
+    free = y - writing_bottom - 2 * heading
+    total = max(0, int(free // pitch))
+    ideas = max(MIN_IDEA_LINES, total - round(total * NEEDS_SHARE))
+    counts = {"needs": total - ideas, "ideas": ideas}
+    for part in ("needs", "ideas"):
+        y -= SECTION_GAP_MM * MM + NOTE_LABEL_PT
+        texts.append(NoteText(left, y, text(labels(f"guide.notes.{part}")).upper(), RL_FONTS["bold"],
+                              NOTE_LABEL_PT, "accent" if part == "needs" else "primary"))
+        y -= 1.5 + NOTE_HINT_PT
+        texts.append(NoteText(left, y, text(labels(f"guide.notes.{part}.hint")), RL_FONTS["italic"],
+                              NOTE_HINT_PT, "muted"))
+        for _ in range(counts[part]):
+            y -= pitch
+            rules.append(NoteRule(left, right, y, part))
+    return NoteSide(tuple(texts), tuple(rules))
+
+
+def draw_note_side(canvas: Canvas, side: NoteSide, theme: Theme) -> None:
+    """Draw a laid-out note side in the card's coordinates (the canvas placed on the card)."""
+    for item in side.texts:
+        canvas.setFont(item.font, item.size)
+        canvas.setFillColor(HexColor(theme.colour(item.colour)))
+        canvas.drawString(item.x, item.y, item.text)
+    canvas.setLineWidth(RULE_WIDTH_PT)
+    for rule in side.rules:
+        canvas.setStrokeColor(HexColor(theme.colour("ink" if rule.part == "met" else "muted")))
+        canvas.line(rule.x1, rule.y, rule.x2, rule.y)
 
 
 def render_pocket_cards(guides: list[Guide], content: Content, theme: Theme) -> tuple[bytes, int]:
+    """Each sheet: the question sides, then the note sides behind them for the kit's duplex flip."""
     register_reportlab_fonts()
     labels = Labels(theme.language)
+    printing = content.config.printing
     sheet = pocket_sheet(theme.paper_pt)
+    back_boxes = backs(sheet, printing.duplex, printing.back_offset_mm)
+    turn = back_rotation(sheet, printing.duplex)
     buffer = io.BytesIO()
     canvas = new_canvas(buffer, theme.paper_pt, f"{content.config.title} — {labels('guide.pocket')}", content.config)
+    canvas.setViewerPreference("Duplex", DUPLEX_PREFERENCE[printing.duplex])
     box = card_box(theme)
     layouts = {guide.id: layout_card(guide, content, theme, box)[0] for guide in guides}
+    notes = note_side(sheet.card, labels, theme.language)
     sequence = card_sequence(guides, sheet.per_sheet)
     pages = 0
     for start in range(0, len(sequence), sheet.per_sheet):
-        for guide, trim in zip(sequence[start:start + sheet.per_sheet], sheet.fronts):
+        cards = sequence[start:start + sheet.per_sheet]
+        for guide, trim in zip(cards, sheet.fronts):
             layouts[guide.id].draw(canvas, content_box(trim), trim)
-            draw_card_footer(canvas, trim, guide, content, theme)
+            draw_card_footer(canvas, trim, guide, content, theme, right=labels("guide.notes.turn"))
         draw_marks(canvas, sheet.marks)
         canvas.showPage()
-        pages += 1
+        for guide, trim in zip(cards, back_boxes):
+            canvas.saveState()
+            place(canvas, trim, turn)
+            draw_note_side(canvas, notes, theme)
+            draw_card_footer(canvas, Rect(0, 0, trim.w, trim.h), guide, content, theme)
+            canvas.restoreState()
+        canvas.showPage()
+        pages += 2
     canvas.save()
     return buffer.getvalue(), pages
 
