@@ -212,3 +212,127 @@ def test_english_labels_on_the_overview(make_kit, tmp_path):
     text = pdf_text(path)
     assert "Pair 1" in text and "on the fly" in text and "appointment" in text
     assert "Binôme" not in text and "Friday 24 May 2019" in text
+
+
+# -- in the street: travel times, addresses to confirm, phones -------------------------------------
+
+TRAVEL_PLAN = """\
+title: Terrain d'essai
+date: 2019-05-24
+departure: {time: "8:45", from: centre}
+travel: 20 min
+sites:
+  centre: {name: Centre administratif, mode: rendez-vous, address: 1 parc de l'Étoile, phone: 03 53 01 00 10}
+  belin:
+    name: Espace Belin
+    mode: rendez-vous
+    address: quartier du Neuhof
+    address_confirmed: false
+    contact: accueil du site
+    phone: "03 53 01 00 13"
+    travel: 25
+  mairie: {name: Mairie du Neuhof, mode: rendez-vous, travel: {belin: 10, default: 25}}
+pairs:
+  1: {members: [Véronique, Karim], phone: 06 39 98 00 01}
+  2: [Pascale, Hélène]
+slots:
+  - {time: "9:00", duration: 45, site: centre, pair: 1}
+  - {time: "10:00", duration: 45, site: belin, pair: 1}
+  - {time: "11:00", duration: 30, site: mairie, pair: 1}
+  - {time: "9:00", duration: 30, site: belin, pair: 2}
+  - {time: "9:45", duration: 30, site: centre, pair: 2}
+"""
+
+
+def travel_warnings(root: Path) -> list[str]:
+    content = load_kit(root)
+    return [str(w) for check in GENERATORS["field-missions"].checks(content) for w in check.run()[1]]
+
+
+def test_a_slot_that_cannot_be_reached_in_time_is_a_warning_at_its_line(make_kit, tmp_path):
+    from kit.build import build
+
+    root = plan_kit(make_kit, plan=TRAVEL_PLAN)
+    expected = [
+        # Pair 1 stays at the centre at 9:00 (no travel); Belin in 15 min needs 25; the mairie, 10 from Belin, is fine.
+        "content/field/terrain.yaml:21: slots[1].time: expected pair 1 to reach Espace Belin in time from "
+        "Centre administratif (until 9:45, line 20): 25 min of travel, got 15 min before 10:00; start at 10:10 "
+        "or later, or set a shorter travel:",
+        # Pair 2 leaves the centre at 8:45 for Belin at 9:00: the across-town start the issue saw.
+        "content/field/terrain.yaml:23: slots[3].time: expected pair 2 to reach Espace Belin in time from "
+        "the departure (8:45, Centre administratif, line 3): 25 min of travel, got 15 min before 9:00; start at "
+        "9:10 or later, or set a shorter travel:",
+        "content/field/terrain.yaml:24: slots[4].time: expected pair 2 to reach Centre administratif in time from "
+        "Espace Belin (until 9:30, line 23): 20 min of travel, got 15 min before 9:45; start at 9:50 or later, "
+        "or set a shorter travel:",
+    ]
+    assert travel_warnings(root) == expected
+    # kit build reports the same warnings (as people read places: "slot 2, time").
+    built = [str(w) for w in build(root, tmp_path / "out", jobs=1).warnings if "to reach" in str(w)]
+    assert [w.split(": ", 2)[2] for w in built] == [w.split(": ", 2)[2] for w in expected]
+    assert [w.split(":")[1] for w in built] == ["21", "23", "24"]
+    # Leaving earlier and going later makes the plan clean.
+    fixed = TRAVEL_PLAN.replace('"8:45"', '"8:30"').replace('{time: "10:00", duration: 45, site: belin',
+                                                             '{time: "10:15", duration: 45, site: belin').replace(
+        '{time: "9:45", duration: 30, site: centre', '{time: "10:00", duration: 30, site: centre').replace(
+        '{time: "11:00", duration: 30, site: mairie', '{time: "11:15", duration: 30, site: mairie')
+    assert travel_warnings(plan_kit(make_kit, plan=fixed)) == []
+
+
+def test_without_travel_times_nothing_is_timed(make_kit):
+    assert travel_warnings(plan_kit(make_kit)) == []
+
+
+def test_travel_from_an_unknown_site_and_a_wrong_phone_are_errors(make_kit):
+    plan = TRAVEL_PLAN.replace("{belin: 10, default: 25}", "{belinn: 10, default: 25}").replace(
+        "phone: 06 39 98 00 01", "phone: appeler Karim")
+    assert sorted(errors_of(plan_kit(make_kit, plan=plan)), reverse=True) == [
+        'content/field/terrain.yaml:17: pairs.1.phone: expected a phone number ("03 88 60 90 90", '
+        '"+33 3 88 60 90 90", "4521"), got "appeler Karim"',
+        'content/field/terrain.yaml:15: sites.mairie.travel.belinn: expected a site of this plan (or default) '
+        '(belin, centre, mairie), got "belinn" (did you mean "belin"?)',
+    ]
+
+
+def render_plan(root: Path, out: Path, kind: str) -> Path:
+    content = load_kit(root)
+    context = RenderContext(Theme.from_config(content.config), root, out / ".cache")
+    generator = GENERATORS[kind]
+    (output,) = generator.outputs(content)
+    path = out / output.path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(generator.render(output, content, context).files[output.path])
+    return path
+
+
+def test_mission_sheets_flag_unconfirmed_addresses_and_print_phones(make_kit, tmp_path):
+    root = plan_kit(make_kit, plan=TRAVEL_PLAN)
+    pages = pdf_pages(render_plan(root, tmp_path, "field-missions"))
+    one, two = (squash(p) for p in pages)
+    assert "TÉL.0639980001" in one and "TÉL." not in two               # the pair's phone, under its names
+    assert "accueildusite·0353010013" in one                           # the site's phone with its contact
+    assert "0353010010" in one                                         # a phone without a contact
+    for page in (one, two):                                            # both pairs go to Belin
+        assert "quartierduNeuhofÀCONFIRMER" in page
+        assert "Adresseàconfirmer:appelezlecontactavantdepartir." in page
+    assert "Départdesbinômes:8:45,Centreadministratif" in one
+    # The mairie has no address at all: it is to be confirmed too; the centre's is not flagged.
+    assert one.count("ÀCONFIRMER") == 2 and "1parcdel’ÉtoileÀCONFIRMER" not in one
+
+
+def test_the_overview_lists_the_pairs_phones_and_flags_addresses(make_kit, tmp_path):
+    root = plan_kit(make_kit, plan=TRAVEL_PLAN)
+    path = render_plan(root, tmp_path, "field-overview")
+    assert len(PdfReader(str(path)).pages) == 1
+    text = squash(pdf_text(path))
+    assert "TÉLÉPHONESDESBINÔMES10639980001" in text
+    assert "quartierduNeuhofÀCONFIRMER" in text
+
+
+def test_the_default_plan_is_reachable_in_time_and_says_what_to_confirm(default_kit):
+    content = load_kit(default_kit)
+    plan = content.of("field")["enquete-24-mai"]
+    assert plan.departure and plan.travel
+    assert travel_warnings(default_kit) == []
+    assert {s.id for s in plan.sites.values() if not s.address_confirmed} >= {"site-de-la-fede"}
+    assert all(p.phone for p in plan.pairs.values())

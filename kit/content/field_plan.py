@@ -9,17 +9,21 @@ already loaded, so `guides` must come before `field` in the content kinds.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from kit.content.fields import Fields, check_id, shown
+from kit.errors import Problem
 from kit.content.guides import MODES, RENDEZ_VOUS, VOLEE
 
-__all__ = ["Site", "Pair", "Slot", "FieldPlan", "load_field_plan", "MODES", "RENDEZ_VOUS", "VOLEE"]
+__all__ = ["Site", "Pair", "Slot", "Departure", "FieldPlan", "load_field_plan", "travel_problems",
+           "MODES", "RENDEZ_VOUS", "VOLEE"]
 
 # A pair is two people; a third is sometimes added (a newcomer shadowing), never more.
 PAIR_SIZE = (2, 3)
@@ -38,6 +42,10 @@ class Site:
     line: int = 0
     notes: str | None = None
     materials: tuple[str, ...] = ()  # what to bring to this site besides the plan's materials
+    phone: str | None = None
+    address_confirmed: bool = True   # False (or no address): the mission sheet flags it to check
+    travel: int | None = None        # minutes to get here from another site (None: the plan's travel:)
+    travel_from: tuple[tuple[str, int], ...] = ()  # minutes from particular sites (a neighbour is closer)
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,7 @@ class Pair:
     id: str
     members: tuple[str, ...]
     line: int = 0
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,15 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class Departure:
+    """When (minutes since midnight) and from which site, if one of the plan's, the pairs leave."""
+
+    time: int
+    site: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class FieldPlan:
     """The survey day: its sites, pairs and slots, and what every pair brings."""
 
@@ -84,6 +102,9 @@ class FieldPlan:
     notes: str | None = None          # printed on every mission sheet (meeting point, method rule)
     meeting: str | None = None        # where and when pairs meet before leaving
     debrief: str | None = None        # where and when pairs come back
+    travel: int | None = None         # default minutes from one site to another
+    departure: Departure | None = None
+    date_line: int = 1
 
     def slots_of(self, pair: str) -> tuple[Slot, ...]:
         return tuple(sorted((s for s in self.slots if s.pair == pair), key=lambda s: (s.start, s.end)))
@@ -107,21 +128,82 @@ def _mode(doc: Fields, key: str = "mode", required: bool = False, default: str |
     return doc.choice(key, MODES, required=required, default=default)
 
 
+# A phone number as people write it: digits, spaces, dots, dashes, a leading + and brackets.
+PHONE_RE = re.compile(r"^\+?[\d\s.\-()\u00a0\u202f]+$")
+MIN_PHONE_DIGITS = 4       # an extension ("poste 4521") is a phone too
+PHONE_EXPECTED = 'a phone number ("03 88 60 90 90", "+33 3 88 60 90 90", "4521")'
+
+
+def _phone(entry: Fields) -> str | None:
+    phone = entry.text("phone")
+    if phone is not None and (not PHONE_RE.match(phone) or sum(c.isdigit() for c in phone) < MIN_PHONE_DIGITS):
+        entry.error("phone", f'expected {PHONE_EXPECTED}, got "{phone}"')
+        return None
+    return phone
+
+
+def _travel(entry: Fields) -> tuple[int | None, dict[str, tuple[int, int]]]:
+    """`travel:` of a site: minutes to get there, or a mapping of minutes from particular sites with
+    an optional `default:`; the sites named are checked once every site is known (line kept)."""
+    value = entry.data.get("travel")
+    if not isinstance(value, CommentedMap):
+        return entry.minutes("travel"), {}
+    holder = entry.mapping("travel")
+    default = holder.minutes("default")
+    origins: dict[str, tuple[int, int]] = {}
+    for key in list(value):
+        if key == "default":
+            continue
+        minutes = holder.minutes(str(key))
+        if minutes is not None:
+            origins[str(key)] = (minutes, holder.key_line(str(key)))
+    return default, origins
+
+
 def _load_sites(doc: Fields) -> dict[str, Site]:
     sites: dict[str, Site] = {}
+    origins: dict[str, dict[str, tuple[int, int]]] = {}
     for ident, entry in doc.named("sites", required=True):
+        travel, origins[ident] = _travel(entry)
+        address = entry.text("address")
         sites[ident] = Site(
             id=ident,
             name=entry.text("name", required=True, default=ident),
-            address=entry.text("address"),
+            address=address,
             contact=entry.text("contact"),
             mode=_mode(entry, required=True, default=RENDEZ_VOUS),
             line=entry.line,
             notes=entry.text("notes"),
             materials=tuple(entry.texts("materials")),
+            phone=_phone(entry),
+            address_confirmed=entry.boolean("address_confirmed", default=True) and address is not None,
+            travel=travel,
         )
         entry.done()
+    for ident, named in origins.items():
+        known = {}
+        for origin, (minutes, line) in named.items():
+            if origin in sites:
+                known[origin] = minutes
+            else:
+                doc.problems.error(doc.file, line, f"{doc.field('sites')}.{ident}.travel.{origin}",
+                                   _known(sites, "site of this plan (or default)", origin))
+        if known:
+            sites[ident] = dataclasses.replace(sites[ident], travel_from=tuple(known.items()))
     return sites
+
+
+def _load_departure(doc: Fields, sites: dict[str, Site]) -> Departure | None:
+    entry = doc.mapping("departure")
+    if entry is None:
+        return None
+    time = entry.clock("time", required=True)
+    site = entry.text("from")
+    if site is not None and site not in sites:
+        entry.error("from", _known(sites, "site of this plan", site))
+        site = None
+    entry.done()
+    return Departure(time, site, entry.line) if time is not None else None
 
 
 def _load_pairs(doc: Fields) -> dict[str, Pair]:
@@ -140,9 +222,11 @@ def _load_pairs(doc: Fields) -> dict[str, Pair]:
         if wrong:
             doc.problems.error(doc.file, line, doc.field("pairs"), f"{wrong} (a pair's id becomes a file name)")
             continue
+        phone = None
         if isinstance(item, CommentedMap):
             entry = Fields(item, doc.file, path, doc.problems, line)
             members = entry.texts("members", required=True)
+            phone = _phone(entry)
             entry.done()
         elif isinstance(item, CommentedSeq):
             holder = Fields(CommentedMap({"members": item}), doc.file, path, doc.problems, line)
@@ -154,7 +238,7 @@ def _load_pairs(doc: Fields) -> dict[str, Pair]:
         if members and not low <= len(members) <= high:
             doc.problems.error(doc.file, line, path,
                                f"expected {low} or {high} names, got {len(members)} ({', '.join(members)})")
-        pairs[str(ident)] = Pair(id=str(ident), members=tuple(members), line=line)
+        pairs[str(ident)] = Pair(id=str(ident), members=tuple(members), line=line, phone=phone)
     return pairs
 
 
@@ -267,7 +351,55 @@ def load_field_plan(doc: Fields, ident: str, guides: dict[str, Any], broken: set
         notes=doc.text("notes"),
         meeting=doc.text("meeting"),
         debrief=doc.text("debrief"),
+        travel=doc.minutes("travel"),
+        departure=_load_departure(doc, sites),
+        date_line=doc.key_line("date"),
     )
     doc.done()
     return plan
 
+
+
+# -- getting there in time ---------------------------------------------------------------------
+
+def travel_minutes(plan: FieldPlan, origin: str | None, site: str) -> int | None:
+    """Minutes from `origin` (a site id, or None: the departure point outside the plan's sites) to `site`:
+    a time given between the two sites (either way), else the site's own travel:, else the plan's;
+    None when nothing says (no check)."""
+    if origin == site:
+        return 0
+    there = plan.sites[site]
+    if origin is not None:
+        for a, b in ((there, origin), (plan.sites[origin], site)):
+            given = dict(a.travel_from).get(b)
+            if given is not None:
+                return given
+    return there.travel if there.travel is not None else plan.travel
+
+
+def travel_problems(plan: FieldPlan) -> list[Problem]:
+    """A warning at each slot a pair cannot reach in time: from its previous slot's end (or the
+    departure) to its start is less than the travel time to its site."""
+    problems = []
+    for pair in plan.pairs:
+        previous = None
+        for slot in plan.slots_of(pair):
+            if previous is not None:
+                origin, left = previous.site, previous.end
+                where = f"{plan.sites[previous.site].name} (until {_clock(previous.end)}, line {previous.line})"
+            elif plan.departure is not None:
+                origin, left = plan.departure.site, plan.departure.time
+                start = f", {plan.sites[origin].name}" if origin else ""
+                where = f"the departure ({_clock(left)}{start}, line {plan.departure.line})"
+            else:
+                previous = slot
+                continue
+            needed = travel_minutes(plan, origin, slot.site)
+            if needed is not None and slot.start - left < needed:
+                problems.append(Problem(
+                    plan.file, slot.line, f"{slot.path or 'slots'}.time",
+                    f"expected pair {pair} to reach {plan.sites[slot.site].name} in time from {where}: "
+                    f"{needed} min of travel, got {max(0, slot.start - left)} min before {_clock(slot.start)}; "
+                    f"start at {_clock(left + needed)} or later, or set a shorter travel:", ))
+            previous = slot
+    return problems

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kit.checks import Check
 from kit.content import Content
-from kit.content.field_plan import RENDEZ_VOUS, FieldPlan, Pair, Site, Slot
+from kit.content.field_plan import RENDEZ_VOUS, FieldPlan, Pair, Site, Slot, travel_problems
 from kit.documents import Stamp, base_context, render_html, render_pdf
 from kit.generators import RenderContext, Rendered, register
 from kit.colours import tint
@@ -22,7 +23,7 @@ OVERVIEW_NAME = "vue-d-ensemble.pdf"
 MISSIONS_NAME = "missions.pdf"
 # The overview reads better across: time runs left to right, sites down the page.
 OVERVIEW_ORIENTATION = "landscape"
-SITE_COLUMN_PERCENT = 19  # of the table width; the rest is shared by the time bands
+SITE_COLUMN_PERCENT = 21  # of the table width; the rest is shared by the time bands
 # Slot cells are tinted by mode: a light wash of the theme colour that marks the mode's edge.
 MODE_TINT = 0.16
 
@@ -137,6 +138,11 @@ def guide_copies(plan: FieldPlan, pair: Pair, content: Content) -> list[GuideCop
     return result
 
 
+def phone_text(number: str) -> str:
+    """A phone number as printed: its spaces unbreakable, so it never wraps across two lines."""
+    return " ".join(number.split()).replace(" ", "\u00a0")
+
+
 def site_materials(plan: FieldPlan, pair: Pair) -> list[str]:
     seen: dict[str, None] = {}
     for slot in plan.slots_of(pair.id):
@@ -169,6 +175,7 @@ def field_context(plan: FieldPlan, edition: str, content: Content, context: Rend
         "names": {p.id: pair_names(p, labels) for p in plan.pairs.values()},
         "guide_title": lambda ident: getattr(guides.get(ident), "title", ident) if ident else labels("field.no_guide"),
         "mode_label": lambda mode: labels(f"field.mode.{mode}"),
+        "phone": phone_text,
         "mode_class": lambda mode: "rdv" if mode == RENDEZ_VOUS else "volee",
         "copies_label": lambda n: labels("field.copies.one") if n == 1 else labels("field.copies.many", count=str(n)),
         "config": config,
@@ -241,3 +248,11 @@ class FieldMissions(_FieldDocument):
 
     def path(self, plan_id: str) -> str:
         return missions_path(plan_id)
+
+    def checks(self, content: Content) -> list[Check]:
+        """Each pair's route timed against the travel times: a slot it cannot reach in time is a warning."""
+        def measure(plan: FieldPlan):
+            return lambda cache_dir=None: ([], travel_problems(plan))
+
+        return [Check(f"field-travel:{plan.id}", needs(files=[plan.file], settings=(), fonts=False), measure(plan))
+                for plan in content.of("field").values()]
