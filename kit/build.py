@@ -120,9 +120,28 @@ class Task:
     seconds: float
 
 
-# The content and render context of the build in progress: forked workers inherit them, so each
-# task sends only its Output, not the whole content model.
+# The content and render context of the build in progress, in this process; a worker receives
+# them once per build, pickled (a worker may have been started before the content was loaded).
 _STATE: tuple[Content, RenderContext] | None = None
+_STATE_KEY: str = ""
+
+
+def _warm_up(modules: tuple[str, ...]) -> None:
+    """In a new worker: import the renderers (weasyprint, reportlab) while the parent loads the content."""
+    for module in modules:
+        try:
+            import_module(module)
+        except ImportError:  # a renderer that cannot import fails its own outputs, with its own error
+            pass
+
+
+def render_in_worker(output: Output, key: str, state: bytes) -> Task:
+    global _STATE, _STATE_KEY
+    if key != _STATE_KEY:
+        import pickle
+
+        _STATE, _STATE_KEY = pickle.loads(state), key
+    return render_task(output)
 
 
 def render_task(output: Output) -> Task:
@@ -192,6 +211,8 @@ def setting_text(config, name: str) -> str:
         "print.duplex": printing.duplex,
         "print.back_offset": repr(tuple(printing.back_offset_mm)),
         "print.greyscale": repr(printing.greyscale),
+        "print.gutter": repr(printing.gutter_mm),
+        "print.backs": printing.backs,
     }
     if name in values:
         return values[name]
@@ -256,29 +277,37 @@ class Engine:
         from kit.content import load_kit
         from kit.generators import GENERATORS
 
-        content = load_kit(self.kit_root)
-
-        log.info("check")
-        digester = Digester(self.kit_root, files, lambda name: setting_text(content.config, name))
-        errors, check_warnings = run_checks(content, GENERATORS, digester, manifest.checks, self.cache_dir)
-        if errors:
-            raise ContentError(errors)
-        content_warnings = [w.readable() for w in sorted(set(content.warnings) | set(check_warnings))]
-
-        log.info("plan")
-        whole = plan(content, GENERATORS)
-        chosen = select(whole, content, only, session)
-        if on_plan:
-            on_plan(chosen)
-        digester.printed = whole.printed
-        removed = [path for path in manifest.entries if path not in whole.by_path]
-
-        self.prepare_folders()
-        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.cache_dir))
+        # On a rebuild (the edit loop), the workers start now and import the renderers meanwhile.
+        rebuild = self.cache_dir.is_dir()
+        if rebuild:
+            self.prepare_folders()
+        staging: Path | None = None
         try:
-            with TemporaryFolder(self.cache_dir):
+            with TemporaryFolder(self.cache_dir, create=rebuild) as temporary, Workers(self.jobs) as workers:
+                if rebuild:
+                    workers.start()
+                content = load_kit(self.kit_root)
+
+                log.info("check")
+                digester = Digester(self.kit_root, files, lambda name: setting_text(content.config, name))
+                errors, check_warnings = run_checks(content, GENERATORS, digester, manifest.checks, self.cache_dir)
+                if errors:
+                    raise ContentError(errors)
+                content_warnings = [w.readable() for w in sorted(set(content.warnings) | set(check_warnings))]
+
+                log.info("plan")
+                whole = plan(content, GENERATORS)
+                chosen = select(whole, content, only, session)
+                if on_plan:
+                    on_plan(chosen)
+                digester.printed = whole.printed
+                removed = [path for path in manifest.entries if path not in whole.by_path]
+
+                self.prepare_folders()
+                temporary.point()
+                staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.cache_dir))
                 reports, tasks, inputs = self.render(whole, chosen, content, manifest, digester, staging,
-                                                     force, progress)
+                                                     force, progress, workers)
                 warnings = content_warnings + [w for r in reports
                                                for w in (tasks[r.path].warnings if r.path in tasks
                                                          else manifest.entries[r.path].warnings)]
@@ -290,7 +319,9 @@ class Engine:
                                for path, task in tasks.items()}
                 changed = self.commit(staging, tasks, manifest, new_entries, removed)
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            # After the workers have stopped: none is still writing into the staging folder.
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
 
         for path in removed:
             reports.append(OutputReport(path, manifest.entries[path].kind, REMOVED, "its content was removed"))
@@ -306,13 +337,13 @@ class Engine:
         return Summary(reports, warnings, time.perf_counter() - started, changed)
 
     def render(self, whole: Plan, chosen: list[Output], content: Content, manifest: Manifest,
-               digester: Digester, staging: Path, force: bool, progress: Progress | None):
+               digester: Digester, staging: Path, force: bool, progress: Progress | None, workers: Workers):
         """Decide what is out of date and render it, each output after those it is made from."""
         from kit.generators import GENERATORS
 
         global _STATE
         context = RenderContext(theme=_theme(content), kit_root=self.kit_root, cache_dir=self.cache_dir,
-                                staging_dir=staging, printed=whole.printed)
+                                staging_dir=staging, printed=whole.printed, out_dir=self.out_dir)
         tasks: dict[str, Task] = {}
         inputs: dict[str, dict[str, str]] = {}
         reports: dict[str, OutputReport] = {}
@@ -325,7 +356,8 @@ class Engine:
 
         digester.outputs = output_digest
         _STATE = (content, context)
-        pool = None
+        state: bytes | None = None
+        started = False
         try:
             for wave in _waves(chosen):
                 todo = []
@@ -343,15 +375,21 @@ class Engine:
                         todo.append(output)
                 if not todo:
                     continue
-                if pool is None:
+                if not started:
+                    started = True
                     log.info("images")
                     self.prepare_images(todo, content, context)
                     log.info("render")
-                    for module in {m for o in todo for m in getattr(GENERATORS[o.kind], "renderers", ())}:
-                        import_module(module)  # once here, inherited by every forked worker
-                    if self.jobs > 1 and len(todo) > 1:
-                        pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=get_context("fork"))
-                for task in self.run(todo, pool):
+                    if len(todo) > 1 or len(chosen) > 1:
+                        workers.start()
+                    if workers.pool is None:
+                        for module in {m for o in todo for m in getattr(GENERATORS[o.kind], "renderers", ())}:
+                            import_module(module)  # rendering here, in this process
+                    else:
+                        import pickle
+
+                        state = pickle.dumps((content, context))
+                for task in self.run(todo, workers.pool, state):
                     tasks[task.path] = task
                     report = reports[task.path]
                     report.pages, report.seconds, report.files = task.pages, task.seconds, tuple(task.files)
@@ -359,17 +397,16 @@ class Engine:
                         progress(report)
         finally:
             _STATE = None
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
         return [reports[o.path] for o in chosen], tasks, inputs
 
-    def run(self, outputs: list[Output], pool):
+    def run(self, outputs: list[Output], pool, state: bytes | None):
         """Render outputs in the pool's workers (or here), yielding each result as it finishes."""
         if pool is None:
             for output in outputs:
                 yield render_task(output)
             return
-        futures = {pool.submit(render_task, output) for output in outputs}
+        key = text_digest_bytes(state)
+        futures = {pool.submit(render_in_worker, output, key, state) for output in outputs}
         try:
             while futures:
                 done, futures = wait(futures, return_when=FIRST_COMPLETED)
@@ -439,6 +476,33 @@ class Engine:
         return changed
 
 
+class Workers:
+    """The render processes of one build, started when first needed or, on a rebuild, at once: they
+    then import the renderers (about half a second) while this process loads and checks the content."""
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+
+    def start(self) -> None:
+        if self.pool is not None or self.jobs <= 1:
+            return
+        from kit.generators import GENERATORS
+
+        modules = tuple(sorted({m for g in GENERATORS.values() for m in getattr(g, "renderers", ())}))
+        self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=get_context("fork"),
+                                        initializer=_warm_up, initargs=(modules,))
+        for _ in range(self.jobs):  # fork every worker now, not at the first task
+            self.pool.submit(time.sleep, 0)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _waves(outputs: list[Output]) -> list[list[Output]]:
     """The outputs in groups that can render side by side: each after the outputs it is made from."""
     level: dict[str, int] = {}
@@ -464,15 +528,21 @@ class TemporaryFolder:
     """Point the system temp folder of this process (and its forked workers) into the cache while
     building, then delete it: libraries' temp files (weasyprint's fonts) never stay behind."""
 
-    def __init__(self, cache_dir: Path):
+    def __init__(self, cache_dir: Path, create: bool = True):
         self.path = cache_dir / TMP_NAME
+        self.create = create
         self.previous: str | None = None
 
     def __enter__(self):
-        self.path.mkdir(parents=True, exist_ok=True)
         self.previous = tempfile.tempdir
-        tempfile.tempdir = str(self.path)
+        if self.create:  # else the build creates its folders (and this one) once the content is valid
+            self.path.mkdir(parents=True, exist_ok=True)
+            tempfile.tempdir = str(self.path)
         return self
+
+    def point(self) -> None:
+        self.path.mkdir(parents=True, exist_ok=True)
+        tempfile.tempdir = str(self.path)
 
     def __exit__(self, *exc):
         tempfile.tempdir = self.previous

@@ -28,6 +28,8 @@ from typing import Any, Iterable
 DOCUMENT_SETTINGS = ("title", "organisation", "language", "paper", "version", "date", "theme", "print.greyscale")
 # What a home sheet of cards also depends on: the printer's duplex flip and back offset.
 PRINTER_SETTINGS = ("print.duplex", "print.back_offset")
+# What the home and fold-over card sheets alone print: the gutter between cards, the backs' look.
+CARD_SHEET_SETTINGS = ("print.gutter", "print.backs")
 
 
 def needs(*, files: Iterable[str] = (), settings: Iterable[str] = DOCUMENT_SETTINGS,
@@ -98,6 +100,7 @@ class RenderContext:
     cache_dir: Path             # under the output folder: the only place besides outputs kit writes to
     staging_dir: Path | None = None
     printed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    out_dir: Path | None = None  # the output folder, where outputs rendered by earlier builds are
 
     def staged(self, relative: str) -> Path:
         """Where a generator writes a file itself: in the build's staging folder, never in place."""
@@ -106,3 +109,12 @@ class RenderContext:
         target = self.staging_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
+
+    def made(self, relative: str) -> Path:
+        """Where to read a file of an output this one is made from (`needs(outputs=...)`): staged if
+        it was rendered in this build (the engine renders it in an earlier wave), else in place."""
+        if self.staging_dir is not None and (self.staging_dir / relative).is_file():
+            return self.staging_dir / relative
+        if self.out_dir is None:
+            raise RuntimeError(f"output/{relative}: no output folder to read it from: render through the engine")
+        return self.out_dir / relative
