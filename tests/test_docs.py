@@ -57,6 +57,8 @@ SECTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("field", "sites.*"): ("Sites",),
     ("field", "pairs.*"): ("Pairs",),
     ("field", "slots[]"): ("Slots",),
+    ("field", "departure"): ("Travel times",),
+    ("guides", "changes[]"): ("Changes after a debrief",),
     # A worksheet's top-level keys: the fields every sheet has, or those of its kind.
     ("worksheets", "fiche-service"): ("Worksheets", "Service sheet (fiche-service)"),
     ("worksheets", "besoins-solutions"): ("Worksheets", "Capture sheet (besoins-solutions)"),
@@ -71,6 +73,8 @@ SECTIONS: dict[tuple[str, str], tuple[str, ...]] = {
 # Mappings read without `done()`: their keys are the user's own names, not fields, so any key is
 # accepted and none can be listed. Each is named here with the reason, never skipped in silence.
 FREE_KEYS: dict[tuple[str, str], str] = {
+    ("field", "sites.*.travel"): "a site's travel: mapping is keyed by the ids of other sites (and default:), "
+                                 "checked against the plan's sites",
     ("sessions", "newcomers.glossary"): "the glossary's keys are the terms it defines (binôme, ambassadeur…)",
     ("worksheets", "notes"): "post-it colour keys are names the user picks; blue, yellow and orange, "
                              "the defaults, are checked below as documented values",
@@ -104,8 +108,10 @@ EXTRA_KIT = {
         pairs:
           b1:
             members: [Véronique, Mehdi]
+          b2: [Pascale, Hélène]   # the list form, now that the default kit's pairs have phones
         slots:
           - {time: "9:00", until: "10:00", site: mairie, pair: b1}
+          - {time: "10:00", until: "11:00", site: mairie, pair: b2}
         """,
     "content/worksheets/capture.yaml": """\
         kind: besoins-solutions
