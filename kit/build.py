@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Callable
 
 from kit.checks import run_checks
 from kit.digests import Digester, FileDigests, file_sha256, package_digest, text_digest, tree_snapshot
-from kit.errors import ContentError, OutputError, StrictWarnings
+from kit.errors import ContentError, OutputError, StrictWarnings, UsageError
 from kit.manifest import Entry, FileRecord, Manifest, reason
 from kit.outputs import Output, RenderContext
 from kit.plan import Plan, plan, select
@@ -450,6 +450,8 @@ class Engine:
 
     def prepare_folders(self) -> None:
         """The output and cache folders, or one clear error saying why kit cannot write there."""
+        if not (self.kit_root / "kit.yaml").is_file():  # moved or deleted meanwhile: never recreate it
+            raise UsageError(f"{self.kit_root}: the kit folder is gone (moved or deleted)")
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             probe = tempfile.NamedTemporaryFile(dir=self.cache_dir, prefix=".probe-")

@@ -129,8 +129,14 @@ class Digester:
         raise ValueError(f"unknown input key {key!r}")
 
 
+# kit's modules that print nothing: the command line and the preview server. Changing them
+# renders nothing again.
+NOT_PRINTING = ("cli.py", "__main__.py", "serve")
+
+
 def code_files() -> list[Path]:
-    return sorted(p for p in PACKAGE_DIR.rglob("*.py") if "__pycache__" not in p.parts)
+    return sorted(p for p in PACKAGE_DIR.rglob("*.py")
+                  if "__pycache__" not in p.parts and p.relative_to(PACKAGE_DIR).parts[0] not in NOT_PRINTING)
 
 
 def code_digest(files: FileDigests) -> str:

@@ -248,13 +248,24 @@ def read_text(path: Path, name: str, problems: Problems, advice: str = "") -> st
         return None
 
 
+# The last parse of each file, by its text: a process that loads the kit again (`kit serve`, a kept
+# Engine) parses only the files that changed. The loaders only read what they are given.
+_PARSED: dict[str, tuple[str, Any]] = {}
+
+
 def load_yaml(path: Path, name: str, problems: Problems) -> Any:
     """Parse one YAML file (YAML 1.2: `12:30` stays text, `no` stays text); a syntax error is a Problem."""
     text = read_text(path, name, problems)
     if text is None:
         return None
+    key = str(path)
+    known = _PARSED.get(key)
+    if known is not None and known[0] == text:
+        return known[1]
     try:
-        return _yaml().load(text)
+        data = _yaml().load(text)
+        _PARSED[key] = (text, data)
+        return data
     except UnbuildableValue as exc:
         line, message = exc.problem_mark.line + 1, exc.problem
     except MarkedYAMLError as exc:
