@@ -1,4 +1,9 @@
-"""Turn content/sessions/*.yaml into Session objects: days of blocks, formats resolved, materials linked."""
+"""Turn content/sessions/*.yaml into Session objects: days of blocks, formats resolved, materials linked.
+
+Besides its agenda, a session may list who comes (`participants:`, with `groups:` and `pairs:`),
+which counts the copies of its print pack, and the sheets made from the session itself: the
+survey-strategy canvas, the method-debrief sheet and the announcement note to heads of service.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,9 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 
-from kit.content.fields import Fields, did_you_mean
+from ruamel.yaml.comments import CommentedMap
+
+from kit.content.fields import Fields, did_you_mean, shown
 from kit.content.formats import GROUPS, Format
 from kit.content.materials import Material, read_materials
 
@@ -75,6 +82,58 @@ class Introduction:
     glossary: tuple[Glossary, ...] = ()
 
 
+# A participant's role, as printed on their badge; the spellings people write.
+ROLES = {
+    "résident": "résident", "resident": "résident", "résidente": "résident", "residente": "résident",
+    "facilitator": "résident",
+    "ambassadeur": "ambassadeur", "ambassadrice": "ambassadeur", "ambassador": "ambassadeur",
+    "nouveau": "nouveau", "nouvelle": "nouveau", "newcomer": "nouveau",
+}
+DEFAULT_ROLE = "ambassadeur"
+CANVAS_ROWS = (2, 12)
+CANVAS_PAPERS = {"a3": "A3", "a4": "A4", "letter": "letter"}
+
+
+@dataclass(frozen=True)
+class Participant:
+    """Someone who takes part in the session: their name on a badge, their role."""
+
+    name: str
+    role: str = DEFAULT_ROLE   # résident | ambassadeur | nouveau
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class StrategyCanvas:
+    """The survey-strategy canvas: whom to meet, where, why, how (à la volée or rendez-vous)."""
+
+    line: int = 0
+    title: str | None = None
+    profiles: tuple[str, ...] = ()  # prompts printed in the "whom" column
+    rows: int = 6
+    paper: str = "A3"
+
+
+@dataclass(frozen=True)
+class DebriefSheet:
+    """The method-debrief capture sheet: each exercise, then what to change in each guide."""
+
+    line: int = 0
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """The note that tells heads of service the survey is coming, without any service idea in it."""
+
+    line: int = 0
+    to: str | None = None
+    sender: str | None = None     # `from:` in YAML
+    date: dt.date | None = None
+    text: str | None = None
+    text_line: int = 0
+
+
 @dataclass(frozen=True)
 class Session:
     """A workshop session: the agenda from which participant, facilitator and newcomer editions come."""
@@ -89,6 +148,26 @@ class Session:
     goal: str | None = None
     introduction: Introduction | None = None
     leads: tuple[str, ...] = field(default=())
+    participants: tuple[Participant, ...] = ()
+    groups: int | None = None
+    pairs: int | None = None
+    strategy_canvas: StrategyCanvas | None = None
+    debrief_sheet: DebriefSheet | None = None
+    announcement: Announcement | None = None
+
+    def with_role(self, role: str) -> tuple[Participant, ...]:
+        return tuple(p for p in self.participants if p.role == role)
+
+    @property
+    def pair_count(self) -> int:
+        """How many pairs work at once: `pairs:`, or the ambassadors and newcomers two by two."""
+        if self.pairs:
+            return self.pairs
+        return max(1, -(-(len(self.participants) - len(self.with_role("résident"))) // 2))
+
+    @property
+    def group_count(self) -> int:
+        return self.groups or 1
 
 
 def load_session(doc: Fields, ident: str, formats: dict[str, Format], broken: set[str] = frozenset()) -> Session:
@@ -141,9 +220,95 @@ def load_session(doc: Fields, ident: str, formats: dict[str, Format], broken: se
         goal=doc.text("goal"),
         introduction=intro,
         leads=tuple(doc.texts("leads")),
+        participants=_load_participants(doc),
+        groups=doc.integer("groups", minimum=1, maximum=50),
+        pairs=doc.integer("pairs", minimum=1, maximum=50),
+        strategy_canvas=_load_canvas(doc),
+        debrief_sheet=_load_debrief(doc),
+        announcement=_load_announcement(doc),
     )
     doc.done()
     return session
+
+
+def _load_participants(doc: Fields) -> tuple[Participant, ...]:
+    """`participants:` lists names (an ambassador) or mappings {name, role}; a name twice is a mistake."""
+    result: list[Participant] = []
+    seen: dict[str, int] = {}
+    for index, item, line, path in doc.items("participants"):
+        if isinstance(item, (str, int)) and not isinstance(item, bool) and str(item).strip():
+            participant = Participant(str(item).strip(), DEFAULT_ROLE, line)
+        elif isinstance(item, CommentedMap):
+            entry = Fields(item, doc.file, path, doc.problems, line)
+            name = entry.text("name", required=True)
+            role = entry.choice("role", ROLES, default=DEFAULT_ROLE)
+            entry.done()
+            if not name:
+                continue
+            participant = Participant(name, role, line)
+        else:
+            doc.problems.error(doc.file, line, path, f"expected a name or {{name: …, role: …}}, got {shown(item)}")
+            continue
+        key = participant.name.casefold()
+        if key in seen:
+            doc.problems.error(doc.file, line, path, f'expected each participant once, got "{participant.name}" '
+                                                     f"again (first at line {seen[key]}): add an initial to tell them apart")
+            continue
+        seen[key] = line
+        result.append(participant)
+    return tuple(result)
+
+
+def _switched(doc: Fields, key: str) -> Fields | None | bool:
+    """A sheet written `key: true` (the defaults), as a mapping of its settings, or absent/false."""
+    value = doc.data.get(key)
+    if isinstance(value, bool) or value is None:
+        return doc.boolean(key, default=False)
+    return doc.mapping(key)
+
+
+def _load_canvas(doc: Fields) -> StrategyCanvas | None:
+    entry = _switched(doc, "strategy_canvas")
+    if entry is True:
+        return StrategyCanvas(doc.key_line("strategy_canvas"))
+    if not entry:
+        return None
+    canvas = StrategyCanvas(
+        line=doc.key_line("strategy_canvas"),
+        title=entry.text("title"),
+        profiles=tuple(entry.texts("profiles")),
+        rows=entry.integer("rows", minimum=CANVAS_ROWS[0], maximum=CANVAS_ROWS[1], default=6),
+        paper=entry.choice("paper", CANVAS_PAPERS, default="A3"),
+    )
+    entry.done()
+    return canvas
+
+
+def _load_debrief(doc: Fields) -> DebriefSheet | None:
+    entry = _switched(doc, "debrief_sheet")
+    if entry is True:
+        return DebriefSheet(doc.key_line("debrief_sheet"))
+    if not entry:
+        return None
+    sheet = DebriefSheet(doc.key_line("debrief_sheet"), title=entry.text("title"))
+    entry.done()
+    return sheet
+
+
+def _load_announcement(doc: Fields) -> Announcement | None:
+    entry = doc.mapping("announcement")
+    if entry is None:
+        return None
+    note = Announcement(
+        line=doc.key_line("announcement"),
+        to=entry.text("to"),
+        sender=entry.text("from"),
+        date=entry.date("date"),
+        text=entry.text("text", required=True),
+        text_line=entry.key_line("text") if entry.has("text") else doc.key_line("announcement"),
+    )
+    entry.done()
+    return note
 
 
 def _load_block(doc: Fields, formats: dict[str, Format], day_place: str | None,
