@@ -100,6 +100,11 @@ def build(kit_dir: Path, out_dir: Path | None, strict: bool, jobs: int | None, f
         import json
 
         click.echo(json.dumps(summary.as_json(), ensure_ascii=False, indent=1))
+    if session and not as_json:  # the session's print list, as a-imprimer.pdf prints it
+        from kit.generators.printpack import print_list_for
+
+        for line in print_list_for(root, out, session):
+            click.echo(line)
     for report in summary.of(REMOVED):
         click.echo(f"removed {report.path} ({report.reason})", err=True)
     for warning in summary.warnings:

@@ -57,6 +57,8 @@ MODULES: list[str] = [
     "kit.generators.field",
     "kit.generators.worksheet",
     "kit.generators.poster",
+    "kit.generators.session_sheets",
+    "kit.generators.printpack",
 ]
 
 for _name in MODULES:
