@@ -39,6 +39,17 @@ CROP_MARK_LENGTH_MM = 5.0    # the length a mark gets when the sheet leaves room
 # vertical marks there get 1.7 mm. A mark shorter than this minimum is not worth a row of cards.
 CROP_MARK_MIN_LENGTH_MM = 1.5
 CROP_MARK_OFFSET_MM = 1.0    # marks start this far outside the trim, so a cut on the line hides them
+# Home sheets: a gutter between cards, into which each card's colour bleeds by half the gutter, so
+# a cut up to that far off the line shows the card's own colour, never its neighbour's band. It
+# is narrowed (per axis) to keep as many cards a sheet as butted cards give: 9 poker cards on A4
+# get 2 mm between columns, 3 mm between rows; on Letter the rows stay (almost) butted.
+GUTTER_MM = 3.0
+GUTTER_STEP_MM = 0.1         # a gutter narrowed to fit is rounded down to this
+# A sheet's captions (the print hint above the cards, "deck — sheet n/m — front" below) need a
+# strip this tall between the marks and the margin: one line of 8 pt text. Marks above and below
+# the grid are shortened (never under CROP_MARK_MIN_LENGTH_MM) to leave it.
+CAPTION_BAND_MM = 3.0
+CAPTION_CLEARANCE_MM = 0.5   # between a caption and the marks or a card's bleed
 FOLD_GAP_MM = 5.0            # fold-over: cards stay this far from the fold, which is cut away with the strip
 FOLD_CLEARANCE_MM = 1.0      # fold-over: marks in the strip stop this short of the fold line
 
@@ -190,12 +201,30 @@ class Sheet(_TurnedCards):
     cols: int
     rows: int
     fronts: tuple[Rect, ...]           # trim boxes as placed, reading order
-    marks: tuple[CropMark, ...]        # outside every trim box, inside the sheet margin
+    marks: tuple[CropMark, ...]        # outside every trim box and its bleed, inside the sheet margin
     rotated: bool = False              # cards turned a quarter turn to fit more
+    gutter: tuple[float, float] = (0.0, 0.0)  # pt between columns, between rows (0: butted)
 
     @property
     def per_sheet(self) -> int:
         return self.cols * self.rows
+
+    @property
+    def bleed(self) -> tuple[float, float]:
+        """How far (x, y on the paper, pt) each card's colour runs past its trim: half the gutter."""
+        return self.gutter[0] / 2, self.gutter[1] / 2
+
+    @property
+    def card_bleed(self) -> tuple[float, float]:
+        """The bleed along the card's own width and height (swapped for quarter-turned cards)."""
+        bx, by = self.bleed
+        return (by, bx) if self.rotated else (bx, by)
+
+    @property
+    def bleeds(self) -> tuple[Rect, ...]:
+        """Each front's trim box grown by the bleed: what its colour covers on the paper."""
+        bx, by = self.bleed
+        return tuple(Rect(r.x - bx, r.y - by, r.w + 2 * bx, r.h + 2 * by) for r in self.fronts)
 
     @property
     def bounds(self) -> Rect | None:
@@ -227,50 +256,82 @@ def _mark_length(free: float) -> float:
     return min(CROP_MARK_LENGTH_MM * MM, free - (SHEET_MARGIN_MM + CROP_MARK_OFFSET_MM) * MM)
 
 
-def _cells(x0: float, top: float, cols: int, rows: int, slot: tuple[float, float]) -> tuple[Rect, ...]:
-    """Boxes butted in a grid whose top-left corner is (x0, top), row by row from the top-left."""
+def _mark_length_leaving_captions(free: float) -> float:
+    """The length of the marks above or below the grid when `free` points separate the grid's ink
+    (its bleed) from the paper's edge: long enough, and short enough to leave the caption band."""
+    with_band = free - (SHEET_MARGIN_MM + CROP_MARK_OFFSET_MM + CAPTION_BAND_MM + CAPTION_CLEARANCE_MM) * MM
+    if with_band >= CROP_MARK_MIN_LENGTH_MM * MM - _EPSILON:
+        return min(CROP_MARK_LENGTH_MM * MM, with_band)
+    return _mark_length(free)
+
+
+def _cells(x0: float, top: float, cols: int, rows: int, slot: tuple[float, float],
+           gutter: tuple[float, float] = (0.0, 0.0)) -> tuple[Rect, ...]:
+    """Boxes in a grid whose top-left corner is (x0, top), row by row from the top-left, `gutter` apart."""
     w, h = slot
-    return tuple(Rect(x0 + c * w, top - (r + 1) * h, w, h) for r in range(rows) for c in range(cols))
+    gx, gy = gutter
+    return tuple(Rect(x0 + c * (w + gx), top - (r + 1) * h - r * gy, w, h) for r in range(rows) for c in range(cols))
 
 
-def _cut_lines(x0: float, y0: float, cols: int, rows: int, slot: tuple[float, float]):
-    """The x of every vertical cut line and the y of every horizontal one of a butted grid."""
+def _cut_lines(x0: float, y0: float, cols: int, rows: int, slot: tuple[float, float],
+               gutter: tuple[float, float] = (0.0, 0.0)):
+    """The x of every vertical cut line and the y of every horizontal one (two per gutter, one where butted)."""
     w, h = slot
-    return [x0 + c * w for c in range(cols + 1)], [y0 + r * h for r in range(rows + 1)]
+    gx, gy = gutter
+    xs = sorted({round(x0 + c * (w + gx) + edge, 6) for c in range(cols) for edge in (0.0, w)})
+    ys = sorted({round(y0 + r * (h + gy) + edge, 6) for r in range(rows) for edge in (0.0, h)})
+    return xs, ys
 
 
-def _grid(paper: tuple[float, float], card: tuple[float, float], rotated: bool) -> Sheet:
+def _gutter(length: float, item: float, count: int, room: float, nominal: float) -> float:
+    """The widest gutter up to `nominal` that keeps `count` items (each with half a gutter of bleed
+    on both sides) and `room` within `length`; in GUTTER_STEP_MM steps, 0 when none fits."""
+    if nominal <= 0 or count <= 0:
+        return 0.0
+    free = (length - room - count * item) / count
+    step = GUTTER_STEP_MM * MM
+    widest = math.floor(free / step + _EPSILON) * step
+    return max(0.0, min(nominal, widest))
+
+
+def _grid(paper: tuple[float, float], card: tuple[float, float], rotated: bool, gutter_mm: float = 0.0) -> Sheet:
     paper_w, paper_h = paper
     slot = (card[1], card[0]) if rotated else card
     room = 2 * (SHEET_MARGIN_MM * MM + _mark_room_pt())
     cols, rows = _fit(paper_w - room, slot[0]), _fit(paper_h - room, slot[1])
     if cols == 0 or rows == 0:
         return Sheet(paper, card, 0, 0, (), (), rotated)
-    grid_w, grid_h = cols * slot[0], rows * slot[1]
+    # As many cards as butted ones give; the gutter takes what is left, up to the nominal width.
+    gutter = (_gutter(paper_w, slot[0], cols, room, gutter_mm * MM), _gutter(paper_h, slot[1], rows, room, gutter_mm * MM))
+    bx, by = gutter[0] / 2, gutter[1] / 2
+    grid_w, grid_h = cols * slot[0] + (cols - 1) * gutter[0], rows * slot[1] + (rows - 1) * gutter[1]
     x0, y0 = (paper_w - grid_w) / 2, (paper_h - grid_h) / 2
-    fronts = _cells(x0, y0 + grid_h, cols, rows, slot)
-    xs, ys = _cut_lines(x0, y0, cols, rows, slot)
+    fronts = _cells(x0, y0 + grid_h, cols, rows, slot, gutter)
+    xs, ys = _cut_lines(x0, y0, cols, rows, slot, gutter)
     offset = CROP_MARK_OFFSET_MM * MM
-    across, up = _mark_length(x0), _mark_length(y0)
+    across, up = _mark_length(x0 - bx), _mark_length_leaving_captions(y0 - by)
     marks = []
-    for x in xs:  # every vertical cut line, extended above and below the grid
-        marks.append(CropMark(x, y0 + grid_h + offset, x, y0 + grid_h + offset + up))
-        marks.append(CropMark(x, y0 - offset, x, y0 - offset - up))
+    for x in xs:  # every vertical cut line, extended above and below the grid, clear of the bleed
+        marks.append(CropMark(x, y0 + grid_h + by + offset, x, y0 + grid_h + by + offset + up))
+        marks.append(CropMark(x, y0 - by - offset, x, y0 - by - offset - up))
     for y in ys:  # every horizontal cut line, extended left and right of the grid
-        marks.append(CropMark(x0 - offset - across, y, x0 - offset, y))
-        marks.append(CropMark(x0 + grid_w + offset, y, x0 + grid_w + offset + across, y))
-    return Sheet(paper, card, cols, rows, fronts, tuple(marks), rotated)
+        marks.append(CropMark(x0 - bx - offset - across, y, x0 - bx - offset, y))
+        marks.append(CropMark(x0 + grid_w + bx + offset, y, x0 + grid_w + bx + offset + across, y))
+    return Sheet(paper, card, cols, rows, fronts, tuple(marks), rotated, gutter)
 
 
-def grid(paper_pt: tuple[float, float], card_pt: tuple[float, float], rotate_if_better: bool = True) -> Sheet:
-    """Cards butted N-up, centred, with crop marks extending every cut line; rotated if that fits more.
+def grid(paper_pt: tuple[float, float], card_pt: tuple[float, float], rotate_if_better: bool = True,
+         gutter_mm: float = 0.0) -> Sheet:
+    """Cards N-up, centred, with crop marks extending every cut line; rotated if that fits more.
 
-    A card too large for the paper gives a sheet with no card (`per_sheet == 0`): the caller
-    reports it as a content error naming the deck.
+    With `gutter_mm`, cards stand that far apart (narrowed per axis so the count stays that of
+    butted cards) and `Sheet.bleed` says how far their colour runs into it. A card too large for
+    the paper gives a sheet with no card (`per_sheet == 0`): the caller reports it as a content
+    error naming the deck.
     """
-    upright = _grid(paper_pt, card_pt, rotated=False)
+    upright = _grid(paper_pt, card_pt, rotated=False, gutter_mm=gutter_mm)
     if rotate_if_better:
-        turned = _grid(paper_pt, card_pt, rotated=True)
+        turned = _grid(paper_pt, card_pt, rotated=True, gutter_mm=gutter_mm)
         if turned.per_sheet > upright.per_sheet:
             return turned
     return upright
@@ -343,10 +404,22 @@ class FoldSheet(_TurnedCards):
     cols: int = 0
     rows: int = 0
     rotated: bool = False
+    gutter: tuple[float, float] = (0.0, 0.0)  # pt between columns, between rows (0: butted)
 
     @property
     def per_sheet(self) -> int:
         return len(self.fronts)
+
+    @property
+    def bleed(self) -> tuple[float, float]:
+        """How far (x, y on the paper, pt) each card's colour runs past its trim: half the gutter."""
+        return self.gutter[0] / 2, self.gutter[1] / 2
+
+    @property
+    def card_bleed(self) -> tuple[float, float]:
+        """The bleed along the card's own width and height (swapped for quarter-turned cards)."""
+        bx, by = self.bleed
+        return (by, bx) if self.rotated else (bx, by)
 
     @property
     def vertical_fold(self) -> bool:
@@ -359,58 +432,68 @@ class FoldSheet(_TurnedCards):
         return _turned_over(self.front_rotation, mirror_x=self.vertical_fold, mirror_y=not self.vertical_fold)
 
 
-def _fold_sheet(paper: tuple[float, float], card: tuple[float, float], vertical: bool, rotated: bool) -> FoldSheet:
+def _fold_sheet(paper: tuple[float, float], card: tuple[float, float], vertical: bool, rotated: bool,
+                gutter_mm: float = 0.0) -> FoldSheet:
     paper_w, paper_h = paper
     slot = (card[1], card[0]) if rotated else card
     margin, room, gap = SHEET_MARGIN_MM * MM, _mark_room_pt(), FOLD_GAP_MM * MM
     offset = CROP_MARK_OFFSET_MM * MM
-    inner = gap - offset - FOLD_CLEARANCE_MM * MM  # marks inside the strip that is cut away with the fold
+    nominal = gutter_mm * MM
     if vertical:
         fold_x = paper_w / 2
         cols = _fit(fold_x - gap - margin - room, slot[0])
         rows = _fit(paper_h - 2 * (margin + room), slot[1])
+        gutter = (_gutter(fold_x - gap, slot[0], cols, margin + room, nominal),
+                  _gutter(paper_h, slot[1], rows, 2 * (margin + room), nominal))
         fold = CropMark(fold_x, margin, fold_x, paper_h - margin)
     else:
         fold_y = paper_h / 2
         cols = _fit(paper_w - 2 * (margin + room), slot[0])
         rows = _fit(paper_h - fold_y - gap - margin - room, slot[1])
+        gutter = (_gutter(paper_w, slot[0], cols, 2 * (margin + room), nominal),
+                  _gutter(paper_h - fold_y - gap, slot[1], rows, margin + room, nominal))
         fold = CropMark(margin, fold_y, paper_w - margin, fold_y)
     if cols == 0 or rows == 0:
         return FoldSheet(paper, card, (), (), fold, (), 0, 0, rotated)
-    grid_w, grid_h = cols * slot[0], rows * slot[1]
+    bx, by = gutter[0] / 2, gutter[1] / 2
+    grid_w, grid_h = cols * slot[0] + (cols - 1) * gutter[0], rows * slot[1] + (rows - 1) * gutter[1]
     if vertical:  # fronts on the left half, their right edge a gap away from the fold
         x0, y0 = fold_x - gap - grid_w, (paper_h - grid_h) / 2
     else:  # fronts on the top half, their bottom edge a gap away from the fold
         x0, y0 = (paper_w - grid_w) / 2, fold_y + gap
-    fronts = _cells(x0, y0 + grid_h, cols, rows, slot)
+    fronts = _cells(x0, y0 + grid_h, cols, rows, slot, gutter)
     mirror = (lambda r: r.mirrored_x(paper_w)) if vertical else (lambda r: r.mirrored_y(paper_h))
     backs_ = tuple(mirror(r) for r in fronts)
 
-    xs, ys = _cut_lines(x0, y0, cols, rows, slot)
+    xs, ys = _cut_lines(x0, y0, cols, rows, slot, gutter)
     front_marks = []
     if vertical:
-        across, up = min(CROP_MARK_LENGTH_MM * MM, x0 - margin - offset), _mark_length(y0)
+        inner = gap - bx - offset - FOLD_CLEARANCE_MM * MM  # marks inside the strip cut away with the fold
+        across, up = min(CROP_MARK_LENGTH_MM * MM, x0 - bx - margin - offset), _mark_length_leaving_captions(y0 - by)
         for x in xs:
-            front_marks.append(CropMark(x, y0 + grid_h + offset, x, y0 + grid_h + offset + up))
-            front_marks.append(CropMark(x, y0 - offset, x, y0 - offset - up))
+            front_marks.append(CropMark(x, y0 + grid_h + by + offset, x, y0 + grid_h + by + offset + up))
+            front_marks.append(CropMark(x, y0 - by - offset, x, y0 - by - offset - up))
         for y in ys:
-            front_marks.append(CropMark(x0 - offset - across, y, x0 - offset, y))
-            front_marks.append(CropMark(x0 + grid_w + offset, y, x0 + grid_w + offset + inner, y))
+            front_marks.append(CropMark(x0 - bx - offset - across, y, x0 - bx - offset, y))
+            front_marks.append(CropMark(x0 + grid_w + bx + offset, y, x0 + grid_w + bx + offset + inner, y))
         mirror_mark = lambda m: m.mirrored_x(paper_w)  # noqa: E731
     else:
-        across, up = _mark_length(x0), min(CROP_MARK_LENGTH_MM * MM, paper_h - (y0 + grid_h) - margin - offset)
+        inner = gap - by - offset - FOLD_CLEARANCE_MM * MM
+        across = _mark_length(x0 - bx)
+        up = min(_mark_length_leaving_captions(paper_h - (y0 + grid_h + by)),
+                 paper_h - (y0 + grid_h + by) - margin - offset)
         for x in xs:
-            front_marks.append(CropMark(x, y0 + grid_h + offset, x, y0 + grid_h + offset + up))
-            front_marks.append(CropMark(x, y0 - offset, x, y0 - offset - inner))
+            front_marks.append(CropMark(x, y0 + grid_h + by + offset, x, y0 + grid_h + by + offset + up))
+            front_marks.append(CropMark(x, y0 - by - offset, x, y0 - by - offset - inner))
         for y in ys:
-            front_marks.append(CropMark(x0 - offset - across, y, x0 - offset, y))
-            front_marks.append(CropMark(x0 + grid_w + offset, y, x0 + grid_w + offset + across, y))
+            front_marks.append(CropMark(x0 - bx - offset - across, y, x0 - bx - offset, y))
+            front_marks.append(CropMark(x0 + grid_w + bx + offset, y, x0 + grid_w + bx + offset + across, y))
         mirror_mark = lambda m: m.mirrored_y(paper_h)  # noqa: E731
     marks = tuple(front_marks) + tuple(mirror_mark(m) for m in front_marks)
-    return FoldSheet(paper, card, fronts, backs_, fold, marks, cols, rows, rotated)
+    return FoldSheet(paper, card, fronts, backs_, fold, marks, cols, rows, rotated, gutter)
 
 
-def fold_over(paper_pt: tuple[float, float], card_pt: tuple[float, float]) -> FoldSheet:
+def fold_over(paper_pt: tuple[float, float], card_pt: tuple[float, float], gutter_mm: float = 0.0) -> FoldSheet:
     """As many front/back pairs as fit, mirrored about a fold line through the middle of the sheet.
 
     Tries a vertical and a horizontal fold, upright and quarter-turned cards; keeps the layout with
@@ -419,10 +502,71 @@ def fold_over(paper_pt: tuple[float, float], card_pt: tuple[float, float]) -> Fo
     best = None
     for rotated in (False, True):
         for vertical in (True, False):
-            candidate = _fold_sheet(paper_pt, card_pt, vertical, rotated)
+            candidate = _fold_sheet(paper_pt, card_pt, vertical, rotated, gutter_mm)
             if best is None or candidate.per_sheet > best.per_sheet:
                 best = candidate
     return best
+
+
+@dataclass(frozen=True)
+class CaptionBox:
+    """Where a caption line may go: a box and the direction its text runs (0: left to right;
+    90: bottom to top, along the box's height)."""
+
+    box: Rect
+    rotation: int = 0
+
+    @property
+    def length(self) -> float:
+        """How long a line of text the box takes."""
+        return self.box.h if self.rotation else self.box.w
+
+    @property
+    def depth(self) -> float:
+        """How tall a line of text the box takes."""
+        return self.box.w if self.rotation else self.box.h
+
+
+def caption_boxes(sheet: Sheet | FoldSheet, above: bool) -> tuple[CaptionBox, ...]:
+    """The places a sheet offers a caption, best first: the strip above (or below) the grid between
+    its marks and the margin; then, turned a quarter, the strip left (or right) of the grid's middle
+    row, between that row's marks. Empty boxes are left out; the caller takes the first its text fits.
+
+    On a fold-over sheet the strips run across the fold: its line is drawn between them.
+    """
+    if not sheet.fronts:
+        return ()
+    paper_w, paper_h = sheet.paper
+    margin, clear = SHEET_MARGIN_MM * MM, CAPTION_CLEARANCE_MM * MM
+    bx, by = sheet.bleed
+    cards = sheet.fronts + (sheet.backs if isinstance(sheet, FoldSheet) else ())
+    left, right = margin, paper_w - margin  # across the fold too: the fold line stops short of the strips
+    boxes = []
+    if above:
+        ink = max([r.top + by for r in cards] + [max(m.y1, m.y2) for m in sheet.marks])
+        strip = Rect(left, ink + clear, right - left, paper_h - margin - ink - clear)
+    else:
+        ink = min([r.y - by for r in cards] + [min(m.y1, m.y2) for m in sheet.marks])
+        strip = Rect(left, margin, right - left, ink - clear - margin)
+    if strip.h >= CAPTION_BAND_MM * MM - _EPSILON:
+        boxes.append(CaptionBox(strip))
+    # Beside the middle row, between the marks of its cut lines, turned a quarter.
+    rows = sorted({(r.y, r.top) for r in sheet.fronts})
+    bottom, top = rows[len(rows) // 2]
+    grid_left = min(r.x for r in cards) - bx
+    grid_right = max(r.right for r in cards) + bx
+    if above or (isinstance(sheet, FoldSheet) and sheet.vertical_fold):
+        side = Rect(margin, bottom + clear, grid_left - clear - margin, top - bottom - 2 * clear)
+    else:
+        side = Rect(grid_right + clear, bottom + clear, paper_w - margin - grid_right - clear, top - bottom - 2 * clear)
+    if side.w >= CAPTION_BAND_MM * MM - _EPSILON and side.h > 0:
+        boxes.append(CaptionBox(side, 90))
+    return tuple(boxes)
+
+
+def caption_box(sheet: Sheet | FoldSheet, above: bool, length: float) -> CaptionBox | None:
+    """The first place a caption `length` points long fits, None when none does."""
+    return next((c for c in caption_boxes(sheet, above) if c.length >= length - _EPSILON), None)
 
 
 @dataclass(frozen=True)

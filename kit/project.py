@@ -14,6 +14,10 @@ CONFIG_NAME = "kit.yaml"
 LANGUAGES = ["fr", "en"]
 PAPERS = {"a4": "A4", "letter": "letter", "a3": "A3"}
 DUPLEX = ["long", "short", "none"]
+# Home card sheets: the gap between cards (their colour bleeds into half of it) and the backs' look.
+GUTTER_MM = 3.0
+GUTTER_RANGE_MM = (0.0, 10.0)
+BACKS = ["full", "light"]  # full: the deck's colour edge to edge; light: white, with a band of colour (less ink)
 # A printer that shifts its backs by more than this is not one an offset can correct.
 BACK_OFFSET_RANGE_MM = (-20.0, 20.0)
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -37,6 +41,8 @@ class PrintSettings:
     duplex: str = "long"
     back_offset_mm: tuple[float, float] = (0.0, 0.0)
     greyscale: bool = False
+    gutter_mm: float = GUTTER_MM
+    backs: str = "full"
 
 
 @dataclass(frozen=True)
@@ -127,6 +133,8 @@ def read_config(root: Path, problems: Problems) -> KitConfig:
             duplex=section.choice("duplex", DUPLEX, default="long"),
             back_offset_mm=offset,
             greyscale=section.boolean("greyscale", default=False),
+            gutter_mm=section.number("gutter", default=GUTTER_MM, minimum=GUTTER_RANGE_MM[0], maximum=GUTTER_RANGE_MM[1]),
+            backs=section.choice("backs", BACKS, default="full"),
         )
         section.done()
     config = KitConfig(

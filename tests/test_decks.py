@@ -232,7 +232,7 @@ def test_an_overflowing_text_is_an_error_saying_how_much_is_over(make_kit):
         """
     errors = errors_of(deck_kit(make_kit, deck))
     assert len(errors) == 1
-    assert errors[0].startswith("content/decks/essai.yaml:8: cards[1].text: expected a text that fits its box at 7 pt "
+    assert errors[0].startswith("content/decks/essai.yaml:8: cards[1].text: expected a text that fits its box at 8 pt "
                                 "(the smallest size), got ")
     assert "mm over (about " in errors[0] and "shorten it by about" in errors[0]
 

@@ -430,9 +430,9 @@ def test_back_sheet_mirrored_lies_on_the_front_sheet(starter_kit):
     back = ImageOps.mirror(_sheet_png(rendered.files[output.path], 1).convert("L"))
     front_ink = front.point(lambda v: 255 if v < 250 else 0).getbbox()
     back_ink = back.point(lambda v: 255 if v < 250 else 0).getbbox()
-    sheet = grid(A4, POKER)
+    sheet = grid(A4, POKER, gutter_mm=3)
     scale = 40 / 72
-    cards = sheet.fronts[:5]
+    cards = sheet.bleeds[:5]  # each card's colour runs into half the gutter around it
     left, top = min(r.x for r in cards) * scale, (A4[1] - max(r.top for r in cards)) * scale
     right = max(r.right for r in cards) * scale
     assert back_ink[0] == pytest.approx(left, abs=1.5) and back_ink[2] == pytest.approx(right, abs=1.5)

@@ -211,10 +211,10 @@ def test_every_kit_setting_is_an_input_outputs_can_declare():
     import dataclasses
 
     from kit.build import setting_text
-    from kit.outputs import DOCUMENT_SETTINGS, PRINTER_SETTINGS
+    from kit.outputs import CARD_SHEET_SETTINGS, DOCUMENT_SETTINGS, PRINTER_SETTINGS
     from kit.project import KitConfig, PrintSettings
 
-    declared = set(DOCUMENT_SETTINGS + PRINTER_SETTINGS)
+    declared = set(DOCUMENT_SETTINGS + PRINTER_SETTINGS + CARD_SHEET_SETTINGS)
     named = {"colours": "theme", "printing": None}
     for field in dataclasses.fields(KitConfig):
         if field.name == "root":
@@ -222,7 +222,8 @@ def test_every_kit_setting_is_an_input_outputs_can_declare():
         setting = named.get(field.name, field.name)
         if setting is not None:
             assert setting in declared, f"kit.yaml {field.name}: no output can declare it"
-    printing = {"duplex": "print.duplex", "back_offset_mm": "print.back_offset", "greyscale": "print.greyscale"}
+    printing = {"duplex": "print.duplex", "back_offset_mm": "print.back_offset", "greyscale": "print.greyscale",
+                "gutter_mm": "print.gutter", "backs": "print.backs"}
     assert {f.name for f in dataclasses.fields(PrintSettings)} == set(printing)
     assert set(printing.values()) <= declared
     config = KitConfig(root=Path("."), title="Essai")

@@ -1,7 +1,7 @@
 """Turn a card of a deck into its drawn front and back: one layout per deck kind, shared by every output.
 
 Geometry is in points with the origin at the bottom-left of the card's trim box. A face is
-drawn with `bleed` points of background beyond the trim on every side (0 on home sheets,
+drawn with `bleed` points of background beyond the trim (half the gutter on home sheets, 0
 where cards are butted; 3 mm for the print shop) and clipped there. Texts sit inside the safe
 area (SAFE_MM inside the trim). The same layouts give the text boxes the loader measures, so
 `kit check` and the renderer agree on what fits.
@@ -19,15 +19,17 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from kit.cards.text import LEADING, Fit, TextStyle, draw, fit, overflow_message, paragraphs_of
 from kit.content.decks import Axis, Card, Deck
 from kit.imposition import BLEED_MM, MM, SAFE_MM, Rect, mm_to_pt
-from kit.theme import RL_FONTS, Theme, register_reportlab_fonts, to_grey
+from kit.colours import MIN_CONTRAST, WHITE, contrast_ratio, text_on, tint, to_grey
+from kit.theme import RL_FONTS, Theme, register_reportlab_fonts
+from kit.typography import typeset
 
+# Nothing on a card is printed smaller than this: read at arm's length across a table, in a room's light.
+MIN_TYPE_PT = 8.0
 POKER_PT = mm_to_pt((63.0, 88.0))  # the card the type sizes below were designed on
 MAX_TYPE_SCALE = 1.8               # larger cards get larger type, up to this factor
 
 GAP = 2.5 * MM                     # between stacked boxes of a face
-TINT = 0.86                        # share of white in the pale panel behind a pictogram
-LIGHT_BACKGROUND = 0.62            # above this luminance, text on a colour is dark ink, else white
-WHITE = "#ffffff"
+PANEL_TINT = 0.14                  # share of the card's colour in the pale panel behind a pictogram
 
 
 @lru_cache(maxsize=256)
@@ -39,15 +41,15 @@ PHOTO_FILL = {"image-starters": "panel", "photo-debate": "panel", "themes": "pic
 
 # Image starters: a large picture on top, the title and an optional prompt under it, a theme band.
 STARTER_PANEL = 0.58               # share of the card's height the picture panel takes
-STARTER_BAND_TEXT_PT = 7.0
+STARTER_BAND_TEXT_PT = 8.0
 STARTER_TITLE = TextStyle(size=15, minimum=10, bold=True)
-STARTER_TEXT = TextStyle(size=9, minimum=7)
+STARTER_TEXT = TextStyle(size=9, minimum=MIN_TYPE_PT)
 STARTER_TITLE_LINES = 2
 
 # Blank page: the prompt on a coloured band, ruled lines to write on.
 BLANK_BAND = 0.30
 BLANK_TITLE = TextStyle(size=15, minimum=9, bold=True)
-BLANK_TEXT = TextStyle(size=8, minimum=6.5, italic=True)
+BLANK_TEXT = TextStyle(size=8.5, minimum=MIN_TYPE_PT, italic=True)
 BLANK_TEXT_LINES = 2
 RULE_SPACING = 7 * MM              # a comfortable handwriting line
 RULE_WIDTH_PT = 0.5
@@ -55,9 +57,9 @@ RULE_WIDTH_PT = 0.5
 # Photo debate: picture, name, two or three lines of description, one scale per tension axis.
 DEBATE_NAME = TextStyle(size=12, minimum=9, bold=True)
 DEBATE_NAME_LINES = 2
-DEBATE_TEXT = TextStyle(size=7.5, minimum=6.5)
+DEBATE_TEXT = TextStyle(size=8.5, minimum=MIN_TYPE_PT)
 DEBATE_TEXT_LINES = 3
-AXIS_LABEL = TextStyle(size=7, minimum=5.5, bold=True)
+AXIS_LABEL = TextStyle(size=8, minimum=MIN_TYPE_PT, bold=True)
 AXIS_HEIGHT = 23.0                 # per axis: its labels, then the scale, then a gap
 AXIS_TICKS = 5                     # marks on a scale: a pen's cross goes on or between them
 AXIS_TICK_PT = (3.0, 5.0)          # inner and end tick heights
@@ -66,19 +68,21 @@ AXIS_LABEL_GAP = 4.0               # the least space between an axis's two label
 
 # Theme cards: readable from across a table, a pictogram in a white disc and a big title.
 THEME_TITLE = TextStyle(size=24, minimum=13, bold=True, align="centre")
-THEME_TEXT = TextStyle(size=9, minimum=7, align="centre")
+THEME_TEXT = TextStyle(size=9, minimum=MIN_TYPE_PT, align="centre")
 THEME_TEXT_LINES = 2
 THEME_DISC_CENTRE = 0.64           # height of the disc's centre, as a share of the card's
 THEME_DISC_RADIUS = (0.30, 0.19)   # the disc's radius: the smaller of these shares of width, height
 THEME_PICTOGRAM = 1.25             # the pictogram's side, as a multiple of the disc's radius
+THEME_LABEL_PT = 9.0               # the theme's name above the disc, when it is not the card's title
 
-# Backs: a frame inside the safe area, the deck's title, an optional text per card, a subtitle.
+# Backs: the deck's title, an optional text per card, a subtitle; no frame (a frame near the trim
+# shows every millimetre of duplex drift). "full" backs are the deck's colour edge to edge;
+# "light" ones (print.backs, for home printers) are paper with a band of colour behind the title.
 BACK_TITLE = TextStyle(size=18, minimum=10, bold=True, align="centre")
-BACK_TEXT = TextStyle(size=9, minimum=7, align="centre")
-BACK_SUBTITLE = TextStyle(size=7, minimum=5.5, align="centre")
-BACK_FRAME_PT = 1.0
+BACK_TEXT = TextStyle(size=9, minimum=MIN_TYPE_PT, align="centre")
+BACK_SUBTITLE = TextStyle(size=8, minimum=MIN_TYPE_PT, align="centre")
 BACK_TITLE_BAND = (0.38, 0.66)     # the title is centred in this band of the card's height
-BACK_FRAME_RADIUS = 3 * MM
+BACK_STYLES = ("full", "light")
 
 
 @dataclass(frozen=True)
@@ -197,7 +201,12 @@ def _themes(size, axes) -> Layout:
     text_box = Rect(safe, safe, w - 2 * safe, text_h)
     title_y = text_box.top + GAP
     title_box = Rect(safe, title_y, w - 2 * safe, max(0.0, cy - radius - GAP - title_y))
-    slots = {"title": Slot(title_box, title, "middle"), "text": Slot(text_box, text)}
+    label_size = THEME_LABEL_PT * scale
+    label_bottom = cy + radius + GAP / 2
+    label_box = Rect(safe, label_bottom, w - 2 * safe, max(0.0, h - safe - label_bottom))
+    slots = {"title": Slot(title_box, title, "middle"), "text": Slot(text_box, text),
+             "label": Slot(label_box, TextStyle(size=label_size, minimum=MIN_TYPE_PT, bold=True, align="centre"),
+                           "middle")}
     return Layout(size, slots, picture=picture, disc=(cx, cy, radius))
 
 
@@ -276,6 +285,10 @@ def text_problems(deck: Deck, language: str) -> list[tuple[str, Card | None, str
             found.append(("axes", None, f"expected axis ends that fit side by side at {AXIS_LABEL.minimum:g} pt, got "
                                         f'"{too_long.left}" / "{too_long.right}" too long; shorten them'))
     for card in deck.cards:
+        if "label" in lay.slots and (label := theme_label(deck, card)):
+            fitted = _fit(label, lay.slots["label"], language)
+            if not fitted.fits:
+                found.append(("theme", card, overflow_message(fitted, lay.slots["label"].style, lay.slots["label"].box.w)))
         for name, text, slot in (("title", card.title, lay.slots["title"]),
                                  ("text", card.text, text_slot(lay, card, language)),
                                  ("back", card.back, back.slots["back"])):
@@ -313,20 +326,9 @@ class Art:
         return (self.kit_root / relative.replace("\\", "/")).resolve()
 
 
-def luminance(hex_colour: str) -> float:
-    r, g, b = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
-    return 0.299 * r + 0.587 * g + 0.114 * b
-
-
-def on(background: str, ink: str) -> str:
-    """Text colour readable on a background: dark ink on light colours, white on the others."""
-    return ink if luminance(background) > LIGHT_BACKGROUND else WHITE
-
-
-def tint(hex_colour: str, white: float = TINT) -> str:
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
-    mix = [round(c + (255 - c) * white) for c in (r, g, b)]
-    return "#%02x%02x%02x" % tuple(mix)
+def on(background: str, ink: str) -> tuple[str, str]:
+    """(background, text colour) for text printed on a colour: at least 4.5:1 apart (kit.colours.text_on)."""
+    return text_on(background, ink)
 
 
 def _rect(canvas, box: Rect, colour: str) -> None:
@@ -334,13 +336,25 @@ def _rect(canvas, box: Rect, colour: str) -> None:
     canvas.rect(box.x, box.y, box.w, box.h, stroke=0, fill=1)
 
 
-def _bled(box: Rect, size: tuple[float, float], bleed: float) -> Rect:
+def _bleeds(bleed) -> tuple[float, float]:
+    """A bleed as (along the card's width, along its height): one number is the same on every side."""
+    return (bleed, bleed) if isinstance(bleed, (int, float)) else (float(bleed[0]), float(bleed[1]))
+
+
+def _whole(size: tuple[float, float], bleed) -> Rect:
+    """The card's trim box grown by its bleed: all a face may cover."""
+    bx, by = _bleeds(bleed)
+    return Rect(-bx, -by, size[0] + 2 * bx, size[1] + 2 * by)
+
+
+def _bled(box: Rect, size: tuple[float, float], bleed) -> Rect:
     """A background box grown into the bleed on every side where it touches the trim."""
     w, h = size
-    x0 = box.x - bleed if box.x <= 0.01 else box.x
-    y0 = box.y - bleed if box.y <= 0.01 else box.y
-    x1 = box.right + bleed if box.right >= w - 0.01 else box.right
-    y1 = box.top + bleed if box.top >= h - 0.01 else box.top
+    bx, by = _bleeds(bleed)
+    x0 = box.x - bx if box.x <= 0.01 else box.x
+    y0 = box.y - by if box.y <= 0.01 else box.y
+    x1 = box.right + bx if box.right >= w - 0.01 else box.right
+    y1 = box.top + by if box.top >= h - 0.01 else box.top
     return Rect(x0, y0, x1 - x0, y1 - y0)
 
 
@@ -396,38 +410,53 @@ def _picture(canvas, card: Card, deck: Deck, lay: Layout, art: Art, bleed: float
     canvas.restoreState()
 
 
-def draw_front(canvas, deck: Deck, card: Card, art: Art, bleed: float = 0.0) -> None:
-    """Draw a card's front with its trim box at the canvas origin, clipped `bleed` points outside it."""
+def draw_front(canvas, deck: Deck, card: Card, art: Art, bleed=0.0) -> None:
+    """Draw a card's front with its trim box at the canvas origin, clipped `bleed` points outside it
+    (one number, or (along the width, along the height))."""
     size = _size_pt(deck)
     lay = layout(deck.kind, size, len(deck.axes))
     canvas.saveState()
     _clip(canvas, size, bleed)
     colour = art.colour(deck.card_colour(card))
     ink = art.colour("ink")
-    _rect(canvas, Rect(-bleed, -bleed, size[0] + 2 * bleed, size[1] + 2 * bleed), WHITE)
+    _rect(canvas, _whole(size, bleed), WHITE)
     {"image-starters": _draw_starter, "blank-page": _draw_blank, "photo-debate": _draw_debate,
      "themes": _draw_theme}[deck.kind](canvas, deck, card, lay, art, bleed, colour, ink)
     canvas.restoreState()
 
 
 def _clip(canvas, size, bleed) -> None:
+    box = _whole(size, bleed)
     path = canvas.beginPath()
-    path.rect(-bleed, -bleed, size[0] + 2 * bleed, size[1] + 2 * bleed)
+    path.rect(box.x, box.y, box.w, box.h)
     canvas.clipPath(path, stroke=0, fill=0)
 
 
+def theme_label(deck: Deck, card: Card) -> str | None:
+    """The theme name a theme card prints above its pictogram: none when it is the card's title."""
+    label = deck.theme_label(card)
+    if not label or label.strip().casefold() == (card.title or "").strip().casefold():
+        return None
+    return label
+
+
+def _line(text: str, language: str) -> str:
+    """A one-line label drawn with drawString, with the kit's typography (narrow spaces, apostrophes)."""
+    return typeset(text, language)
+
+
 def _draw_starter(canvas, deck, card, lay: Layout, art, bleed, colour, ink) -> None:
-    _rect(canvas, _bled(lay.panel, lay.size, bleed), tint(colour))
+    _rect(canvas, _bled(lay.panel, lay.size, bleed), tint(colour, PANEL_TINT))
     _picture(canvas, card, deck, lay, art, bleed)
-    _rect(canvas, _bled(lay.band, lay.size, bleed), colour)
+    band, band_ink = on(colour, ink)
+    _rect(canvas, _bled(lay.band, lay.size, bleed), band)
     label = deck.theme_label(card) or deck.title
-    band_ink = on(colour, ink)
     size = lay.extras["band_text"]
     safe = SAFE_MM * MM
     canvas.setFillColor(ink_of(band_ink))
     canvas.setFont(RL_FONTS["bold"], size)
     baseline = safe + (lay.band.top - safe - size * 0.72) / 2
-    canvas.drawString(safe, baseline, label.upper())
+    canvas.drawString(safe, baseline, _line(label, art.language).upper())
     canvas.setFont(RL_FONTS["regular"], size)
     canvas.drawRightString(lay.size[0] - safe, baseline, str(card.number))
     _text(canvas, lay.slots["title"], card.title, ink, art.language)
@@ -435,8 +464,9 @@ def _draw_starter(canvas, deck, card, lay: Layout, art, bleed, colour, ink) -> N
 
 
 def _draw_blank(canvas, deck, card, lay: Layout, art, bleed, colour, ink) -> None:
-    _rect(canvas, _bled(lay.band, lay.size, bleed), colour)
-    _text(canvas, lay.slots["title"], card.title, on(colour, ink), art.language)
+    band, band_ink = on(colour, ink)
+    _rect(canvas, _bled(lay.band, lay.size, bleed), band)
+    _text(canvas, lay.slots["title"], card.title, band_ink, art.language)
     top = lay.rules.top
     if card.text:
         _text(canvas, lay.slots["text"], card.text, art.colour("muted"), art.language)
@@ -451,23 +481,23 @@ def _draw_blank(canvas, deck, card, lay: Layout, art, bleed, colour, ink) -> Non
 
 
 def _draw_debate(canvas, deck, card, lay: Layout, art, bleed, colour, ink) -> None:
-    _rect(canvas, _bled(lay.panel, lay.size, bleed), tint(colour))
+    _rect(canvas, _bled(lay.panel, lay.size, bleed), tint(colour, PANEL_TINT))
     _picture(canvas, card, deck, lay, art, bleed)
     _text(canvas, lay.slots["title"], card.title, ink, art.language)
     _text(canvas, lay.slots["text"], card.text, ink, art.language)
     size, _ = axis_label_size(deck)
     scale = type_scale(lay.size)
     for axis, box in zip(deck.axes, lay.axes):
-        _draw_axis(canvas, axis, box, size, scale, colour, ink)
+        _draw_axis(canvas, axis, box, size, scale, colour, ink, art.language)
 
 
-def _draw_axis(canvas, axis, box: Rect, size: float, scale: float, colour: str, ink: str) -> None:
+def _draw_axis(canvas, axis, box: Rect, size: float, scale: float, colour: str, ink: str, language: str) -> None:
     """One tension axis: its two ends as labels, a scale with ticks under them to mark with a pen."""
     label_y = box.top - size
     canvas.setFillColor(ink_of(ink))
     canvas.setFont(RL_FONTS["bold"], size)
-    canvas.drawString(box.x, label_y, axis.left)
-    canvas.drawRightString(box.right, label_y, axis.right)
+    canvas.drawString(box.x, label_y, _line(axis.left, language))
+    canvas.drawRightString(box.right, label_y, _line(axis.right, language))
     inner, end = (t * scale for t in AXIS_TICK_PT)
     line_y = label_y - size * 0.6 - end / 2 - 1.5
     canvas.setStrokeColor(ink_of(colour))
@@ -480,31 +510,41 @@ def _draw_axis(canvas, axis, box: Rect, size: float, scale: float, colour: str, 
 
 
 def _draw_theme(canvas, deck, card, lay: Layout, art, bleed, colour, ink) -> None:
-    _rect(canvas, Rect(-bleed, -bleed, lay.size[0] + 2 * bleed, lay.size[1] + 2 * bleed), colour)
+    background, text_ink = on(colour, ink)
+    _rect(canvas, _whole(lay.size, bleed), background)
     cx, cy, radius = lay.disc
     canvas.setFillColor(ink_of(WHITE))
     canvas.circle(cx, cy, radius, stroke=0, fill=1)
     _picture(canvas, card, deck, lay, art, bleed)
-    text_ink = on(colour, ink)
+    _text(canvas, lay.slots["label"], theme_label(deck, card), text_ink, art.language)
     _text(canvas, lay.slots["title"], card.title, text_ink, art.language)
     _text(canvas, lay.slots["text"], card.text, text_ink, art.language)
 
 
-def draw_back(canvas, deck: Deck, card: Card, art: Art, bleed: float = 0.0) -> None:
-    """Draw a card's back with its trim box at the canvas origin: colour, frame, title, its own text."""
+def draw_back(canvas, deck: Deck, card: Card, art: Art, bleed=0.0, style: str = "full") -> None:
+    """Draw a card's back with its trim box at the canvas origin: title, its own text, subtitle.
+
+    No frame or edge-bound line: a back that lands a millimetre off its front must not show it.
+    "full": the deck's colour over the whole card and its bleed. "light": paper, with a band of
+    the colour across the card's whole width (into the bleed) behind the title, so side-to-side
+    drift stays invisible and the back takes about a quarter of the ink.
+    """
     size = _size_pt(deck)
     lay = back_layout(size)
     canvas.saveState()
     _clip(canvas, size, bleed)
-    colour = art.colour(deck.back.colour)
-    ink = on(colour, art.colour("ink"))
-    _rect(canvas, Rect(-bleed, -bleed, size[0] + 2 * bleed, size[1] + 2 * bleed), colour)
-    frame = Rect(0, 0, *size).inset(SAFE_MM * MM)
-    canvas.setStrokeColor(ink_of(ink))
-    canvas.setLineWidth(BACK_FRAME_PT)
-    canvas.roundRect(frame.x, frame.y, frame.w, frame.h, BACK_FRAME_RADIUS, stroke=1, fill=0)
-    _text(canvas, lay.slots["back.title"], deck.back.title, ink, art.language)
-    _text(canvas, lay.slots["back"], card.back, ink, art.language)
-    _text(canvas, lay.slots["back.subtitle"], deck.back.subtitle, ink, art.language)
+    colour, title_ink = on(art.colour(deck.back.colour), art.colour("ink"))
+    if style == "light":
+        _rect(canvas, _whole(size, bleed), WHITE)
+        title_box = lay.slots["back.title"].box
+        _rect(canvas, _bled(Rect(0, title_box.y, size[0], title_box.h), size, bleed), colour)
+        # Texts on paper: in the deck's colour when it reads on white, else in ink.
+        _, paper_ink = text_on(WHITE, art.colour("ink"))
+        text_ink = colour if contrast_ratio(colour, WHITE) >= MIN_CONTRAST else paper_ink
+    else:
+        _rect(canvas, _whole(size, bleed), colour)
+        text_ink = title_ink
+    _text(canvas, lay.slots["back.title"], deck.back.title, title_ink, art.language)
+    _text(canvas, lay.slots["back"], card.back, text_ink, art.language)
+    _text(canvas, lay.slots["back.subtitle"], deck.back.subtitle, text_ink, art.language)
     canvas.restoreState()
-

@@ -39,7 +39,7 @@ PRINTS = {
     "shop": "shop", "imprimeur": "shop",
     "png": "png",
 }
-DEFAULT_PRINTS = ("home", "shop")
+DEFAULT_PRINTS = ("home", "fold", "shop")  # every deck prints at home, duplex or folded, and at a shop
 DEFAULT_SIZE = "poker"
 DEFAULT_COLOUR = "primary"
 DEFAULT_PNG_DPI = 150

@@ -1,6 +1,6 @@
 """Turn a deck into print files: home N-up sheets with backs, fold-over sheets, print-shop pages, PNGs.
 
-Outputs of a deck (its `print:` list, home and shop by default), under output/decks/:
+Outputs of a deck (its `print:` list, home, fold and shop by default), under output/decks/:
     <id>.pdf              home print: N-up sheets with crop marks, each followed by its backs
     <id>-pliage.pdf       fold-over sheets for printers without duplex
     <id>-imprimeur.pdf    print shop: one card per page, trim + 3 mm bleed, TrimBox/BleedBox
@@ -18,8 +18,8 @@ from kit.checks import Check
 from kit.content.decks import Card, Deck, iter_copies, slug
 from kit.errors import ContentError, Problem
 from kit.generators import RenderContext, Rendered, register
-from kit.imposition import Rect, back_rotation, backs, grid, mm_to_pt
-from kit.outputs import DOCUMENT_SETTINGS, PRINTER_SETTINGS, Output, needs
+from kit.imposition import Rect, back_rotation, backs, caption_box, fold_over, grid, mm_to_pt
+from kit.outputs import CARD_SHEET_SETTINGS, DOCUMENT_SETTINGS, PRINTER_SETTINGS, Output, needs
 
 KIND = "deck"
 FOLDER = "decks"
@@ -51,7 +51,7 @@ class DeckGenerator:
         outputs = []
         for deck in decks.values():
             for edition in deck.prints:
-                settings = DOCUMENT_SETTINGS + (PRINTER_SETTINGS if edition in ("home", "fold") else ())
+                settings = DOCUMENT_SETTINGS + (PRINTER_SETTINGS + CARD_SHEET_SETTINGS if edition in ("home", "fold") else ())
                 outputs.append(Output(KIND, output_path(deck, edition), deck.id, deck.sources, edition=edition,
                                       inputs=needs(files=deck.sources, settings=settings, language=language)))
         if decks:
@@ -73,6 +73,11 @@ class DeckGenerator:
             checks.append(Check(f"deck-images:{deck.id}",
                                 needs(files=deck.sources, settings=("theme", "print.greyscale"), fonts=False),
                                 _image_check(deck, config)))
+            if {"home", "fold"} & set(deck.prints):
+                checks.append(Check(f"deck-captions:{deck.id}",
+                                    needs(files=(deck.file,), settings=("language", "paper", "print.duplex", "print.gutter"),
+                                          language=config.language),
+                                    _caption_check(deck, config)))
         return checks
 
     def images(self, output: Output, content, context: RenderContext) -> list:
@@ -154,6 +159,47 @@ def _image_check(deck: Deck, config):
     return run
 
 
+def sheet_captions(deck: Deck, config, paper: tuple[float, float], number: int = 1, total: int = 1):
+    """The captions of a deck's home and fold-over sheets, as (edition, sheet, above, text)."""
+    from kit.labels import Labels
+
+    labels = Labels(config.language)
+    size = mm_to_pt(deck.size_mm)
+    gutter = config.printing.gutter_mm
+    home, fold = grid(paper, size, gutter_mm=gutter), fold_over(paper, size, gutter_mm=gutter)
+    front = labels("deck.front")
+    found = []
+    if "home" in deck.prints:
+        found += [("home", home, True, labels(f"deck.hint.{config.printing.duplex}")),
+                  ("home", home, False, labels("deck.sheet", deck=deck.title, number=str(number), total=str(total),
+                                               side=front))]
+    if "fold" in deck.prints:
+        found += [("fold", fold, True, labels("deck.hint.fold")),
+                  ("fold", fold, False, labels("deck.sheet", deck=deck.title, number=str(number), total=str(total),
+                                               side=front + " + " + labels("deck.back")))]
+    return found
+
+
+def _caption_check(deck: Deck, config):
+    """A sheet caption that has no room on the paper (Letter leaves little above and below poker
+    cards) is a warning: the sheet prints without it rather than over the marks or the margin."""
+    def run(cache_dir=None):
+        from kit.render.decks import caption_length
+        from kit.theme import PAPER_MM
+
+        paper = mm_to_pt(PAPER_MM[config.paper])
+        cards = len(list(iter_copies(deck)))
+        warnings = []
+        for edition, sheet, above, text in sheet_captions(deck, config, paper, number=cards, total=cards):
+            if sheet.per_sheet and caption_box(sheet, above, caption_length(text, config.language)) is None:
+                name = f"{deck.id}{SUFFIXES[edition]}.pdf"
+                warnings.append(Problem(deck.file, deck.size_line, "size",
+                                        f'expected room for the caption "{text}" on the {config.paper} sheets of '
+                                        f"{name}, got none beside these cards: the sheets print without it"))
+        return [], warnings
+    return run
+
+
 def _image_problem(deck: Deck, error) -> Problem:
     for card in deck.cards:
         if card.image and card.image.split("/")[-1] in error.message:
@@ -182,7 +228,7 @@ class SheetPlan:
 
 def home_plan(deck: Deck, config, paper: tuple[float, float]) -> list[SheetPlan]:
     """The home print as data: one SheetPlan per sheet, backs placed for the kit's duplex and offset."""
-    sheet = grid(paper, mm_to_pt(deck.size_mm))
+    sheet = grid(paper, mm_to_pt(deck.size_mm), gutter_mm=config.printing.gutter_mm)
     duplex = config.printing.duplex
     back_boxes = backs(sheet, duplex, config.printing.back_offset_mm)
     turn = back_rotation(sheet, duplex)

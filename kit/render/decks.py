@@ -17,14 +17,14 @@ from kit.cards.faces import Art, draw_back, draw_front
 from kit.content.decks import Deck, iter_copies
 from kit.generators.deck import CALIBRATION, FOLDER, chunks, home_plan, png_name
 from kit.imposition import (CALIBRATION_CELL_PAD_MM, CALIBRATION_NUMBER_PT, CROP_MARK_WIDTH_PT, MM,
-                            SHEET_MARGIN_MM, CropMark, Label, Rect, calibration, fold_over, grid,
+                            CAPTION_CLEARANCE_MM, CropMark, Label, Rect, calibration, caption_box, fold_over, grid,
                             mm_to_pt, shop_page)
 from kit.labels import Labels
 from kit.outputs import Output, RenderContext, Rendered
 from kit.theme import RL_FONTS
+from kit.typography import typeset
 
-CAPTION_PT = 6.5
-CAPTION_LEADING = 1.3             # the free strip a caption needs, in multiples of its size
+CAPTION_PT = 8.0                 # the sheets' captions: no smaller than the cards' smallest text
 FOLD_DASH = (4, 3)
 CALIBRATION_LINE_PT = 0.5        # the front's lines: sharp enough to see inside the back's
 CALIBRATION_BACK_LINE_PT = 1.0   # the back's lines read fainter and blurred through the paper, so thicker
@@ -33,7 +33,7 @@ CALIBRATION_NUMBER_FONT = "semibold"  # the cells' numbers: heavier than the tex
 CALIBRATION_TITLE_PT = 14
 CALIBRATION_HEADING_PT = 11      # the axis names, read before the cells
 CALIBRATION_TEXT_PT = 9
-CALIBRATION_TEXT_MIN_PT = 7      # the steps shrink down to this when a language's text is long (never below)
+CALIBRATION_TEXT_MIN_PT = 8      # the steps shrink down to this when a language's text is long (never below)
 CALIBRATION_TEXT_STEP_PT = 0.5
 CALIBRATION_CAPTION_PT = 8       # the cross's caption
 CALIBRATION_LEADING = 1.3        # line height, in multiples of the size
@@ -55,55 +55,61 @@ def place(canvas: Canvas, box: Rect, rotation: int) -> None:
         canvas.rotate(rotation)
 
 
-def caption(canvas: Canvas, paper: tuple[float, float], ink_edge: float, text: str, colour: str, above: bool,
-            x: float | None = None) -> None:
-    """One small line centred above or below the grid, only where the sheet keeps room for it inside the margin."""
-    margin = SHEET_MARGIN_MM * MM
-    room = (paper[1] - margin - ink_edge) if above else (ink_edge - margin)
-    if room < CAPTION_PT * (1 + CAPTION_LEADING):
+def caption_length(text: str, language: str) -> float:
+    """How long a caption's line is, in points (what kit.imposition.caption_box needs)."""
+    return stringWidth(typeset(text, language), RL_FONTS["regular"], CAPTION_PT)
+
+
+def caption(canvas: Canvas, sheet, text: str, language: str, colour: str, above: bool) -> None:
+    """One caption line in the first place the sheet offers that holds it (kit.imposition.caption_box):
+    centred in the strip above or below the grid, else turned along the grid's middle row. A caption
+    with no room is left out; the deck's caption check has said so as a warning."""
+    text = typeset(text, language)
+    place = caption_box(sheet, above, stringWidth(text, RL_FONTS["regular"], CAPTION_PT))
+    if place is None:
         return
+    canvas.saveState()
     canvas.setFillColor(colour)
     canvas.setFont(RL_FONTS["regular"], CAPTION_PT)
-    # Centred in the free strip; the baseline sits a third of the size below the strip's middle.
-    middle = (ink_edge + paper[1] - margin) / 2 if above else (ink_edge + margin) / 2
-    canvas.drawCentredString(paper[0] / 2 if x is None else x, middle - CAPTION_PT / 3, text)
-
-
-def ink_edges(boxes: tuple[Rect, ...], marks: tuple[CropMark, ...]) -> tuple[float, float]:
-    """The lowest and highest points the grid and its marks reach."""
-    ys = [r.y for r in boxes] + [r.top for r in boxes] + [m.y1 for m in marks] + [m.y2 for m in marks]
-    return min(ys), max(ys)
+    box = place.box
+    x, y = box.centre
+    canvas.translate(x, y)
+    if place.rotation:
+        canvas.rotate(place.rotation)
+    # Centred on the box: the baseline a third of the size below its middle.
+    canvas.drawCentredString(0, -CAPTION_PT / 3, text)
+    canvas.restoreState()
 
 
 # --------------------------------------------------------------------------------- home print
 
 def render_home(deck: Deck, config, art: Art, output: Output) -> Rendered:
     paper = art.theme.paper_pt
-    sheet = grid(paper, mm_to_pt(deck.size_mm))
+    sheet = grid(paper, mm_to_pt(deck.size_mm), gutter_mm=config.printing.gutter_mm)
     plans = home_plan(deck, config, paper)
+    bleed, backs = sheet.card_bleed, config.printing.backs
     labels = Labels(config.language)
     buffer = io.BytesIO()
     canvas = new_canvas(buffer, paper, deck.title, config)
     canvas.setViewerPreference("Duplex", DUPLEX_PREFERENCE[config.printing.duplex])
     muted = art.colour("muted")
     hint = labels(f"deck.hint.{config.printing.duplex}")
-    lowest, highest = ink_edges(sheet.fronts, sheet.marks)
     for number, plan in enumerate(plans, start=1):
         for card, box in zip(plan.cards, plan.fronts):
             canvas.saveState()
             place(canvas, box, plan.front_rotation)
-            draw_front(canvas, deck, card, art)
+            draw_front(canvas, deck, card, art, bleed)
             canvas.restoreState()
         draw_marks(canvas, sheet.marks)
         side = labels("deck.sheet", deck=deck.title, number=str(number), total=str(len(plans)),
                       side=labels("deck.front"))
-        caption(canvas, paper, highest, hint, muted, above=True)
-        caption(canvas, paper, lowest, side, muted, above=False)
+        caption(canvas, sheet, hint, config.language, muted, above=True)
+        caption(canvas, sheet, side, config.language, muted, above=False)
         canvas.showPage()
         for card, box in zip(plan.cards, plan.backs):
             canvas.saveState()
             place(canvas, box, plan.back_rotation)
-            draw_back(canvas, deck, card, art)
+            draw_back(canvas, deck, card, art, bleed, backs)
             canvas.restoreState()
         canvas.showPage()
     canvas.save()
@@ -114,7 +120,8 @@ def render_home(deck: Deck, config, art: Art, output: Output) -> Rendered:
 
 def render_fold(deck: Deck, config, art: Art, output: Output) -> Rendered:
     paper = art.theme.paper_pt
-    sheet = fold_over(paper, mm_to_pt(deck.size_mm))
+    sheet = fold_over(paper, mm_to_pt(deck.size_mm), gutter_mm=config.printing.gutter_mm)
+    bleed, backs = sheet.card_bleed, config.printing.backs
     labels = Labels(config.language)
     buffer = io.BytesIO()
     canvas = new_canvas(buffer, paper, deck.title, config)
@@ -122,57 +129,61 @@ def render_fold(deck: Deck, config, art: Art, output: Output) -> Rendered:
     cards = list(iter_copies(deck))
     groups = chunks(cards, sheet.per_sheet)
     muted = art.colour("muted")
-    lowest, highest = ink_edges(sheet.fronts + sheet.backs, sheet.marks)
-    # Captions go over the fronts' half, clear of the fold line.
-    fronts_x = (min(r.x for r in sheet.fronts) + max(r.right for r in sheet.fronts)) / 2
     for number, group in enumerate(groups, start=1):
         for card, front, back in zip(group, sheet.fronts, sheet.backs):
             canvas.saveState()
             place(canvas, front, sheet.front_rotation)
-            draw_front(canvas, deck, card, art)
+            draw_front(canvas, deck, card, art, bleed)
             canvas.restoreState()
             canvas.saveState()
             place(canvas, back, sheet.back_rotation)
-            draw_back(canvas, deck, card, art)
+            draw_back(canvas, deck, card, art, bleed, backs)
             canvas.restoreState()
         draw_marks(canvas, sheet.marks)
         canvas.saveState()
         canvas.setStrokeColor(muted)
         canvas.setLineWidth(CROP_MARK_WIDTH_PT)
         canvas.setDash(*FOLD_DASH)
-        fold = sheet.fold
+        fold = _fold_line(sheet, labels, config)
         canvas.line(fold.x1, fold.y1, fold.x2, fold.y2)
         canvas.restoreState()
-        _fold_label(canvas, sheet, labels("deck.fold"), muted)
+        _fold_label(canvas, sheet, typeset(labels("deck.fold"), config.language), muted, fold)
         side = labels("deck.sheet", deck=deck.title, number=str(number), total=str(len(groups)),
                       side=labels("deck.front") + " + " + labels("deck.back"))
-        caption(canvas, paper, highest, labels("deck.hint.fold"), muted, above=True, x=fronts_x)
-        caption(canvas, paper, lowest, side, muted, above=False, x=fronts_x)
+        caption(canvas, sheet, labels("deck.hint.fold"), config.language, muted, above=True)
+        caption(canvas, sheet, side, config.language, muted, above=False)
         canvas.showPage()
     canvas.save()
     return Rendered(files={output.path: buffer.getvalue()}, pages=len(groups))
 
 
-def _fold_label(canvas: Canvas, sheet, text: str, colour: str) -> None:
-    """ "plier ici" along the fold line's start, in the strip between the grid and the sheet's margin."""
-    fold = sheet.fold
-    width = stringWidth(text, RL_FONTS["regular"], CAPTION_PT)
-    start = CAPTION_PT * 0.4  # clear of the margin's end of the fold line
+def _fold_line(sheet, labels: Labels, config) -> CropMark:
+    """The fold line, stopped short of the captions that run across it."""
+    fold, clear = sheet.fold, CAPTION_CLEARANCE_MM * MM
+    if not sheet.vertical_fold:
+        return fold
+    texts = ((True, labels("deck.hint.fold")), (False, labels("deck.sheet", deck="", number="1", total="1", side="")))
+    low, high = min(fold.y1, fold.y2), max(fold.y1, fold.y2)
+    for above, text in texts:
+        box = caption_box(sheet, above, caption_length(text, config.language))
+        if box is not None and not box.rotation:
+            high, low = (min(high, box.box.y - clear), low) if above else (high, max(low, box.box.top + clear))
+    return CropMark(fold.x1, low, fold.x2, high)
+
+
+def _fold_label(canvas: Canvas, sheet, text: str, colour: str, fold: CropMark) -> None:
+    """ "plier ici" along the fold line, beside the first card's middle: in the strip between the
+    fronts' bleed and the fold, which is cut away (clear of the marks, which stand at the cut lines)."""
+    first = sheet.fronts[0]
     canvas.saveState()
     canvas.setFillColor(colour)
     canvas.setFont(RL_FONTS["regular"], CAPTION_PT)
     if sheet.vertical_fold:
-        grid_bottom = min(r.y for r in sheet.fronts)
-        bottom = min(fold.y1, fold.y2)
-        if bottom + start + width < grid_bottom - CAPTION_PT:
-            canvas.translate(fold.x1 - CAPTION_PT * 0.3, bottom + start)
-            canvas.rotate(90)
-            canvas.drawString(0, 0, text)
+        canvas.translate(fold.x1 - CAPTION_PT * 0.3, first.centre[1])
+        canvas.rotate(90)
     else:
-        grid_left = min(r.x for r in sheet.fronts)
-        left = min(fold.x1, fold.x2)
-        if left + start + width < grid_left - CAPTION_PT:
-            canvas.drawString(left + start, fold.y1 + CAPTION_PT * 0.3, text)
+        canvas.translate(first.centre[0], fold.y1 + CAPTION_PT * 0.3)
+    canvas.drawCentredString(0, 0, text)
     canvas.restoreState()
 
 
