@@ -35,7 +35,7 @@ from kit.errors import ContentError, OutputError, StrictWarnings, UsageError
 from kit.manifest import Entry, FileRecord, Manifest, reason
 from kit.outputs import Output, RenderContext
 from kit.plan import Plan, plan, select
-from kit.writer import commit_files, remove_files, target_path
+from kit.writer import check_writable, commit_files, remove_files, target_path
 
 if TYPE_CHECKING:
     from kit.content import Content
@@ -304,6 +304,7 @@ class Engine:
                 removed = [path for path in manifest.entries if path not in whole.by_path]
 
                 self.prepare_folders()
+                check_writable(self.out_dir, [o.path for o in chosen])
                 temporary.point()
                 staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.cache_dir))
                 reports, tasks, inputs = self.render(whole, chosen, content, manifest, digester, staging,

@@ -65,6 +65,20 @@ def _unwritable(folder: Path) -> OutputError:
                        f"nothing was replaced. Make the folder writable or choose another with --out")
 
 
+def check_writable(out_dir: Path, relatives: list[str]) -> None:
+    """Stop before rendering when an output would land in a folder kit cannot write to (or create)."""
+    checked: set[Path] = set()
+    for relative in relatives:
+        folder = target_path(out_dir, relative).parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if folder in checked:
+            continue
+        checked.add(folder)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise _unwritable(folder)
+
+
 def commit_files(out_dir: Path, moves: dict[str, tuple[Path, str]]) -> int:
     """Move staged files (relative path → (staged file, digest)) into place; how many changed on disk.
 
