@@ -190,3 +190,14 @@ def test_a_note_that_names_a_service_idea_is_a_warning(fixture_kit):
     result = CliRunner().invoke(main, ["check", "--kit", str(root)])
     assert result.exit_code == 0
     assert "announcement.text" in result.output and "Panier maraîcher" in result.output
+
+
+def test_badge_bands_are_readable(fixture_kit):
+    from kit.colours import contrast_ratio
+    from kit.generators.session_sheets import role_bands
+    from kit.theme import Theme
+
+    for greyscale in (False, True):
+        theme = Theme.from_config(load_kit(fixture_kit).config, greyscale=greyscale)
+        for background, text in role_bands(theme).values():
+            assert contrast_ratio(background, text) >= 4.5

@@ -114,6 +114,18 @@ def badge_sheet(paper: str) -> tuple[int, int, float, float]:
     return BADGE_COLUMNS, rows, round((width - block_w) / 2, 2), round((height - block_h) / 2, 2)
 
 
+# The theme colour of each role's band on a badge.
+ROLE_COLOURS = {"résident": "primary", "ambassadeur": "ink", "nouveau": "accent"}
+
+
+def role_bands(theme) -> dict[str, tuple[str, str]]:
+    """Each role's band as (background, text colour), the text readable on it (WCAG 4.5:1)."""
+    from kit.colours import text_on
+
+    ink = theme.colour("ink")
+    return {role: text_on(theme.colour(name), ink) for role, name in ROLE_COLOURS.items()}
+
+
 def _stamp(content: Content, session: Session, edition: str) -> Stamp:
     config = content.config
     labels = Labels(config.language)
@@ -207,8 +219,7 @@ class BadgesGenerator(_SessionSheet):
         return {**base_context(context.theme, _stamp(content, session, labels("pack.badges"))),
                 "sheets": placed, "badge_w": BADGE_MM[0], "badge_h": BADGE_MM[1], "margin": BADGE_PAGE_MARGIN_MM,
                 "sheet_h": PAPER_MM[content.config.paper][1] - 2 * BADGE_PAGE_MARGIN_MM - 1,
-                "role_colours": {"résident": context.theme.colour("primary"), "ambassadeur": context.theme.colour("ink"),
-                                 "nouveau": context.theme.colour("accent")}}
+                "role_bands": role_bands(context.theme)}
 
 
 # The canvas page: base.css margins (top and bottom), the title block, the profiles line and the
