@@ -238,71 +238,45 @@ class Engine:
         The checks' results are kept in the manifest (nothing else of it changes), so checking
         an unchanged kit again measures nothing.
         """
-        from kit.content import load_kit
-        from kit.generators import GENERATORS
-
-        manifest = self.manifest if self.manifest is not None else Manifest.load(self.cache_dir)
-        files = self.files if self.files is not None else FileDigests(manifest.stat)
-        files.forget_seen()
+        manifest, files = self.remembered()
         log.info("load")
-        content = load_kit(self.kit_root)
-        log.info("check")
-        digester = Digester(self.kit_root, files, lambda name: setting_text(content.config, name))
-        errors, warnings = run_checks(content, GENERATORS, digester, manifest.checks, self.cache_dir)
-        manifest.stat = files.known
         try:
-            manifest.save(self.cache_dir)
-        except OSError:  # an output folder kit cannot write to: the checks are measured again next time
-            pass
-        self.manifest, self.files = manifest, files
-        if errors:
-            raise ContentError(errors)
-        return content, [w.readable() for w in sorted(set(content.warnings) | set(warnings))]
+            content, _, warnings = self.load_and_check(manifest, files)
+        finally:
+            manifest.stat = files.known
+            self.manifest, self.files = manifest, files
+            # Remembered for the next check or build, in an output folder that exists already
+            # (checking never creates one); where kit cannot write, they are measured again.
+            if self.out_dir.is_dir():
+                try:
+                    manifest.save(self.cache_dir)
+                except OSError:
+                    pass
+        return content, warnings
 
     def build(self, only: list[str] | None = None, session: str | None = None, strict: bool = False,
               progress: Progress | None = None, on_plan: Callable[[list[Output]], None] | None = None,
               force: bool = False) -> Summary:
         started = time.perf_counter()
-        manifest = self.manifest if self.manifest is not None else Manifest.load(self.cache_dir)
-        files = self.files if self.files is not None else FileDigests(manifest.stat)
-        files.forget_seen()
+        manifest, files = self.remembered()
         everything = not only and session is None
 
         log.info("load")
         snapshot = self.snapshot(manifest, files)
         if everything and not force and snapshot == manifest.snapshot and self.all_intact(manifest):
-            summary = self.nothing_to_do(manifest, strict, on_plan)
-            summary.seconds = time.perf_counter() - started
-            return summary
-        from kit.content import load_kit
-        from kit.generators import GENERATORS
-
-        # On a rebuild (the edit loop), the workers start now and import the renderers meanwhile.
+            return self.nothing_to_do(manifest, strict, on_plan, started)
         rebuild = self.cache_dir.is_dir()
         if rebuild:
             self.prepare_folders()
         staging: Path | None = None
         try:
             with TemporaryFolder(self.cache_dir, create=rebuild) as temporary, Workers(self.jobs) as workers:
-                if rebuild:
+                if rebuild:  # the edit loop: the workers import the renderers while the content loads
                     workers.start()
-                content = load_kit(self.kit_root)
-
-                log.info("check")
-                digester = Digester(self.kit_root, files, lambda name: setting_text(content.config, name))
-                errors, check_warnings = run_checks(content, GENERATORS, digester, manifest.checks, self.cache_dir)
-                if errors:
-                    raise ContentError(errors)
-                content_warnings = [w.readable() for w in sorted(set(content.warnings) | set(check_warnings))]
+                content, digester, content_warnings = self.load_and_check(manifest, files)
 
                 log.info("plan")
-                whole = plan(content, GENERATORS)
-                chosen = select(whole, content, only, session)
-                if on_plan:
-                    on_plan(chosen)
-                digester.printed = whole.printed
-                removed = [path for path in manifest.entries if path not in whole.by_path]
-
+                whole, chosen = self.plan(content, digester, only, session, on_plan)
                 self.prepare_folders()
                 check_writable(self.out_dir, [o.path for o in chosen])
                 temporary.point()
@@ -316,26 +290,63 @@ class Engine:
                     raise StrictWarnings(warnings)
 
                 log.info("write")
-                new_entries = {path: self.entry(whole.by_path[path], inputs[path], task)
-                               for path, task in tasks.items()}
-                changed = self.commit(staging, tasks, manifest, new_entries, removed)
+                entries = {path: self.entry(whole.by_path[path], inputs[path], task) for path, task in tasks.items()}
+                removed = [path for path in manifest.entries if path not in whole.by_path]
+                changed = self.commit(staging, tasks, manifest, entries, removed)
         finally:
-            # After the workers have stopped: none is still writing into the staging folder.
-            if staging is not None:
+            if staging is not None:  # once the workers have stopped: none still writes into it
                 shutil.rmtree(staging, ignore_errors=True)
+        reports += self.record(manifest, files, entries, removed, content_warnings, everything)
+        return Summary(reports, warnings, time.perf_counter() - started, changed)
 
+    def remembered(self) -> tuple[Manifest, FileDigests]:
+        """What the last build left: the manifest, and the file digests (kept in memory when warm)."""
+        manifest = self.manifest if self.manifest is not None else Manifest.load(self.cache_dir)
+        files = self.files if self.files is not None else FileDigests(manifest.stat)
+        files.forget_seen()
+        return manifest, files
+
+    def load_and_check(self, manifest: Manifest, files: FileDigests):
+        """The content, a digester of its inputs, and the warnings of the content and the checks;
+        raises ContentError with every mistake."""
+        from kit.content import load_kit
+        from kit.generators import GENERATORS
+
+        content = load_kit(self.kit_root)
+        log.info("check")
+        digester = Digester(self.kit_root, files, lambda name: setting_text(content.config, name))
+        errors, warnings = run_checks(content, GENERATORS, digester, manifest.checks, self.cache_dir)
+        if errors:
+            raise ContentError(errors)
+        return content, digester, [w.readable() for w in sorted(set(content.warnings) | set(warnings))]
+
+    def plan(self, content: Content, digester: Digester, only, session, on_plan) -> tuple[Plan, list[Output]]:
+        """The whole kit's plan (what is removed is judged on it) and the outputs chosen to build."""
+        from kit.generators import GENERATORS
+
+        whole = plan(content, GENERATORS)
+        chosen = select(whole, content, only, session)
+        if on_plan:
+            on_plan(chosen)
+        digester.printed = whole.printed
+        return whole, chosen
+
+    def record(self, manifest: Manifest, files: FileDigests, entries: dict[str, Entry], removed: list[str],
+               warnings: list[str], everything: bool) -> list[OutputReport]:
+        """Keep what this build made in the manifest (saved, and in memory for the next build); the
+        reports of the removed outputs."""
+        reports = [OutputReport(path, manifest.entries[path].kind, REMOVED, "its content was removed")
+                   for path in removed]
         for path in removed:
-            reports.append(OutputReport(path, manifest.entries[path].kind, REMOVED, "its content was removed"))
             del manifest.entries[path]
-        manifest.entries.update(new_entries)
-        manifest.snapshot = snapshot if everything else ""
-        if everything:
-            manifest.snapshot = self.snapshot(manifest, files)  # new file inputs may have joined
-        manifest.warnings = content_warnings
+        manifest.entries.update(entries)
+        # Only a build of everything vouches for the whole kit (new file inputs may have joined).
+        manifest.snapshot = self.snapshot(manifest, files) if everything else ""
+        manifest.warnings = warnings
         manifest.stat = files.known
         manifest.save(self.cache_dir)
         self.manifest, self.files = manifest, files
-        return Summary(reports, warnings, time.perf_counter() - started, changed)
+        return reports
 
     def render(self, whole: Plan, chosen: list[Output], content: Content, manifest: Manifest,
                digester: Digester, staging: Path, force: bool, progress: Progress | None, workers: Workers):
@@ -433,7 +444,7 @@ class Engine:
     def all_intact(self, manifest: Manifest) -> bool:
         return bool(manifest.entries) and all(manifest.intact(self.out_dir, path) for path in manifest.entries)
 
-    def nothing_to_do(self, manifest: Manifest, strict: bool, on_plan) -> Summary:
+    def nothing_to_do(self, manifest: Manifest, strict: bool, on_plan, started: float) -> Summary:
         """The summary of a build that found nothing changed since the last full build."""
         reports = [OutputReport(path, entry.kind, UP_TO_DATE, "", entry.pages, 0.0, tuple(entry.files))
                    for path, entry in manifest.entries.items()]
@@ -442,7 +453,7 @@ class Engine:
             on_plan(reports)
         if strict and warnings:
             raise StrictWarnings(warnings)
-        return Summary(reports, warnings)
+        return Summary(reports, warnings, time.perf_counter() - started)
 
     def entry(self, output: Output, inputs: dict[str, str], task: Task) -> Entry:
         # Sizes and times are filled in once the files are in place (commit).
