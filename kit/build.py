@@ -309,10 +309,16 @@ class Engine:
     def load_and_check(self, manifest: Manifest, files: FileDigests):
         """The content, a digester of its inputs, and the warnings of the content and the checks;
         raises ContentError with every mistake."""
+        from kit import images
         from kit.content import load_kit
         from kit.generators import GENERATORS
 
-        content = load_kit(self.kit_root)
+        images.remember_decoded(manifest.decoded)
+        try:
+            content = load_kit(self.kit_root)
+        finally:
+            root = str(self.kit_root) + os.sep
+            manifest.decoded = {path: stamp for path, stamp in images.decoded().items() if path.startswith(root)}
         log.info("check")
         digester = Digester(self.kit_root, files, lambda name: setting_text(content.config, name))
         errors, warnings = run_checks(content, GENERATORS, digester, manifest.checks, self.cache_dir)

@@ -172,15 +172,26 @@ def _check_raster(path: Path, shown: str) -> str | None:
 
 # A JPEG is decoded at 1/8 scale to check it whole: every byte is still read, at a tenth of the cost.
 CHECK_DRAFT_SIZE = (64, 64)
-_DECODED: set[tuple[str, int, int]] = set()
+# The photos decoded whole, by path → [size, mtime_ns, inode]: once per file version. The build
+# keeps this in its manifest (`decoded()`, `remember_decoded()`), so a rebuild decodes only the
+# photos that changed.
+_DECODED: dict[str, list[int]] = {}
+
+
+def decoded() -> dict[str, list[int]]:
+    return dict(_DECODED)
+
+
+def remember_decoded(known: dict[str, list[int]]) -> None:
+    _DECODED.update(known)
 
 
 def _check_pixels(path: Path, shown: str) -> str | None:
     """Decode the whole image once per file version: verify() reads only the header, and a
     truncated or damaged photo must fail `kit check`, not the build."""
     stat = path.stat()
-    stamp = (str(path), stat.st_size, stat.st_mtime_ns)
-    if stamp in _DECODED:
+    stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    if _DECODED.get(str(path)) == stamp:
         return None
     try:
         with warnings.catch_warnings():
@@ -191,7 +202,7 @@ def _check_pixels(path: Path, shown: str) -> str | None:
                 _load_whole(im)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombWarning):
         return f'expected a readable image, got a damaged file "{shown}" (it stops before its last pixel)'
-    _DECODED.add(stamp)
+    _DECODED[str(path)] = stamp
     return None
 
 

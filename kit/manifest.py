@@ -51,6 +51,7 @@ class Manifest:
     checks: dict[str, dict] = field(default_factory=dict)    # check name → {digest, errors, warnings}
     snapshot: str = ""        # the digest of everything the kit holds, when the last build covered it all
     warnings: list[str] = field(default_factory=list)       # the content's own warnings at that snapshot
+    decoded: dict[str, list] = field(default_factory=dict)   # photos checked whole (kit.images.decoded)
 
     @classmethod
     def load(cls, cache_dir: Path) -> "Manifest":
@@ -65,7 +66,8 @@ class Manifest:
             entries = {path: Entry(**{**raw, "files": {p: FileRecord(**r) for p, r in raw["files"].items()}})
                        for path, raw in data["entries"].items()}
             return cls(entries=entries, stat=data.get("stat", {}), checks=data.get("checks", {}),
-                       snapshot=data.get("snapshot", ""), warnings=data.get("warnings", []))
+                       snapshot=data.get("snapshot", ""), warnings=data.get("warnings", []),
+                       decoded=data.get("decoded", {}))
         except (KeyError, TypeError):
             return cls()
 
@@ -75,7 +77,7 @@ class Manifest:
 
         data = {"format": FORMAT, "snapshot": self.snapshot, "warnings": self.warnings,
                 "entries": {path: asdict(entry) for path, entry in sorted(self.entries.items())},
-                "checks": self.checks, "stat": self.stat}
+                "checks": self.checks, "stat": self.stat, "decoded": self.decoded}
         cache_dir.mkdir(parents=True, exist_ok=True)
         write_atomic(cache_dir / MANIFEST_NAME, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 

@@ -279,3 +279,30 @@ def test_check_strict_and_build_strict_report_the_same_warnings(make_kit, tmp_pa
     assert len(warnings) == 3
     assert warnings == [line for line in built.output.splitlines() if line.startswith("content/")]
     assert not (root / "output/decks").exists()  # nothing written with --strict
+
+
+def test_a_rebuild_decodes_only_the_photos_that_changed(make_kit, monkeypatch):
+    """Checking a photo whole (a truncated file must fail `kit check`) is remembered in the manifest."""
+    import io
+
+    from PIL import Image
+
+    import kit.images
+
+    def photo(colour):
+        buffer = io.BytesIO()
+        Image.new("RGB", (1200, 800), colour).save(buffer, "JPEG")
+        return buffer.getvalue()
+
+    root = make_kit({"images/a.jpg": photo("#88aacc"), "images/b.jpg": photo("#cc8844"),
+                     "content/decks/photos.yaml": "title: Photos\nkind: photo-debate\naxes: [[cher, gratuit]]\n"
+                                                  "cards:\n  - {title: A, image: images/a.jpg}\n"
+                                                  "  - {title: B, image: images/b.jpg}\n"})
+    build(root, jobs=1)
+    monkeypatch.setattr(kit.images, "_DECODED", {})  # a new process: only the manifest remembers
+    (root / "images/b.jpg").write_bytes(photo("#cc4444"))
+    decoded = []
+    real = kit.images._load_whole
+    monkeypatch.setattr(kit.images, "_load_whole", lambda im: decoded.append(Path(im.filename).name) or real(im))
+    build(root, jobs=1)
+    assert decoded.count("b.jpg") >= 1 and "a.jpg" not in decoded
