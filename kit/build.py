@@ -272,7 +272,7 @@ class Engine:
         try:
             with TemporaryFolder(self.cache_dir, create=rebuild) as temporary, Workers(self.jobs) as workers:
                 if rebuild:  # the edit loop: the workers import the renderers while the content loads
-                    workers.start()
+                    workers.start({entry.kind for entry in manifest.entries.values()})
                 content, digester, content_warnings = self.load_and_check(manifest, files)
 
                 log.info("plan")
@@ -399,7 +399,7 @@ class Engine:
                     self.prepare_images(todo, content, context)
                     log.info("render")
                     if len(todo) > 1 or len(chosen) > 1:
-                        workers.start()
+                        workers.start({o.kind for o in chosen})
                     if workers.pool is None:
                         for module in {m for o in todo for m in getattr(GENERATORS[o.kind], "renderers", ())}:
                             import_module(module)  # rendering here, in this process
@@ -504,12 +504,15 @@ class Workers:
         self.jobs = jobs
         self.pool: ProcessPoolExecutor | None = None
 
-    def start(self) -> None:
+    def start(self, kinds: set[str]) -> None:
+        """Fork the workers, each importing the renderers of these output kinds (and no other: a
+        kit of card decks never loads weasyprint)."""
         if self.pool is not None or self.jobs <= 1:
             return
         from kit.generators import GENERATORS
 
-        modules = tuple(sorted({m for g in GENERATORS.values() for m in getattr(g, "renderers", ())}))
+        modules = tuple(sorted({m for kind in kinds if kind in GENERATORS
+                                for m in getattr(GENERATORS[kind], "renderers", ())}))
         self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=get_context("fork"),
                                         initializer=_warm_up, initargs=(modules,))
         for _ in range(self.jobs):  # fork every worker now, not at the first task
