@@ -1,0 +1,89 @@
+"""Turn a long run of reportlab pages into one PDF file on disk, a few sheets at a time, in flat memory.
+
+reportlab keeps every page of a canvas (and every photo it placed) in memory until it saves, then
+builds the whole file in memory once more: a 500-card deck held a quarter of a gigabyte. A
+`PartedCanvas` draws like a canvas, but every `pages_per_part` pages it saves what it has to a
+part file and starts a fresh canvas; `save()` joins the parts with qpdf (pikepdf), which copies
+each part's streams from its file as it writes, so memory stays that of one part whatever the
+deck's length. The first part carries the document's settings (title, viewer preferences); the
+joined file has a deterministic /ID, so the same content gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+# Enough pages that fonts (embedded once per part) cost little, few enough that a part stays small:
+# 12 pages are 6 home sheets and their backs, 54 poker cards.
+PAGES_PER_PART = 12
+
+
+class PartedCanvas:
+    """A reportlab canvas that writes itself to `target` in parts; use it as the canvas it wraps.
+
+    `open_canvas(path)` makes a new canvas that saves to `path`; every part is opened by it, so
+    each has the same page size, fonts and settings. A part is opened when the first thing is
+    drawn after the previous one was saved, so no part is ever empty.
+    """
+
+    def __init__(self, target: Path, open_canvas: Callable[[Path], Any], pages_per_part: int = PAGES_PER_PART):
+        object.__setattr__(self, "_state", {"target": target, "open": open_canvas, "per_part": pages_per_part,
+                                            "parts": [], "pages": 0, "size": None, "canvas": None})
+        self._current()
+
+    def _current(self):
+        state = self._state
+        if state["canvas"] is None:
+            part = state["target"].with_name(f".{state['target'].name}.part{len(state['parts']):04d}")
+            state["parts"].append(part)
+            state["canvas"] = state["open"](part)
+            if state["size"] is not None:
+                state["canvas"].setPageSize(state["size"])
+        return state["canvas"]
+
+    def __getattr__(self, name: str):
+        return getattr(self._current(), name)
+
+    def __setattr__(self, name: str, value) -> None:
+        setattr(self._current(), name, value)
+
+    def setPageSize(self, size) -> None:  # noqa: N802 — reportlab's name
+        self._state["size"] = size  # every later part starts at the page size in force
+        self._current().setPageSize(size)
+
+    def showPage(self) -> None:  # noqa: N802 — reportlab's name
+        state = self._state
+        self._current().showPage()
+        state["pages"] += 1
+        if state["pages"] % state["per_part"] == 0:
+            state["canvas"].save()
+            state["canvas"] = None
+
+    def save(self) -> None:
+        state = self._state
+        if state["canvas"] is not None:
+            state["canvas"].save()
+            state["canvas"] = None
+        try:
+            join(state["parts"], state["target"])
+        finally:
+            for part in state["parts"]:
+                part.unlink(missing_ok=True)
+
+
+def join(parts: list[Path], target: Path) -> None:
+    """One PDF of the parts' pages, in order, streamed from the part files by qpdf."""
+    import pikepdf
+
+    parts = [p for p in parts if p.exists()]
+    with pikepdf.open(parts[0]) as first:
+        others = [pikepdf.open(p) for p in parts[1:]]
+        try:
+            for other in others:
+                first.pages.extend(other.pages)
+            first.save(target, deterministic_id=True, compress_streams=True,
+                       object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+        finally:
+            for other in others:
+                other.close()

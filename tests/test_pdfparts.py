@@ -1,0 +1,36 @@
+"""A long run of pages written in parts and joined: the same pages, in order, the same bytes every time."""
+
+from __future__ import annotations
+
+from pypdf import PdfReader
+
+from kit.pdfparts import PartedCanvas
+
+
+def draw(target, pages, per_part):
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = PartedCanvas(target, lambda path: Canvas(str(path), pagesize=(200, 300), invariant=1), per_part)
+    canvas.setTitle("Essai")
+    for number in range(pages):
+        if number == 5:
+            canvas.setPageSize((300, 200))  # later parts keep the size in force
+        canvas.drawString(20, 100, f"page {number + 1}")
+        canvas.showPage()
+    canvas.save()
+
+
+def test_parts_join_into_one_pdf_with_every_page_in_order(tmp_path):
+    draw(tmp_path / "a.pdf", 11, per_part=4)  # parts of 4, 4 and 3 pages
+    reader = PdfReader(str(tmp_path / "a.pdf"))
+    assert [page.extract_text().strip() for page in reader.pages] == [f"page {n}" for n in range(1, 12)]
+    assert [float(p.mediabox.width) for p in reader.pages] == [200] * 5 + [300] * 6
+    assert reader.metadata.title == "Essai"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf"]  # the parts are gone
+
+
+def test_a_multiple_of_the_part_size_leaves_no_empty_part_and_bytes_are_reproducible(tmp_path):
+    draw(tmp_path / "a.pdf", 8, per_part=4)
+    draw(tmp_path / "b.pdf", 8, per_part=4)
+    assert len(PdfReader(str(tmp_path / "a.pdf")).pages) == 8
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
