@@ -82,6 +82,9 @@ def test_the_printer_settings_render_only_home_and_fold_sheets_of_cards(kit_copy
     edit(kit_copy / "kit.yaml", "duplex: long", "duplex: short")
     summary = build(kit_copy, jobs=2)
     paths = rendered(summary)
+    # The pocket cards' note sides are placed behind their cards for the duplex flip, as card backs are.
+    assert "guides/cartes-de-poche.pdf" in paths
+    paths.discard("guides/cartes-de-poche.pdf")
     assert paths and all(p.startswith("decks/") and not p.endswith("-imprimeur.pdf") for p in paths)
     assert "decks/calibration.pdf" in paths
     assert {r.reason for r in summary.of("rendered")} == {"kit.yaml print.duplex changed"}
