@@ -19,7 +19,7 @@ from kit.content import load_kit
 from kit.errors import ContentError
 from kit.generators.poster import (CARDS_SHARE_MAX, POST_IT_MM, WRITING_SHARE_MIN, board_layout, layouts_of,
                                    poster_layout)
-from kit.postits import MIN_NOTE_CONTRAST, MIN_WRITING_CONTRAST, zone_ground
+from kit.postits import MIN_NOTE_DIFFERENCE, MIN_WRITING_CONTRAST, colour_difference, lab, zone_ground
 from kit.theme import MM
 
 POST_ITS = {"#7cc4ea", "#ffe45c", "#ffa03a"}
@@ -193,12 +193,16 @@ def test_posters_leave_three_quarters_of_the_sheet_to_write_on(built):
     assert all(zone.notes_flat >= 6 for zone in layout.zones)  # 76 mm post-its, flat: three times two
     assert POST_IT_MM == 76.0
     path = built / "worksheets/affiches.pdf"
+    dpi = 20
     for page in range(2):
-        image = pixels(path, page)
-        counts = Counter(image.get_flattened_data())
-        ground, count = counts.most_common(1)[0]
-        assert hex_of(ground) != "#ffffff"
-        assert count / (image.width * image.height) >= WRITING_SHARE_MIN - 0.01  # anti-aliased edges
+        image = pixels(path, page, dpi)
+        height = image.height
+        for zone in layout.zones:  # each zone's ground is left free: white paper inside its frame
+            g = zone.ground
+            inner = image.crop((round((g.x + 2 * MM) / 72 * dpi), round(height - (g.top - 2 * MM) / 72 * dpi),
+                                round((g.right - 2 * MM) / 72 * dpi), round(height - (g.y + 2 * MM) / 72 * dpi)))
+            counts = Counter(inner.get_flattened_data())
+            assert counts[(255, 255, 255)] / (inner.width * inner.height) > 0.99
 
 
 def test_posters_take_title_examples_pictogram_and_colour_from_the_theme_cards(built):
@@ -220,7 +224,7 @@ def test_post_its_stand_out_from_the_drawn_grounds(built):
     for name in ("affiches", "besoins"):
         path = built / f"worksheets/{name}.pdf"
         image = pixels(path, 0)
-        ground = hex_of(next(c for c, _ in Counter(image.get_flattened_data()).most_common() if c != (255, 255, 255)))
+        ground = hex_of(Counter(image.get_flattened_data()).most_common(1)[0][0])  # the zones' ground, and paper
         drawn = set()
         for page in PdfReader(str(path)).pages:
             stream = page.get_contents().get_data().decode("latin-1")
@@ -229,19 +233,23 @@ def test_post_its_stand_out_from_the_drawn_grounds(built):
         notes = POST_ITS & drawn if name == "affiches" else POST_ITS
         assert notes == POST_ITS
         for note in notes:
-            assert contrast_ratio(note, ground) >= MIN_NOTE_CONTRAST - 0.05, (name, note, ground)
+            assert colour_difference(note, ground) >= MIN_NOTE_DIFFERENCE, (name, note, ground)
         assert contrast_ratio("#000000", ground) >= MIN_WRITING_CONTRAST - 0.1
 
 
-def test_the_old_pale_tint_would_fail_and_the_ground_is_the_lightest_that_passes():
+def test_grounds_are_neutral_and_the_lightest_every_note_stands_out_from():
+    # The old zones were pale tints of their own notes: a hue of their own, which a ground never has.
     pale_orange = "#fff0e2"
-    assert contrast_ratio("#ffa03a", pale_orange) < MIN_NOTE_CONTRAST
+    assert max(abs(lab(pale_orange)[1]), abs(lab(pale_orange)[2])) > 5
     ground = zone_ground(tuple(POST_ITS))
-    assert all(contrast_ratio(n, ground) >= MIN_NOTE_CONTRAST for n in POST_ITS)
-    assert zone_ground(("#ffa03a",)) == "#ffffff"   # an orange note alone reads on the paper
+    assert ground == "#ffffff"                       # the default notes all stand out from paper: no ink
+    assert all(colour_difference(n, ground) >= MIN_NOTE_DIFFERENCE for n in POST_ITS)
     assert zone_ground(("#111111",)) == "#ffffff"   # a dark note reads on the paper too
-    # A mid-grey note wants a light ground, a yellow one a dark ground: no ground serves both.
-    assert zone_ground(("#8a8a8a", "#ffe45c")) is None
+    light = zone_ground(("#f4f4f4",))                # a near-white note needs a grey ground
+    assert light != "#ffffff" and colour_difference("#f4f4f4", light) >= MIN_NOTE_DIFFERENCE
+    # A white note wants a darker ground, a mid-grey one a lighter or a much darker one, and a
+    # black marker must still read: no ground serves both.
+    assert zone_ground(("#ffffff", "#808080")) is None
 
 
 def test_each_colour_has_one_meaning_stated_once(built):
@@ -259,7 +267,8 @@ def test_a_note_colour_no_ground_can_carry_is_a_warning(make_kit, tmp_path):
         "content/worksheets/p.yaml": f"""\
             kind: theme-posters
             notes:
-              orange: {{colour: "#8a8a8a", meaning: une piste}}
+              blue: {{colour: "#ffffff"}}
+              orange: {{colour: "#808080"}}
             themes:
               - {{title: Manger, pictogram: {PICTOGRAM}, colour: "#e8743b"}}
             """})

@@ -2,8 +2,8 @@
 
 Theme posters: one page per clustering theme. A band in the theme's colour carries its
 pictogram, title and line of examples; the rest of the sheet (at least WRITING_SHARE_MIN of
-it) is writing area: one zone per kind of post-it, each on a grey ground every note stands out
-from (kit.postits), with each colour's meaning said once, in its zone's label.
+it) is writing area: one zone per kind of post-it, each on a neutral ground (white paper, framed)
+every note stands out from (kit.postits), with each colour's meaning said once, in its zone's label.
 
 Debate boards: an open field, no cells. The axes run through it as continua (ticks, no
 quadrant slots), with a centre zone for "it depends" and a column where the group writes on
@@ -29,7 +29,7 @@ from kit.errors import Problem
 from kit.generators import RenderContext, Rendered, register
 from kit.imposition import Rect
 from kit.outputs import Output, needs
-from kit.postits import MIN_NOTE_CONTRAST, zone_ground
+from kit.postits import MIN_NOTE_DIFFERENCE, zone_ground
 from kit.theme import MM, PAPER_MM
 
 POST_IT_MM = 76.0          # the square post-it pad of the sessions
@@ -214,8 +214,8 @@ def _poster_check(sheet: ThemePosters, config):
 def _contrast_problem(sheet) -> Problem:
     colours = ", ".join(f"{n.name} {n.colour}" for zone in sheet.zones for n in zone.notes)
     return Problem(sheet.file, sheet.line, "notes",
-                   f"expected post-it colours that all stand out ({MIN_NOTE_CONTRAST:g}:1) from one ground a "
-                   f"black marker still reads on, got {colours}; choose lighter colours")
+                   f"expected post-it colours that all stand out (ΔE ≥ {MIN_NOTE_DIFFERENCE:g}) from one neutral "
+                   f"ground a black marker still reads on, got {colours}; choose more colourful notes")
 
 
 # ============================================================================ debate boards

@@ -20,6 +20,7 @@ from kit.colours import text_on, to_grey
 from kit.content import Content
 from kit.content.worksheets import NoteColour, ThemePosters
 from kit.generators import RenderContext
+from kit.postits import FRAME
 from kit.generators.poster import (FOOTER_PT, HINT_STYLE, TITLE_STYLE, PosterLayout, PosterZone, poster_ground,
                                    poster_layout)
 from kit.generators.worksheet import stamp_for
@@ -128,16 +129,21 @@ def render_posters(sheet: ThemePosters, content: Content, context: RenderContext
     return buffer.getvalue(), len(sheet.themes)
 
 
+FRAME_PT = 1.0  # the zone's edge: where the notes go, seen from across the room
+
+
 def _band(canvas: Canvas, rect: Rect, colour: str) -> None:
     canvas.setFillColor(HexColor(colour))
     canvas.roundRect(rect.x, rect.y, rect.w, rect.h, CORNER_MM * MM, stroke=0, fill=1)
 
 
 def _zone(canvas: Canvas, box: PosterZone, zone, labels: Labels, ground: str, ink: str, grey: bool) -> None:
-    """A zone: its title and its colours' meanings on the paper, then the grey ground for the notes."""
+    """A zone: its title and its colours' meanings on the paper, then the framed ground for the notes."""
     label, area = box.label, box.ground
     canvas.setFillColor(HexColor(ground))
-    canvas.roundRect(area.x, area.y, area.w, area.h, CORNER_MM * MM, stroke=0, fill=1)
+    canvas.setStrokeColor(HexColor(FRAME))
+    canvas.setLineWidth(FRAME_PT)
+    canvas.roundRect(area.x, area.y, area.w, area.h, CORNER_MM * MM, stroke=1, fill=1)
     canvas.setFillColor(HexColor(ink))
     canvas.setFont(RL_FONTS["bold"], ZONE_TITLE_PT)
     title = typeset(zone.title, labels.language)
