@@ -20,7 +20,7 @@ from kit.theme import RL_FONTS, register_reportlab_fonts
 REGISTRATION = "#000000"  # crop marks print in full black whatever the theme (and in greyscale)
 
 
-def new_canvas(buffer: io.BytesIO, size: tuple[float, float], title: str, config) -> Canvas:
+def new_canvas(buffer: io.BytesIO | str, size: tuple[float, float], title: str, config) -> Canvas:
     """A reportlab canvas with reproducible bytes and the kit's metadata."""
     register_reportlab_fonts()
     configure_reportlab()
@@ -32,6 +32,28 @@ def new_canvas(buffer: io.BytesIO, size: tuple[float, float], title: str, config
     # Sheets must print at actual size: a viewer must not propose to shrink them to fit.
     canvas.setViewerPreference("PrintScaling", "None")
     return canvas
+
+
+def open_document(target, size: tuple[float, float], title: str, config):
+    """The canvas of one output and what `close_document` needs: written straight to `target` a few
+    sheets at a time (kit.pdfparts: flat memory however long the deck), or kept in memory when the
+    output is rendered outside a build (no target)."""
+    if target is None:
+        buffer = io.BytesIO()
+        return new_canvas(buffer, size, title, config), buffer
+    from kit.pdfparts import PartedCanvas
+
+    return PartedCanvas(target, lambda part: new_canvas(str(part), size, title, config)), None
+
+
+def close_document(canvas, buffer, path: str, pages: int):
+    """Save the document opened by `open_document`: its Rendered (bytes in memory, or the staged file)."""
+    from kit.outputs import Rendered
+
+    canvas.save()
+    if buffer is None:
+        return Rendered(files={}, pages=pages, written=(path,))
+    return Rendered(files={path: buffer.getvalue()}, pages=pages)
 
 
 def draw_marks(canvas: Canvas, marks: tuple[CropMark, ...]) -> None:

@@ -14,6 +14,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
+# A canvas's settings that last from page to page (reportlab keeps them on the canvas, not the page):
+# each is made again on every new part, so no page of a later part loses its boxes or size.
+LASTING = ("setPageSize", "setTrimBox", "setBleedBox", "setCropBox", "setArtBox", "setPageRotation")
+
 # Enough pages that fonts (embedded once per part) cost little, few enough that a part stays small:
 # 12 pages are 6 home sheets and their backs, 54 poker cards.
 PAGES_PER_PART = 12
@@ -29,7 +33,7 @@ class PartedCanvas:
 
     def __init__(self, target: Path, open_canvas: Callable[[Path], Any], pages_per_part: int = PAGES_PER_PART):
         object.__setattr__(self, "_state", {"target": target, "open": open_canvas, "per_part": pages_per_part,
-                                            "parts": [], "pages": 0, "size": None, "canvas": None})
+                                            "parts": [], "pages": 0, "lasting": {}, "canvas": None})
         self._current()
 
     def _current(self):
@@ -38,19 +42,22 @@ class PartedCanvas:
             part = state["target"].with_name(f".{state['target'].name}.part{len(state['parts']):04d}")
             state["parts"].append(part)
             state["canvas"] = state["open"](part)
-            if state["size"] is not None:
-                state["canvas"].setPageSize(state["size"])
+            for name, args in state["lasting"].items():
+                getattr(state["canvas"], name)(*args)
         return state["canvas"]
 
     def __getattr__(self, name: str):
-        return getattr(self._current(), name)
+        attribute = getattr(self._current(), name)
+        if name not in LASTING:
+            return attribute
+
+        def lasting(*args):
+            self._state["lasting"][name] = args  # made again on every later part
+            return attribute(*args)
+        return lasting
 
     def __setattr__(self, name: str, value) -> None:
         setattr(self._current(), name, value)
-
-    def setPageSize(self, size) -> None:  # noqa: N802 — reportlab's name
-        self._state["size"] = size  # every later part starts at the page size in force
-        self._current().setPageSize(size)
 
     def showPage(self) -> None:  # noqa: N802 — reportlab's name
         state = self._state

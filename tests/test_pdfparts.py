@@ -34,3 +34,16 @@ def test_a_multiple_of_the_part_size_leaves_no_empty_part_and_bytes_are_reproduc
     draw(tmp_path / "b.pdf", 8, per_part=4)
     assert len(PdfReader(str(tmp_path / "a.pdf")).pages) == 8
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+
+
+def test_every_page_of_a_long_print_shop_file_keeps_its_trim_and_bleed(fixture_kit):
+    """The print-shop file of a 48-card deck is written in parts: TrimBox and BleedBox on every page."""
+    from kit.build import build
+
+    build(fixture_kit, only=["content/decks/starters-images.yaml"], jobs=1)
+    reader = PdfReader(str(fixture_kit / "output/decks/starters-images-imprimeur.pdf"))
+    assert len(reader.pages) == 96
+    first = reader.pages[0]
+    for page in reader.pages:
+        assert page.trimbox == first.trimbox and page.bleedbox == first.bleedbox
+        assert page.trimbox != page.mediabox

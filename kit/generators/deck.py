@@ -104,7 +104,11 @@ class DeckGenerator:
         art = Art(theme=context.theme, kit_root=context.kit_root, cache_dir=context.cache_dir)
         render = {"home": render_home, "fold": render_fold, "shop": render_shop, "png": render_png}[output.edition]
         try:
-            rendered = render(deck, content.config, art, output)
+            if output.edition in ("home", "fold", "shop") and context.staging_dir is not None:
+                # Long decks go straight to their staged file, a few sheets at a time (flat memory).
+                rendered = render(deck, content.config, art, output, target=context.staged(output.path))
+            else:
+                rendered = render(deck, content.config, art, output)
         except UnreadableImage as error:  # passed `kit check`, but the file is broken further in
             raise ContentError([_image_problem(deck, error)]) from None
         rendered.warnings = []  # a soft photo is the deck check's warning, said once for the deck

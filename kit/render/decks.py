@@ -12,7 +12,7 @@ import io
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from kit.canvas import REGISTRATION, draw_marks, new_canvas
+from kit.canvas import REGISTRATION, close_document, draw_marks, new_canvas, open_document
 from kit.cards.faces import Art, draw_back, draw_front
 from kit.content.decks import Deck, iter_copies
 from kit.generators.deck import CALIBRATION, FOLDER, chunks, home_plan, png_name
@@ -83,14 +83,13 @@ def caption(canvas: Canvas, sheet, text: str, language: str, colour: str, above:
 
 # --------------------------------------------------------------------------------- home print
 
-def render_home(deck: Deck, config, art: Art, output: Output) -> Rendered:
+def render_home(deck: Deck, config, art: Art, output: Output, target=None) -> Rendered:
     paper = art.theme.paper_pt
     sheet = grid(paper, mm_to_pt(deck.size_mm), gutter_mm=config.printing.gutter_mm)
     plans = home_plan(deck, config, paper)
     bleed, backs = sheet.card_bleed, config.printing.backs
     labels = Labels(config.language)
-    buffer = io.BytesIO()
-    canvas = new_canvas(buffer, paper, deck.title, config)
+    canvas, buffer = open_document(target, paper, deck.title, config)
     canvas.setViewerPreference("Duplex", DUPLEX_PREFERENCE[config.printing.duplex])
     muted = art.colour("muted")
     hint = labels(f"deck.hint.{config.printing.duplex}")
@@ -112,19 +111,17 @@ def render_home(deck: Deck, config, art: Art, output: Output) -> Rendered:
             draw_back(canvas, deck, card, art, bleed, backs)
             canvas.restoreState()
         canvas.showPage()
-    canvas.save()
-    return Rendered(files={output.path: buffer.getvalue()}, pages=2 * len(plans))
+    return close_document(canvas, buffer, output.path, 2 * len(plans))
 
 
 # ------------------------------------------------------------------------------- fold-over
 
-def render_fold(deck: Deck, config, art: Art, output: Output) -> Rendered:
+def render_fold(deck: Deck, config, art: Art, output: Output, target=None) -> Rendered:
     paper = art.theme.paper_pt
     sheet = fold_over(paper, mm_to_pt(deck.size_mm), gutter_mm=config.printing.gutter_mm)
     bleed, backs = sheet.card_bleed, config.printing.backs
     labels = Labels(config.language)
-    buffer = io.BytesIO()
-    canvas = new_canvas(buffer, paper, deck.title, config)
+    canvas, buffer = open_document(target, paper, deck.title, config)
     canvas.setViewerPreference("Duplex", "Simplex")
     cards = list(iter_copies(deck))
     groups = chunks(cards, sheet.per_sheet)
@@ -153,8 +150,7 @@ def render_fold(deck: Deck, config, art: Art, output: Output) -> Rendered:
         caption(canvas, sheet, labels("deck.hint.fold"), config.language, muted, above=True)
         caption(canvas, sheet, side, config.language, muted, above=False)
         canvas.showPage()
-    canvas.save()
-    return Rendered(files={output.path: buffer.getvalue()}, pages=len(groups))
+    return close_document(canvas, buffer, output.path, len(groups))
 
 
 def _fold_line(sheet, labels: Labels, config) -> CropMark:
@@ -189,11 +185,10 @@ def _fold_label(canvas: Canvas, sheet, text: str, colour: str, fold: CropMark) -
 
 # ------------------------------------------------------------------------------ print shop
 
-def render_shop(deck: Deck, config, art: Art, output: Output) -> Rendered:
+def render_shop(deck: Deck, config, art: Art, output: Output, target=None) -> Rendered:
     """One card per page, front then back, at trim + bleed, with TrimBox and BleedBox set."""
     page = shop_page(mm_to_pt(deck.size_mm))
-    buffer = io.BytesIO()
-    canvas = new_canvas(buffer, page.media, deck.title, config)
+    canvas, buffer = open_document(target, page.media, deck.title, config)
     canvas.setViewerPreference("Duplex", "DuplexFlipLongEdge")
     canvas.setTrimBox([page.trim.x, page.trim.y, page.trim.right, page.trim.top])
     canvas.setBleedBox([page.bleed.x, page.bleed.y, page.bleed.right, page.bleed.top])
@@ -207,8 +202,7 @@ def render_shop(deck: Deck, config, art: Art, output: Output) -> Rendered:
             canvas.restoreState()
             canvas.showPage()
             pages += 1
-    canvas.save()
-    return Rendered(files={output.path: buffer.getvalue()}, pages=pages)
+    return close_document(canvas, buffer, output.path, pages)
 
 
 # ------------------------------------------------------------------------------------- PNG
