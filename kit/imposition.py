@@ -176,10 +176,22 @@ class CropMark:
 
 
 class _TurnedCards:
-    """What a sheet of possibly quarter-turned cards derives from `card` and `rotated`."""
+    """What a sheet of possibly quarter-turned cards derives from `card`, `rotated` and `gutter`."""
 
     card: tuple[float, float]
     rotated: bool
+    gutter: tuple[float, float]
+
+    @property
+    def bleed(self) -> tuple[float, float]:
+        """How far (x, y on the paper, pt) each card's colour runs past its trim: half the gutter."""
+        return self.gutter[0] / 2, self.gutter[1] / 2
+
+    @property
+    def card_bleed(self) -> tuple[float, float]:
+        """The bleed along the card's own width and height (swapped for quarter-turned cards)."""
+        bx, by = self.bleed
+        return (by, bx) if self.rotated else (bx, by)
 
     @property
     def slot(self) -> tuple[float, float]:
@@ -209,16 +221,6 @@ class Sheet(_TurnedCards):
     def per_sheet(self) -> int:
         return self.cols * self.rows
 
-    @property
-    def bleed(self) -> tuple[float, float]:
-        """How far (x, y on the paper, pt) each card's colour runs past its trim: half the gutter."""
-        return self.gutter[0] / 2, self.gutter[1] / 2
-
-    @property
-    def card_bleed(self) -> tuple[float, float]:
-        """The bleed along the card's own width and height (swapped for quarter-turned cards)."""
-        bx, by = self.bleed
-        return (by, bx) if self.rotated else (bx, by)
 
     @property
     def bleeds(self) -> tuple[Rect, ...]:
@@ -410,16 +412,6 @@ class FoldSheet(_TurnedCards):
     def per_sheet(self) -> int:
         return len(self.fronts)
 
-    @property
-    def bleed(self) -> tuple[float, float]:
-        """How far (x, y on the paper, pt) each card's colour runs past its trim: half the gutter."""
-        return self.gutter[0] / 2, self.gutter[1] / 2
-
-    @property
-    def card_bleed(self) -> tuple[float, float]:
-        """The bleed along the card's own width and height (swapped for quarter-turned cards)."""
-        bx, by = self.bleed
-        return (by, bx) if self.rotated else (bx, by)
 
     @property
     def vertical_fold(self) -> bool:
