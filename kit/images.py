@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
+from kit.colours import LUMA  # the grey Pillow's "L" conversion and every grey of kit give
 from kit.errors import KitError, Problem
 
 if TYPE_CHECKING:
@@ -76,8 +77,6 @@ OPAQUE = 255
 EIGHT_BIT_LEVELS = 256  # 16-bit greys are scaled down by this to fit 8 bits
 ORIENTATION_TAG = 0x0112
 ROTATED_ORIENTATIONS = {5, 6, 7, 8}  # EXIF orientations that swap width and height
-# ITU-R 601 luma weights: the same grey Pillow's "L" conversion and the theme's to_grey give.
-LUMA = (0.299, 0.587, 0.114)
 URL_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://|^(data|mailto):")
 WINDOWS_DRIVE_RE = re.compile(r"^[a-zA-Z]:[\\/]")
 
