@@ -48,6 +48,7 @@ log = logging.getLogger("kit")
 CACHE_DIR_NAME = ".cache"
 STAGING_PREFIX = "staging-"
 TMP_NAME = "tmp"
+PARSE_DIR = "yaml"
 # What a kit holds: its settings, its content and its images (content may name images elsewhere
 # in the kit: those are in the manifest as file inputs and looked at too).
 KIT_FOLDERS = ("content", "images")
@@ -311,12 +312,16 @@ class Engine:
         raises ContentError with every mistake."""
         from kit import images
         from kit.content import load_kit
+        from kit.content.fields import use_parse_cache
         from kit.generators import GENERATORS
 
         images.remember_decoded(manifest.decoded)
+        # Parses are kept in an output folder that exists (a first build or check creates none early).
+        use_parse_cache(self.cache_dir / PARSE_DIR if self.out_dir.is_dir() else None)
         try:
             content = load_kit(self.kit_root)
         finally:
+            use_parse_cache(None)
             root = str(self.kit_root) + os.sep
             manifest.decoded = {path: stamp for path, stamp in images.decoded().items() if path.startswith(root)}
         log.info("check")

@@ -251,6 +251,16 @@ def read_text(path: Path, name: str, problems: Problems, advice: str = "") -> st
 # The last parse of each file, by its text: a process that loads the kit again (`kit serve`, a kept
 # Engine) parses only the files that changed. The loaders only read what they are given.
 _PARSED: dict[str, tuple[str, Any]] = {}
+# And across processes: the parses the engine keeps under output/.cache/yaml (kit.content.parsed).
+_PARSE_CACHE = None
+
+
+def use_parse_cache(folder: Path | None) -> None:
+    """Keep (and look up) every file's parse in `folder`, by its text; None: parse every time."""
+    global _PARSE_CACHE
+    from kit.content.parsed import ParseCache
+
+    _PARSE_CACHE = ParseCache(folder) if folder is not None else None
 
 
 def load_yaml(path: Path, name: str, problems: Problems) -> Any:
@@ -262,9 +272,15 @@ def load_yaml(path: Path, name: str, problems: Problems) -> Any:
     known = _PARSED.get(key)
     if known is not None and known[0] == text:
         return known[1]
+    data = _PARSE_CACHE.get(text) if _PARSE_CACHE is not None else None
+    if data is not None:
+        _PARSED[key] = (text, data)
+        return data
     try:
         data = _yaml().load(text)
         _PARSED[key] = (text, data)
+        if _PARSE_CACHE is not None:
+            _PARSE_CACHE.put(text, data)
         return data
     except UnbuildableValue as exc:
         line, message = exc.problem_mark.line + 1, exc.problem
