@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
 
 from kit.markup import to_reportlab
 from kit.theme import RL_FONTS, register_reportlab_fonts
@@ -23,6 +23,8 @@ PARAGRAPH_GAP = 0.4           # space between paragraphs, as a multiple of the f
 STEP_PT = 0.5                 # how much smaller each fitting attempt is
 ORPHAN_WORD_CHARS = 8         # a last word this short is kept with the word before it
 ORPHAN_PAIR_CHARS = 18        # ...unless the pair would be too long to move as one
+T = TypeVar("T")
+R = TypeVar("R")
 ALIGNMENTS = {"left": 0, "centre": 1}  # reportlab's TA_LEFT and TA_CENTER
 
 if TYPE_CHECKING:  # reportlab is imported to measure or draw, not when planning (kit list, kit check)
@@ -161,20 +163,37 @@ def _measure(paragraphs, style: TextStyle, size: float, width: float) -> tuple[f
     return height, wide
 
 
+def largest_that_fits(candidates: Iterable[T], lay_out: Callable[[T], R], fits: Callable[[R], bool]) -> tuple[R, bool]:
+    """Shrink to fit, the one way kit does it: lay out at each candidate (sizes or scales, largest
+    first) and keep the first layout that fits; (the smallest one, False) when none does."""
+    laid = None
+    for candidate in candidates:
+        laid = lay_out(candidate)
+        if fits(laid):
+            return laid, True
+    return laid, False
+
+
+def sizes_down(start: float, minimum: float, step: float = STEP_PT) -> list[float]:
+    """start, start − step, … down to minimum (never below it)."""
+    sizes = [start]
+    while round(sizes[-1] - step, 2) >= minimum - 0.001:
+        sizes.append(round(sizes[-1] - step, 2))
+    return sizes
+
+
 @lru_cache(maxsize=4096)
 def fit(paragraphs: tuple[tuple[str, str | None], ...], style: TextStyle, width: float, height: float) -> Fit:
     """The largest size from style.size down to style.minimum at which the text fits the box."""
     if not paragraphs:
         return Fit(size=style.size, height=0.0)
-    size = style.size
-    while True:
-        used, wide = _measure(paragraphs, style, size, width)
-        if used <= height + 0.01 and not wide:
-            return Fit(size=size, height=used, paragraphs=paragraphs)
-        smaller = round(size - STEP_PT, 2)
-        if smaller < style.minimum - 0.001:
-            return Fit(size=size, height=used, over=max(0.0, used - height), wide_word=wide, paragraphs=paragraphs)
-        size = smaller
+    (size, (used, wide)), fits = largest_that_fits(
+        sizes_down(style.size, style.minimum),
+        lambda size: (size, _measure(paragraphs, style, size, width)),
+        lambda laid: laid[1][0] <= height + 0.01 and not laid[1][1])
+    if fits:
+        return Fit(size=size, height=used, paragraphs=paragraphs)
+    return Fit(size=size, height=used, over=max(0.0, used - height), wide_word=wide, paragraphs=paragraphs)
 
 
 def draw(canvas, fitted: Fit, style: TextStyle, x: float, y: float, width: float, height: float,

@@ -20,6 +20,7 @@ from reportlab.platypus import Flowable, Paragraph
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from kit.cards.text import largest_that_fits
 from kit.canvas import draw_marks, new_canvas
 from kit.content import Content
 from kit.content.guides import Guide
@@ -203,12 +204,8 @@ class PocketCard:
 
 def layout_card(guide: Guide, content: Content, theme: Theme, box: Rect) -> tuple[PocketCard, bool]:
     """The card at the largest type scale whose text fits the box; (smallest, False) when none does."""
-    card = None
-    for scale in CARD_SCALES:
-        card = PocketCard(guide, content, theme, scale)
-        if card.fits(box):
-            return card, True
-    return card, False
+    return largest_that_fits(CARD_SCALES, lambda scale: PocketCard(guide, content, theme, scale),
+                             lambda card: card.fits(box))
 
 
 def type_size(role: str, scale: float = 1.0) -> float:
