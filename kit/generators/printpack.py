@@ -178,14 +178,17 @@ def paper_name(width_pt: float, height_pt: float) -> str:
 def read_rows(parts: list[Part], paper: str, locate) -> list[Row]:
     """Each part with its file's pages and paper, read back (`locate(path)` says where the file is);
     a part whose sheets are not the kit's paper (A3) leaves the binder for the list's "apart"."""
-    from pypdf import PdfReader
+    import pypdfium2 as pdfium  # reads every page's size without parsing the pages (pypdf did, 10× slower)
 
     rows = []
     for part in parts:
-        reader = PdfReader(locate(part.path))
-        sizes = {paper_name(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages}
+        document = pdfium.PdfDocument(str(locate(part.path)))
+        try:
+            pages = len(document)
+            sizes = {paper_name(*document.get_page_size(index)) for index in range(pages)}
+        finally:
+            document.close()
         found = sizes.pop() if len(sizes) == 1 else " / ".join(sorted(sizes))
-        pages = len(reader.pages)
         place = APART if part.place == BINDER and found != paper else part.place
         sides = part.sides or ("long" if pages > 1 else "simplex")
         rows.append(Row(part, pages, found, sides, place))
