@@ -3,8 +3,9 @@
 Whole processes (`python -m kit build`, as typed), in a throwaway copy of the default kit:
 - cold: a fresh output folder (no manifest, no layout or image cache);
 - no-op: nothing changed since the last build;
-- one session's title edited: only the outputs that print it render (agendas and calendar);
-- one rendez-vous question edited: the guide and its per-pair copies render.
+- one session's title edited: only the outputs that print it render (its agendas, calendar,
+  badges and sheets, and the print list and binder made from them);
+- one rendez-vous question edited: the guide, its per-pair copies, and the print list and binder.
 And inside one process that keeps its Engine (what `kit serve` does): the same no-op.
 
 kit subsets embedded fonts with the HarfBuzz of the uharfbuzz wheel whether or not the system's
@@ -85,7 +86,7 @@ def run() -> list[Row]:
         Row("no-op build, whole process", noop, goal=GOAL_NOOP_S, note="(median of 5)"),
         Row("no-op build in a warm process (Engine kept)", warm_noop, goal=GOAL_NOOP_WARM_S),
         Row("one session title edited, whole process", statistics.median(title), goal=GOAL_SESSION_TITLE_S,
-            note="(agendas and calendar of that session; median of 3 edits)"),
+            note="(its agendas, calendar, badges, sheets, print list and binder; median of 3 edits)"),
         Row("one rendez-vous question edited, whole process", statistics.median(question),
-            goal=GOAL_GUIDE_QUESTION_S, note="(the guide and 8 per-pair copies; median of 3 edits)"),
+            goal=GOAL_GUIDE_QUESTION_S, note="(the guide, 8 per-pair copies, print list and binder; median of 3 edits)"),
     ]
