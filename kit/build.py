@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from kit.checks import run_checks
-from kit.digests import Digester, FileDigests, file_sha256, package_digest, text_digest, tree_snapshot
+from kit.digests import Digester, FileDigests, bytes_digest, file_sha256, package_digest, text_digest, tree_snapshot
 from kit.errors import ContentError, OutputError, StrictWarnings, UsageError
 from kit.manifest import Entry, FileRecord, Manifest, reason
 from kit.outputs import Output, RenderContext
@@ -160,16 +160,10 @@ def render_task(output: Output) -> Task:
     for relative, data in rendered.files.items():
         staged = context.staged(relative)
         staged.write_bytes(data)
-        files[relative] = text_digest_bytes(data)
+        files[relative] = bytes_digest(data)
     for relative in rendered.written:
         files[relative] = file_sha256(context.staged(relative))
     return Task(output.path, files, rendered.pages, list(rendered.warnings), time.perf_counter() - started)
-
-
-def text_digest_bytes(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()
 
 
 def render_one(output: Output, content: Content, context: RenderContext):
@@ -278,7 +272,8 @@ class Engine:
 
                 log.info("plan")
                 whole, chosen = self.plan(content, digester, only, session, on_plan)
-                self.prepare_folders()
+                if not rebuild:  # a first build makes its folders once the content is valid
+                    self.prepare_folders()
                 check_writable(self.out_dir, [o.path for o in chosen])
                 temporary.point()
                 staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.cache_dir))
@@ -428,7 +423,7 @@ class Engine:
             for output in outputs:
                 yield render_task(output)
             return
-        key = text_digest_bytes(state)
+        key = bytes_digest(state)
         futures = {pool.submit(render_in_worker, output, key, state) for output in outputs}
         try:
             while futures:

@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from markupsafe import Markup
 
+from kit.digests import bytes_digest, file_sha256
 from kit.labels import Labels
 from kit.markup import plain, to_html
 from kit.schedule import clock, length
@@ -71,7 +72,7 @@ def _weasyprint():
             if not any(path == root or root in path.parents for root in self.roots):
                 raise FatalURLFetchingError(f"refusing to read {path}: outside the kit folder")
             body = path.read_bytes()
-            self.read[str(path)] = hashlib.sha256(body).hexdigest()
+            self.read[str(path)] = bytes_digest(body)
             return URLFetcherResponse(url, body=body)
 
     return weasyprint, KitURLFetcher
@@ -170,7 +171,7 @@ class LayoutCache:
         try:
             meta = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
             for path, sha in meta["read"].items():
-                if _sha256(Path(path)) != sha:
+                if _current(Path(path)) != sha:
                     return None
             return LaidOut((self.folder / f"{key}.pdf").read_bytes(), meta["pages"], meta.get("extra"))
         except (OSError, ValueError, KeyError):
@@ -187,9 +188,9 @@ class LayoutCache:
         write_atomic(self.folder / f"{key}.json", json.dumps(meta, sort_keys=True).encode("utf-8"))
 
 
-def _sha256(path: Path) -> str:
+def _current(path: Path) -> str:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return file_sha256(path)
     except OSError:
         return "missing"
 

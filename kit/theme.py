@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-# Colour arithmetic (tint, grey, WCAG contrast) lives in kit.colours; these names stay importable from here.
-from kit.colours import contrast_ratio, relative_luminance, tint, to_grey  # noqa: F401
+from kit.colours import to_grey
 from kit.project import KitConfig
 
 FONT_DIR = Path(__file__).parent / "fonts"

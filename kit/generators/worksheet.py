@@ -18,7 +18,7 @@ from kit.errors import Problem
 from kit.generators import RenderContext, Rendered, register
 from kit.labels import Labels
 from kit.outputs import Output, needs
-from kit.colours import tint, to_grey
+from kit.colours import to_grey
 from kit.theme import PAPER_MM
 
 # The service sheet's fields, row by row, and the share of writing space each row gets: the
@@ -238,7 +238,6 @@ class NeedsSheetGenerator(_SheetGenerator):
         from kit.postits import zone_ground
 
         sheet: NeedsSheet = content.of("worksheets")[output.subject]
-        labels = Labels(content.config.language)
         shade = to_grey if context.theme.greyscale else (lambda c: c)
         ground = zone_ground(tuple(dict.fromkeys(n.colour for z in sheet.zones for n in z.notes))) or "#ffffff"
         zones = []
