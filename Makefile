@@ -7,17 +7,19 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
+# The default kit ships inside the package (kit new --template comptoir copies it); make kit builds it here.
+DEFAULT_KIT := kit/starter_kits/comptoir
 
 .PHONY: kit test check bench golden constraints clean
 
 kit: $(STAMP)
-	$(BIN)/kit build
+	$(BIN)/kit build --kit $(DEFAULT_KIT) --out output
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
 check: $(STAMP)
-	$(BIN)/kit check
+	$(BIN)/kit check --kit $(DEFAULT_KIT)
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/run.py

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
+DEFAULT_KIT = REPO / "kit" / "starter_kits" / "comptoir"
 
 
 def median_seconds(func: Callable[[], object], repeat: int = 3, warmup: int = 1) -> float:
@@ -29,9 +30,9 @@ def default_kit_copy() -> Path:
     """A throwaway copy of the default kit, so benchmarks never touch the repository's output/."""
     root = Path(tempfile.mkdtemp(prefix="kit-bench-")) / "kit"
     root.mkdir()
-    shutil.copy(REPO / "kit.yaml", root / "kit.yaml")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "images", root / "images")
+    shutil.copy(DEFAULT_KIT / "kit.yaml", root / "kit.yaml")
+    shutil.copytree(DEFAULT_KIT / "content", root / "content")
+    shutil.copytree(DEFAULT_KIT / "images", root / "images")
     return root
 
 

@@ -18,6 +18,8 @@ GOLDEN = Path(__file__).parent / "golden"
 GOLDEN_PIXEL_THRESHOLD = 48
 GOLDEN_TOLERANCE = 0.005
 FONT_DIR = REPO / "kit" / "fonts"
+# The shipped default kit, inside the package (the `comptoir` template of kit new).
+DEFAULT_KIT = REPO / "kit" / "starter_kits" / "comptoir"
 # A frozen copy of the default kit as it was when the goldens were made: the golden tests and the
 # tests asserting particular content run on it, never on the shipped kit (see its README.md).
 FIXTURE_KIT = Path(__file__).parent / "fixtures" / "comptoir"
@@ -58,11 +60,11 @@ def fixture_kit(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def default_kit(tmp_path: Path) -> Path:
-    """A copy of the repository's shipped default kit (kit.yaml, content/, images/) in a temporary folder.
+    """A copy of the shipped default kit (kit/starter_kits/comptoir) in a temporary folder.
 
     Only for tests about the shipped kit itself (test_default_kit.py) and the docs check (test_docs.py).
     """
-    return copy_kit(REPO, tmp_path / "kit")
+    return copy_kit(DEFAULT_KIT, tmp_path / "kit")
 
 
 @pytest.fixture

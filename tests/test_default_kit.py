@@ -1,4 +1,4 @@
-"""The shipped default kit (kit.yaml, content/, images/ at the repository root), as a kit user gets it.
+"""The shipped default kit (kit/starter_kits/comptoir: kit.yaml, content/, images/), as a kit user gets it.
 
 Only what is about the shipped kit itself lives here: it loads, `kit check` finds nothing to say,
 `kit list` plans its outputs. Nothing here counts or quotes its content, so improving it breaks
