@@ -152,9 +152,11 @@ def code_digest(files: FileDigests) -> str:
 
 
 def package_digest(files: FileDigests) -> str:
-    """kit's own side of every output: its code, templates and fonts."""
+    """kit's own side of every output: its code, templates, fonts and printed words."""
     parts = [code_digest(files)] + [f"{p.name}={files(p)}" for p in sorted(TEMPLATE_DIR.iterdir())]
     parts += [f"{p.name}={files(p)}" for p in sorted(FONT_DIR.glob("*.ttf"))]
+    # The printed words are data files, not modules: the code digest does not see them.
+    parts += [f"labels/{p.name}={files(p)}" for p in sorted((PACKAGE_DIR / "labels").glob("*.toml"))]
     return text_digest(";".join(parts))
 
 

@@ -1,0 +1,75 @@
+"""Turn label keys and dates into the printed words of the kit's language (fr or en).
+
+The words live in one TOML file per language next to this module (fr.toml, en.toml): a
+translator edits a data file, not code. Each file is parsed once per process, on first use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import tomllib
+from pathlib import Path
+
+LABEL_DIR = Path(__file__).parent
+LANGUAGES = ("fr", "en")
+
+
+@functools.cache
+def language_file(language: str) -> dict:
+    """The parsed file of one language: {"labels": {key: text}, "dates": {"weekdays", "months"}}."""
+    with open(LABEL_DIR / f"{language}.toml", "rb") as handle:
+        return tomllib.load(handle)
+
+
+def label_files() -> list[Path]:
+    return [LABEL_DIR / f"{language}.toml" for language in LANGUAGES]
+
+
+def __getattr__(name: str):
+    # LABELS, WEEKDAYS and MONTHS were module-level dicts before the words moved to data files;
+    # built on demand so that importing kit.labels parses nothing.
+    if name == "LABELS":
+        return {language: language_file(language)["labels"] for language in LANGUAGES}
+    if name in ("WEEKDAYS", "MONTHS"):
+        return {language: language_file(language)["dates"][name.lower()] for language in LANGUAGES}
+    raise AttributeError(name)
+
+
+class Labels:
+    """The label table of one language, with the date formats of that language."""
+
+    def __init__(self, language: str):
+        self.language = language
+        data = language_file(language)
+        self.table = data["labels"]
+        self.weekdays = data["dates"]["weekdays"]
+        self.months = data["dates"]["months"]
+
+    def __call__(self, key: str, **values: str) -> str:
+        text = self.table[key]
+        return text.format(**values) if values else text
+
+    def date(self, day: dt.date, weekday: bool = True) -> str:
+        """ "jeudi 23 mai 2019" / "Thursday 23 May 2019"; the 1st is "1er" in French."""
+        number = "1er" if self.language == "fr" and day.day == 1 else str(day.day)
+        text = f"{number} {self.months[day.month - 1]} {day.year}"
+        return f"{self.weekdays[day.weekday()]} {text}" if weekday else text
+
+    def colon(self, text: str) -> str:
+        """A label followed by its colon, spaced as the language wants ("Durée :", "Duration:")."""
+        return f"{text}\u202f:" if self.language == "fr" else f"{text}:"
+
+    def kind(self, kind: str | None) -> str:
+        return self.table.get(f"kind.{kind}", kind or "") if kind else ""
+
+
+def table_text(language: str) -> str:
+    """Every printed word of one language as stable text: what outputs in that language depend on."""
+    if language not in LANGUAGES:
+        return ""
+    data = language_file(language)
+    table, dates = data["labels"], data["dates"]
+    return "\n".join([*(f"{key}={table[key]}" for key in sorted(table)),
+                      *(f"weekday={name}" for name in dates["weekdays"]),
+                      *(f"month={name}" for name in dates["months"])])
