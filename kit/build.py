@@ -68,6 +68,10 @@ class OutputReport:
     pages: int = 0
     seconds: float = 0.0
     files: tuple[str, ...] = ()
+    # While the build runs, a rendered output's files are in the staging folder until all are
+    # done: where, and their digests (the preview shows them before they move into place).
+    staged: Path | None = None
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -411,6 +415,7 @@ class Engine:
                     tasks[task.path] = task
                     report = reports[task.path]
                     report.pages, report.seconds, report.files = task.pages, task.seconds, tuple(task.files)
+                    report.staged, report.digests = staging, task.files
                     if progress:
                         progress(report)
         finally:

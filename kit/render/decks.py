@@ -223,18 +223,25 @@ def render_png(deck: Deck, config, art: Art, output: Output) -> Rendered:
     """Each card's front as a PNG at the deck's dpi (rasterised from its PDF by pdfium)."""
     import pypdfium2 as pdfium
 
+    from kit import pdfium_lock
+
     data = cards_pdf(deck, config, art)
-    document = pdfium.PdfDocument(data)
     files = {}
+    lock = pdfium_lock.lock()
+    with lock:
+        document = pdfium.PdfDocument(data)
     try:
-        for card, page in zip(deck.cards, document):
-            image = page.render(scale=deck.png_dpi / 72).to_pil()
+        for index, card in enumerate(deck.cards):
+            with lock:  # one page at a time: a preview thumbnail may be drawn in between
+                page = document[index]
+                image = page.render(scale=deck.png_dpi / 72).to_pil()
+                page.close()
             png = io.BytesIO()
             image.save(png, "PNG", dpi=(deck.png_dpi, deck.png_dpi), optimize=False)
             files[png_name(deck, card)] = png.getvalue()
-            page.close()
     finally:
-        document.close()
+        with lock:
+            document.close()
     return Rendered(files=files, pages=0)
 
 

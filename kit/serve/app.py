@@ -159,7 +159,8 @@ def create_app(preview: Preview, thumbs: Thumbnails, out_dir: Path, broadcaster:
         found = served(request)
         if found is None:
             return PlainTextResponse("Not found\n", status_code=404)
-        _, path, _ = found
+        _, path, sha = found
+        path = thumbs.source(path, sha)  # still in the build's staging folder, if it is being built
         return FileResponse(path, media_type=FILE_TYPES.get(path.suffix, "application/octet-stream"),
                             headers={"Cache-Control": "no-cache"}, content_disposition_type="inline",
                             filename=path.name)

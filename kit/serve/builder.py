@@ -17,7 +17,7 @@ from typing import Callable
 
 from kit.errors import ContentError, KitError
 from kit.serve.state import OutputFile, Preview, group_outputs
-from kit.serve.thumbs import PDFIUM, Thumbnails, has_pages
+from kit.serve.thumbs import Thumbnails, has_pages
 from kit.serve.watcher import kit_gone
 from kit.serve.words import words
 
@@ -117,9 +117,11 @@ class BuildLoop:
         wide = self._first or not changed or any(c.startswith(WIDE_INPUTS) for c in changed)
         self.engine.jobs = self.parallel_jobs if wide else 1
         try:
-            with PDFIUM:
-                summary = self.engine.build(progress=self._check_stop, on_plan=self._check_stop)
-                files = self._files(summary)
+            try:
+                summary = self.engine.build(progress=self._rendered, on_plan=self._check_stop)
+            finally:
+                self.thumbs.unstage()
+            files = self._files(summary)
         except BuildCancelled:
             return
         except ContentError as error:
@@ -153,8 +155,26 @@ class BuildLoop:
         self.thumbs.prune({f.sha for _, fs in files.values() for f in fs})
         self._regroup()
 
+    def _rendered(self, report) -> None:
+        """One output is rendered, the build goes on: show its new pages at once, from the staging folder.
+
+        A save re-renders a few outputs one after another; the one being edited is often the first,
+        and the page need not wait for the others (a print list and binder wait for all)."""
+        self._check_stop()
+        if report.staged is None or not report.digests:
+            return
+        listed = []
+        for relative, sha in report.digests.items():
+            staged = report.staged / relative
+            self.thumbs.stage(sha, staged)
+            pages = self.thumbs.page_count(staged, sha) if has_pages(relative) else 0
+            listed.append(OutputFile(relative, sha, pages))
+        state = self.preview.progressed(report.path, report.kind, listed)
+        if state is not None:
+            self.publish(state)
+
     def _files(self, summary) -> dict[str, tuple[str, list[OutputFile]]]:
-        """Each output's files with their digest (from the manifest) and page count (PDFIUM held)."""
+        """Each output's files with their digest (from the manifest) and page count."""
         entries = self.engine.manifest.entries
         out_dir: Path = self.engine.out_dir
         files = {}

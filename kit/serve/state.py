@@ -117,6 +117,8 @@ class Preview:
         self.warnings: list[str] = []
         self.seq = 0
         self.idle = False      # no build running or waiting, renderer warmed: for tests and benchmarks
+        self._shown: dict[str, str] | None = None
+        self._before: dict[str, tuple[str, list[OutputFile]]] = {}
         self._lock = threading.Lock()
 
     # -- what the server asks -------------------------------------------------------------------
@@ -138,13 +140,18 @@ class Preview:
 
     def building(self) -> dict:
         with self._lock:
-            self.status = "building"
+            self.status, self.changed = "building", []
+            # What the page showed before this build: outputs shown as they render change it.
+            self._shown = {f.path: f.sha for _, fs in self.outputs.values() for f in fs}
+            self._before = self.outputs
             return self._snapshot()
 
     def built(self, summary, files: dict[str, tuple[str, list[OutputFile]]]) -> dict:
         with self._lock:
             said = words(self.language)
-            before = {f.path: f.sha for _, fs in self.outputs.values() for f in fs}
+            before = self._shown if self._shown is not None else {
+                f.path: f.sha for _, fs in self.outputs.values() for f in fs}
+            self._shown = None
             self.outputs = files
             # On the first build everything is new: nothing is singled out.
             self.changed = sorted(f.path for _, fs in files.values() for f in fs
@@ -154,9 +161,21 @@ class Preview:
             self.change = change_line(summary, said)
             return self._snapshot()
 
+    def progressed(self, path: str, kind: str, files: list[OutputFile]) -> dict | None:
+        """One output of a build in progress is rendered: its new files, shown before the build ends
+        (None while the page shows no outputs yet: the first build shows them all at once)."""
+        with self._lock:
+            if not self.outputs:
+                return None
+            before = {f.path: f.sha for f in self.outputs.get(path, ("", []))[1]}
+            self.outputs = {**self.outputs, path: (kind, files)}
+            self.changed = sorted({*self.changed, *(f.path for f in files if before.get(f.path) != f.sha)})
+            return self._snapshot()
+
     def failed(self, problems: list[Problem] | None = None, message: str = "") -> dict:
         """A build that stopped: content problems (with their lines) or another error's text."""
         with self._lock:
+            self._unshow()
             self.status, self.stale, self.changed = "failed", bool(self.outputs), []
             self.errors = error_views(self.root, problems) if problems else [
                 {"where": "", "file": "", "line": 0, "message": line, "lines": []}
@@ -166,6 +185,7 @@ class Preview:
 
     def missing(self) -> dict:
         with self._lock:
+            self._unshow()
             self.status, self.stale, self.changed, self.change = "missing", bool(self.outputs), [], ""
             return self._snapshot()
 
@@ -176,6 +196,11 @@ class Preview:
                 return None
             self.grouping, self.title, self.language = grouping, title, language
             return self._snapshot()
+
+    def _unshow(self) -> None:
+        """A build that stopped moved nothing into place: back to the files the page showed before it."""
+        if self._shown is not None:
+            self.outputs, self._shown = self._before, None
 
     # -- the snapshot ---------------------------------------------------------------------------
 

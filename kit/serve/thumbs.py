@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import io
-import threading
 from pathlib import Path
 
+from kit.pdfium_lock import lock as pdfium_lock
 from kit.writer import write_atomic
 
 THUMBS_DIR = "thumbs"
@@ -18,34 +18,48 @@ THUMBS_DIR = "thumbs"
 WIDTHS = {"small": 240, "large": 1400}
 RASTER_SUFFIXES = (".png", ".jpg", ".jpeg")
 
-# pdfium is not thread-safe, and the build itself calls it (deck PNGs are rasterised from their
-# PDF): every use of it in this process, the build's included, holds this lock.
-PDFIUM = threading.Lock()
-
-
 def has_pages(path: str) -> bool:
     """Whether the preview can draw this output file (a PDF or a picture; not a calendar)."""
     return path.endswith(".pdf") or path.endswith(RASTER_SUFFIXES)
 
 
 class Thumbnails:
-    """The thumbnails of one output folder's files, and their page counts."""
+    """The thumbnails of one output folder's files, and their page counts.
+
+    While a build runs, each output it has rendered is still in the build's staging folder:
+    `stage` says where a digest's file is until the build moves it into place, so the page can
+    show the new pages before the whole build is done.
+    """
 
     def __init__(self, cache_dir: Path):
         self.folder = cache_dir / THUMBS_DIR
         self.counts: dict[str, int] = {}
+        self.staged: dict[str, Path] = {}
+
+    def stage(self, sha: str, path: Path) -> None:
+        """The file of digest `sha` is at `path` (in the staging folder) until `unstage()`."""
+        self.staged[sha] = path
+
+    def unstage(self) -> None:
+        self.staged = {}
+
+    def source(self, path: Path, sha: str) -> Path:
+        """Where to read the file of digest `sha` that will be (or is) at `path`."""
+        staged = self.staged.get(sha)
+        return staged if staged is not None and staged.is_file() else path
 
     def page_count(self, path: Path, sha: str) -> int:
-        """How many pages the file of this digest has (1 for a picture); call with PDFIUM held."""
+        """How many pages the file of this digest has (1 for a picture)."""
         if sha not in self.counts:
             if path.suffix == ".pdf":
                 import pypdfium2 as pdfium
 
-                document = pdfium.PdfDocument(str(path))
-                try:
-                    self.counts[sha] = len(document)
-                finally:
-                    document.close()
+                with pdfium_lock():
+                    document = pdfium.PdfDocument(str(self.source(path, sha)))
+                    try:
+                        self.counts[sha] = len(document)
+                    finally:
+                        document.close()
             else:
                 self.counts[sha] = 1 if path.suffix in RASTER_SUFFIXES else 0
         return self.counts[sha]
@@ -56,11 +70,11 @@ class Thumbnails:
         cached = self.folder / f"{sha}-{page}-{width}.png"
         if cached.is_file():
             return cached
-        data = path.read_bytes()
+        data = _read(self.source(path, sha)) or _read(path)  # a staged file may move in place meanwhile
         # The file may have been rebuilt since the page asked: never file new pixels under an old digest.
-        if hashlib.sha256(data).hexdigest() != sha:
+        if data is None or hashlib.sha256(data).hexdigest() != sha:
             return None
-        with PDFIUM:
+        with pdfium_lock():
             png = _render(data, path.suffix, page, width)
         if png is None:
             return None
@@ -75,6 +89,13 @@ class Thumbnails:
             if thumb.name.split("-", 1)[0] not in keep:
                 thumb.unlink(missing_ok=True)
         self.counts = {sha: n for sha, n in self.counts.items() if sha in keep}
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _render(data: bytes, suffix: str, page: int, width: int) -> bytes | None:
