@@ -132,6 +132,9 @@ def test_a_saved_session_changes_its_programme_thumbnail_only(served, page, tmp_
                     f"{'changed' if late else 'still not'}; load average {os.getloadavg()[0]:.1f})\n{served.output}")
     assert elapsed < 5
     assert image_loaded(page, DECK) == deck_before  # untouched outputs keep their image
+    # The new thumbnail shows as soon as the programme is rendered; the line saying what changed
+    # comes when the whole build is done.
+    page.wait_for_selector('#status[data-status="ready"]', timeout=30_000)
     change = page.text_content("#change")
     assert "session-08/programme.pdf" in change and "content/sessions/session-08.yaml changed" in change
     assert page.get_attribute('article[data-path="session-08/programme.pdf"]', "class") == "output fresh"

@@ -60,6 +60,66 @@ def test_saves_during_a_build_queue_exactly_one_more(tmp_path):
         loop.stop(5)
 
 
+def test_each_rendered_output_shows_before_the_build_ends(make_kit, tmp_path):
+    """A save re-renders several outputs: each is shown, from the staging folder, as soon as it is
+    rendered, and its thumbnail can be drawn then, before the build moves anything into place."""
+    from kit.build import Engine
+
+    root = make_kit({"content/sessions/s.yaml": TINY_SESSION})
+    engine = Engine(root, jobs=1)
+    thumbs = Thumbnails(engine.cache_dir)
+    states, drawn = [], {}
+    preview = Preview(root)
+
+    def publish(state):
+        states.append(state)
+        for group in state["groups"]:
+            for kind in group["kinds"]:
+                for output in kind["outputs"]:
+                    for file in output["files"]:
+                        if state["status"] == "building" and file["path"] == "s/programme.pdf":
+                            sha = preview.file_sha(file["path"])
+                            drawn[sha] = thumbs.image(engine.out_dir / file["path"], sha, 0, "small")
+
+    loop = BuildLoop(engine, preview, thumbs, publish, say=lambda _: None)
+    loop.start()
+    try:
+        loop.request()
+        assert loop.wait_idle(60)
+        first = preview.file_sha("s/programme.pdf")
+        states.clear()
+        session = root / "content" / "sessions" / "s.yaml"
+        session.write_text(session.read_text().replace("title: Lancement", "title: Relance"))
+        loop.request({"content/sessions/s.yaml"})
+        assert loop.wait_idle(60)
+    finally:
+        loop.stop(5)
+    statuses = [s["status"] for s in states]
+    done = statuses.index("ready")
+    assert statuses[0] == "building" and "building" not in statuses[done:]
+    final = preview.file_sha("s/programme.pdf")
+    assert final != first
+    # Shown while the build still ran (other outputs of the session were still to render) ...
+    shown = next(i for i, s in enumerate(states) if "s/programme.pdf" in s["changed"])
+    assert 0 < shown < done - 1  # other outputs were shown after it, then the build ended
+    # ... and its thumbnail drawn from the staged file, the very one later moved into place.
+    assert drawn.get(final) is not None and drawn[final].is_file()
+    assert "s/programme.pdf" in states[done]["changed"]
+    assert thumbs.staged == {}
+
+
+def test_a_failed_build_takes_back_what_it_showed(tmp_path):
+    from kit.serve.state import OutputFile
+
+    preview = Preview(tmp_path)
+    preview.built(Summary([], [], 0.0, 0), {"a.pdf": ("agenda", [OutputFile("a.pdf", "1" * 64, 2)])})
+    preview.building()
+    shown = preview.progressed("a.pdf", "agenda", [OutputFile("a.pdf", "2" * 64, 3)])
+    assert shown["changed"] == ["a.pdf"] and preview.file_sha("a.pdf") == "2" * 64
+    preview.failed(message="disk full")
+    assert preview.file_sha("a.pdf") == "1" * 64
+
+
 def test_stopping_cancels_no_build_it_never_started(tmp_path):
     engine = SlowEngine(tmp_path, 0.2)
     loop = BuildLoop(engine, Preview(tmp_path), Thumbnails(tmp_path / "cache"), lambda s: None, say=lambda _: None)
