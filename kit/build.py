@@ -72,6 +72,9 @@ class OutputReport:
     # done: where, and their digests (the preview shows them before they move into place).
     staged: Path | None = None
     digests: dict[str, str] = field(default_factory=dict)
+    # What the output is of, from the plan: the CLI names a session's main files by them.
+    subject: str = ""
+    edition: str = ""
 
 
 @dataclass
@@ -255,7 +258,9 @@ class Engine:
 
     def build(self, only: list[str] | None = None, session: str | None = None, strict: bool = False,
               progress: Progress | None = None, on_plan: Callable[[list[Output]], None] | None = None,
-              force: bool = False) -> Summary:
+              force: bool = False, on_render: Callable[[list[Output]], None] | None = None) -> Summary:
+        """`on_plan` gets the outputs chosen, `on_render` each group about to render (a progress bar's
+        total), `progress` each output rendered."""
         started = time.perf_counter()
         manifest, files = self.remembered()
         everything = not only and session is None
@@ -282,7 +287,7 @@ class Engine:
                 temporary.point()
                 staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.cache_dir))
                 reports, tasks, inputs = self.render(whole, chosen, content, manifest, digester, staging,
-                                                     force, progress, workers)
+                                                     force, progress, workers, on_render)
                 warnings = content_warnings + [w for r in reports
                                                for w in (tasks[r.path].warnings if r.path in tasks
                                                          else manifest.entries[r.path].warnings)]
@@ -359,7 +364,8 @@ class Engine:
         return reports
 
     def render(self, whole: Plan, chosen: list[Output], content: Content, manifest: Manifest,
-               digester: Digester, staging: Path, force: bool, progress: Progress | None, workers: Workers):
+               digester: Digester, staging: Path, force: bool, progress: Progress | None, workers: Workers,
+               on_render: Callable[[list[Output]], None] | None = None):
         """Decide what is out of date and render it, each output after those it is made from."""
         from kit.generators import GENERATORS
 
@@ -391,12 +397,16 @@ class Engine:
                     if why is None:
                         entry = manifest.entries[output.path]
                         reports[output.path] = OutputReport(output.path, output.kind, UP_TO_DATE, "",
-                                                            entry.pages, 0.0, tuple(entry.files))
+                                                            entry.pages, 0.0, tuple(entry.files),
+                                                            subject=output.subject, edition=output.edition)
                     else:
-                        reports[output.path] = OutputReport(output.path, output.kind, RENDERED, why)
+                        reports[output.path] = OutputReport(output.path, output.kind, RENDERED, why,
+                                                            subject=output.subject, edition=output.edition)
                         todo.append(output)
                 if not todo:
                     continue
+                if on_render:
+                    on_render(todo)
                 if not started:
                     started = True
                     log.info("images")
@@ -457,7 +467,8 @@ class Engine:
 
     def nothing_to_do(self, manifest: Manifest, strict: bool, on_plan, started: float) -> Summary:
         """The summary of a build that found nothing changed since the last full build."""
-        reports = [OutputReport(path, entry.kind, UP_TO_DATE, "", entry.pages, 0.0, tuple(entry.files))
+        reports = [OutputReport(path, entry.kind, UP_TO_DATE, "", entry.pages, 0.0, tuple(entry.files),
+                                subject=entry.subject, edition=entry.edition)
                    for path, entry in manifest.entries.items()]
         warnings = list(manifest.warnings) + [w for entry in manifest.entries.values() for w in entry.warnings]
         if on_plan:
@@ -469,7 +480,8 @@ class Engine:
     def entry(self, output: Output, inputs: dict[str, str], task: Task) -> Entry:
         # Sizes and times are filled in once the files are in place (commit).
         records = {relative: FileRecord(sha, 0, 0) for relative, sha in task.files.items()}
-        return Entry(output.kind, _identity(output), inputs, records, task.pages, task.warnings, task.seconds)
+        return Entry(output.kind, _identity(output), inputs, records, task.pages, task.warnings, task.seconds,
+                     subject=output.subject, edition=output.edition)
 
     def prepare_folders(self) -> None:
         """The output and cache folders, or one clear error saying why kit cannot write there."""
@@ -580,7 +592,8 @@ class TemporaryFolder:
 def build(kit_root: Path, out_dir: Path | None = None, only: list[str] | None = None,
           strict: bool = False, jobs: int | None = None, progress: Progress | None = None,
           on_plan: Callable[[list[Output]], None] | None = None, session: str | None = None,
-          force: bool = False) -> Summary:
+          force: bool = False, on_render: Callable[[list[Output]], None] | None = None) -> Summary:
     """The whole pipeline for one kit folder; raises a KitError for anything the user must fix."""
     engine = Engine(kit_root, out_dir, jobs)
-    return engine.build(only=only, session=session, strict=strict, progress=progress, on_plan=on_plan, force=force)
+    return engine.build(only=only, session=session, strict=strict, progress=progress, on_plan=on_plan, force=force,
+                        on_render=on_render)

@@ -33,6 +33,8 @@ class Entry:
     pages: int = 0
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    subject: str = ""                  # the plan's subject and edition (what `kit build` names after it)
+    edition: str = ""
 
     @property
     def digest(self) -> str:
