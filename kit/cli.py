@@ -89,7 +89,12 @@ def build(kit_dir: Path, out_dir: Path | None, strict: bool, jobs: int | None, f
 
         def on_plan(outputs):
             if not outputs:
-                raise UsageError("nothing to build" + (" from " + ", ".join(only) if only else ""))
+                from kit.starters import EMPTY_KIT_HINT
+
+                whole_kit = not only and not session
+                raise UsageError("nothing to build" + (" from " + ", ".join(only) if only else "")
+                                 + (f": the kit has no session, deck, guide, field plan or worksheet yet "
+                                    f"(formats print only in sessions); {EMPTY_KIT_HINT}" if whole_kit else ""))
 
         summary = run_build(root, out, only=only, strict=strict, jobs=jobs, force=force,
                             progress=Progress(0, quiet=as_json), on_plan=on_plan, session=session)
@@ -138,6 +143,11 @@ def check(kit_dir: Path, strict: bool) -> None:
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     counts = ", ".join(f"{len(items)} {kind}" for kind, items in content.items.items() if items)
+    if not counts:
+        from kit.starters import EMPTY_KIT_HINT
+
+        click.echo(f"kit.yaml is valid, but the kit has no content yet: {EMPTY_KIT_HINT}.")
+        return
     click.echo(f"Content is valid: {counts}.")
 
 
@@ -184,6 +194,59 @@ def serve(kit_dir: Path, port: int, host: str, open_browser: bool) -> None:
         run_serve(root, host, port, open_browser, say=lambda line: click.echo(line, err=True))
     except KitError as error:
         _fail(error)
+
+
+def _template_help() -> str:
+    from kit.starters import DEFAULT_TEMPLATE, template_names
+
+    return f"The template: {', '.join(template_names())} (default {DEFAULT_TEMPLATE}; --list describes them)."
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.option("--template", "-t", "template", metavar="NAME", default=None, help=_template_help())
+@click.option("--language", "-l", metavar="fr|en", default=None,
+              help="The kit's language (default: the template's first).")
+@click.option("--force", is_flag=True,
+              help="Into a folder that is not empty: add only the files it lacks; never overwrite one.")
+@click.option("--list", "list_templates", is_flag=True, help="Describe the templates and their languages.")
+def new(directory: Path | None, template: str | None, language: str | None, force: bool,
+        list_templates: bool) -> None:
+    """Make a new kit folder from a template, ready to build."""
+    from kit.starters import new_kit, new_kit_report, template_list
+
+    if list_templates:
+        for line in template_list():
+            click.echo(line)
+        return
+    try:
+        if directory is None:
+            raise UsageError("kit new DIR: name the folder to make (kit new --list shows the templates)")
+        made = new_kit(directory, template, language, force)
+    except KitError as error:
+        _fail(error)
+        return
+    for line in new_kit_report(made, directory.as_posix().rstrip("/") or "."):
+        click.echo(line)
+
+
+@main.command()
+@kit_options
+@click.argument("kind", type=click.Choice(["session", "format", "deck", "guide"]))
+@click.argument("ident", metavar="ID")
+def add(kit_dir: Path, kind: str, ident: str) -> None:
+    """Add one content file (content/<kind>s/ID.yaml) from a commented skeleton in the kit's language."""
+    from kit.project import load_config
+    from kit.starters import add_item
+
+    try:
+        root = _root(kit_dir)
+        added = add_item(root, kind, ident, load_config(root).language)
+    except KitError as error:
+        _fail(error)
+        return
+    click.echo(f"Wrote {added.path}: edit it, then `kit check`.")
+    click.echo(f"Next: {added.next_step}")
 
 
 def _content_paths(root: Path, paths: tuple[Path, ...]) -> list[str]:

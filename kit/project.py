@@ -94,7 +94,12 @@ def find_kit(start: Path) -> Path:
     start = start.resolve()
     if (start / CONFIG_NAME).is_file():
         return start
-    raise UsageError(f"{start}: no {CONFIG_NAME} here; run kit inside a kit folder or pass --kit DIR")
+    # Inside a kit's sub-folder (content/sessions/...), the kit is the nearest parent with kit.yaml.
+    above = next((p for p in start.parents if (p / CONFIG_NAME).is_file()), None)
+    hint = (f"the kit folder above is {above}: run kit there or pass --kit {above}" if above else
+            "make a kit with `kit new DIR` (kit new --list shows the templates), "
+            "or run kit inside a kit folder, or pass --kit DIR")
+    raise UsageError(f"{start}: no {CONFIG_NAME} here, so this is not a kit folder; {hint}")
 
 
 def read_config(root: Path, problems: Problems) -> KitConfig:
