@@ -243,5 +243,8 @@ def new_kit_report(made: NewKit, shown: str) -> list[str]:
     if made.kept:
         lines.append(f"Kept as they were ({len(made.kept)}, not overwritten):")
         lines += [f"  {line}" for line in tree(made.kept)]
-    lines.append(f"Next: cd {shown} && kit build   (or: kit build --kit {shown}); the PDFs land in {shown}/output/")
+    if made.root.resolve() == Path.cwd().resolve():
+        lines.append("Next: kit build; the PDFs land in output/")
+    else:
+        lines.append(f"Next: cd {shown} && kit build   (or: kit build --kit {shown}); the PDFs land in {shown}/output/")
     return lines

@@ -240,3 +240,11 @@ def test_package_data_carries_every_template_and_skeleton_file():
 def test_the_liberating_structures_template_credits_its_source():
     readme = (STARTERS / "liberating-structures" / "README.md").read_text(encoding="utf-8")
     assert "Lipmanowicz" in readme and "McCandless" in readme and "CC BY-NC" in readme
+
+
+def test_kit_new_in_the_current_folder_says_kit_build(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("new", ".", "--template", "liberating-structures")
+    assert result.exit_code == 0, result.output
+    assert result.output.rstrip().endswith("Next: kit build; the PDFs land in output/")
+    assert (tmp_path / "README.md").read_text(encoding="utf-8").startswith("# A Liberating Structures half-day")
