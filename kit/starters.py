@@ -190,6 +190,22 @@ def _files(root: Path, folder: str) -> list[str]:
     return sorted(p.name for p in base.iterdir() if p.suffix in YAML_SUFFIXES and check_id(p.stem) is None)
 
 
+def _runnable_formats(root: Path) -> list[str]:
+    """The formats a skeleton block can run as it is: those with a duration (a block then needs none).
+
+    A kit that does not load yet gives its format files in name order: its own errors will be
+    reported by `kit check` whatever the skeleton says.
+    """
+    from kit.content import load_kit
+    from kit.errors import ContentError
+
+    try:
+        formats = load_kit(root).formats
+    except ContentError:
+        return [name.rsplit(".", 1)[0] for name in _files(root, "formats")]
+    return sorted(ident for ident, fmt in formats.items() if fmt.duration is not None)
+
+
 def _slug(text: str) -> str:
     """An id a user probably meant: "Mes cartes d'été" → "mes-cartes-d-ete"."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -221,9 +237,9 @@ def add_item(root: Path, kind: str, ident: str, language: str, today: dt.date | 
         "session": f"kit build --session {ident}",
     }[kind]
     if kind == "session":
-        formats = _files(root, "formats")
-        if formats:
-            values["format"] = formats[0].rsplit(".", 1)[0]
+        runnable = _runnable_formats(root)
+        if runnable:
+            values["format"] = runnable[0]
         else:
             skeleton = "session-without-format"
     source = SKELETONS / language / f"{skeleton}.yaml"

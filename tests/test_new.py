@@ -248,3 +248,20 @@ def test_kit_new_in_the_current_folder_says_kit_build(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert result.output.rstrip().endswith("Next: kit build; the PDFs land in output/")
     assert (tmp_path / "README.md").read_text(encoding="utf-8").startswith("# A Liberating Structures half-day")
+
+
+def test_a_session_skeleton_runs_a_format_that_has_a_duration(make_kit):
+    root = make_kit({"content/formats/a-sans-duree.yaml": "title: Sans durée\n",
+                     "content/formats/b-tour.yaml": "title: Tour de table\nduration: 30 min\n"})
+    assert run("add", "--kit", root, "session", "s1").exit_code == 0
+    assert "- format: b-tour" in (root / "content" / "sessions" / "s1.yaml").read_text(encoding="utf-8")
+    check = run("check", "--kit", root, "--strict")
+    assert check.exit_code == 0, check.output
+
+
+def test_kit_add_in_a_kit_whose_kit_yaml_is_wrong_is_a_content_error(make_kit):
+    root = make_kit({}, config="title: X\nlanguage: de\n")
+    result = run("add", "--kit", root, "deck", "cartes")
+    assert result.exit_code == 1
+    assert "kit.yaml" in result.output and "language" in result.output
+    assert not (root / "content" / "decks").exists()
