@@ -11,7 +11,7 @@ ITEM_NAMES = {
     "slots": "slot", "steps": "step", "materials": "material", "probes": "probe", "themes": "theme",
     "services": "service", "zones": "zone", "axes": "axis", "leads": "lead", "changes": "change",
     "listen": "thing to listen for", "debrief": "debrief item", "working_group": "member", "members": "member",
-    "notes": "note", "print": "print output",
+    "notes": "note", "print": "print output", "tracks": "track", "lead": "lead",
 }
 _SEGMENT = re.compile(r"\[(\d+)\]|([^.\[]+)")
 TITLE_LENGTH = 40

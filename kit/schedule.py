@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kit.content.fields import Problems
-from kit.content.sessions import Block, Day, Session
+from kit.content.formats import Step
+from kit.content.sessions import Block, Day, Session, Track
 
 NOON = 12 * 60
 # A pause starting in this window is the lunch break that splits the day into half-days.
@@ -33,6 +34,43 @@ def length(minutes: int, language: str = "fr") -> str:
 
 
 @dataclass(frozen=True)
+class TimedStep:
+    """A step on the clock: it starts when the timed steps before it end.
+
+    `start` is None when none of its list's steps has a duration (no clock time to print); a step
+    without a duration among timed ones takes no time of its own: the next starts at its start.
+    """
+
+    step: Step
+    start: int | None
+
+    @property
+    def end(self) -> int | None:
+        return None if self.start is None else self.start + (self.step.minutes or 0)
+
+
+def timed_steps(steps: tuple[Step, ...], start: int) -> tuple[TimedStep, ...]:
+    """Steps on the clock from `start` (a block's or a track's)."""
+    if not any(step.minutes for step in steps):
+        return tuple(TimedStep(step, None) for step in steps)
+    result = []
+    for step in steps:
+        result.append(TimedStep(step, start))
+        start += step.minutes or 0
+    return tuple(result)
+
+
+@dataclass(frozen=True)
+class TrackSlot:
+    """A track on the clock: it starts with its block and ends when its own duration is over."""
+
+    track: Track
+    start: int
+    end: int
+    steps: tuple[TimedStep, ...]
+
+
+@dataclass(frozen=True)
 class Slot:
     """A block placed on the clock; `free_before` is the free time left before a fixed start."""
 
@@ -44,6 +82,16 @@ class Slot:
     @property
     def duration(self) -> int:
         return self.end - self.start
+
+    @property
+    def steps(self) -> tuple[TimedStep, ...]:
+        return timed_steps(self.block.steps, self.start)
+
+    @property
+    def tracks(self) -> tuple[TrackSlot, ...]:
+        """The block's tracks, all starting with it, side by side."""
+        return tuple(TrackSlot(track, self.start, self.start + track.duration, timed_steps(track.steps, self.start))
+                     for track in self.block.tracks)
 
 
 class ClockSpan:

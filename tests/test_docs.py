@@ -42,6 +42,12 @@ SECTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("sessions", "days[]"): ("Days",),
     ("sessions", "days[].blocks[]"): ("Blocks",),
     ("sessions", "days[].blocks[].materials[]"): ("Materials",),
+    ("sessions", "days[].blocks[].tracks[]"): ("Tracks",),
+    ("sessions", "days[].blocks[].tracks[].materials[]"): ("Materials",),
+    ("formats", "steps[]"): ("Steps",),
+    ("formats", "variants.*.steps[]"): ("Steps",),
+    ("sessions", "days[].blocks[].steps[]"): ("Steps",),
+    ("sessions", "days[].blocks[].tracks[].steps[]"): ("Steps",),
     ("sessions", "newcomers"): ("Newcomer introduction",),
     ("sessions", "participants[]"): ("Participants",),
     ("sessions", "strategy_canvas"): ("Strategy canvas",),
@@ -116,6 +122,30 @@ EXTRA_KIT = {
         slots:
           - {time: "9:00", until: "10:00", site: mairie, pair: b1}
           - {time: "10:00", until: "11:00", site: mairie, pair: b2}
+        """,
+    # Timed steps in a format, its variant, a block and a track; a block of tracks.
+    "content/formats/un-deux-quatre.yaml": """\
+        title: 1-2-4-tous
+        duration: 15
+        steps: [{do: Seul, duration: 1}, {do: À deux, duration: 2}]
+        variants:
+          court:
+            steps: [{do: Seul, duration: 1}]
+        """,
+    "content/sessions/paralleles.yaml": """\
+        title: Pistes
+        days:
+          - date: 2019-05-23
+            start: "9:00"
+            blocks:
+              - title: Tour de table
+                duration: 10
+                steps: [{do: Chacun se présente, duration: 5}]
+              - title: Terrain
+                tracks:
+                  - {title: Salle A, duration: 1h, steps: [{do: Entretien, duration: 40}], materials: [Carnet]}
+                  - {title: Salle B, duration: 1h30, place: Hall, lead: [Amina, Paul], size: 2, kind: binômes,
+                     description: Observer, notes: Sans intervenir}
         """,
     "content/worksheets/capture.yaml": """\
         kind: besoins-solutions

@@ -61,7 +61,7 @@ def test_several_broken_files_report_every_mistake_with_its_line(make_kit):
         'content/sessions/session-08.yaml:13: days[0].blocks[3].at: expected a time of day ("9:00", "12:30", "14h"), got "midi"',
         'content/sessions/session-08.yaml:15: days[0].blocks[3].kind: expected one of plénière, binômes, groupes, individuel, terrain, pause, got "repas"',
         'content/sessions/session-09.yaml:6: days[0].blocks[0].format: expected a known format (derive-creative), got "derive-creatve" (did you mean "derive-creative"?)',
-        'content/sessions/session-09.yaml:8: days[0].blocks[1].duraton: expected a known field (at, audience, description, duration, format, kind, lead, materials, meal, notes, place, steps, title, variant), got unknown key "duraton" (did you mean "duration"?)',
+        'content/sessions/session-09.yaml:8: days[0].blocks[1].duraton: expected a known field (at, audience, description, duration, format, kind, lead, materials, meal, notes, place, steps, title, tracks, variant), got unknown key "duraton" (did you mean "duration"?)',
     ]
 
 

@@ -154,7 +154,7 @@ def all_materials(content: Content):
     for session in content.sessions.values():
         for day in session.days:
             for block in day.blocks:
-                yield from block.materials
+                yield from block.every_material
 
 
 def check_materials(content: Content, problems: Problems) -> None:
@@ -178,7 +178,7 @@ def session_files(content: Content, session) -> tuple[str, ...]:
     guides, field plans and worksheets its materials name (with their spreadsheets)."""
     blocks = [block for day in session.days for block in day.blocks]
     files = {content.formats[block.format].file for block in blocks if block.format}
-    for material in (m for block in blocks for m in block.materials if m.kind):
+    for material in (m for block in blocks for m in block.every_material if m.kind):
         item = content.of(material.kind).get(material.ref)
         if getattr(item, "file", None):
             files.add(item.file)

@@ -599,7 +599,7 @@ class Fields:
         for index, item in enumerate(value):
             path = f"{self.field(key)}[{index}]"
             if isinstance(item, CommentedMap):
-                for name in ("title", "name", "ask"):
+                for name in ("title", "name", "ask", "do"):
                     if isinstance(item.get(name), str):
                         self.problems.title(self.file, path, item[name])
                         break

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ruamel.yaml.comments import CommentedMap
 
 from kit.content.fields import Fields, did_you_mean, shown
-from kit.content.formats import GROUPS, Format
+from kit.content.formats import GROUPS, Format, Step, check_steps, read_steps
 from kit.content.materials import Material, read_materials
 
 KINDS = GROUPS  # a block's kind is a group form, pause or terrain
@@ -23,6 +23,32 @@ AUDIENCES = {
     "newcomers": "newcomers", "nouveaux": "newcomers",
     "facilitators": "facilitators", "animateurs": "facilitators", "résidents": "facilitators",
 }
+
+# Tracks print as columns of the block's row: more than this and a column is too narrow to read
+# on A4 portrait.
+MAX_TRACKS = 4
+
+
+@dataclass(frozen=True)
+class Track:
+    """One of the activities a block runs side by side (an interview room beside an observation room).
+
+    Everything left out is the block's: its kind, place, leads; its duration is the block's, or
+    its own when shorter.
+    """
+
+    title: str
+    duration: int
+    line: int
+    path: str
+    kind: str | None = None
+    place: str | None = None
+    leads: tuple[str, ...] = ()
+    size: str | None = None
+    description: str | None = None
+    steps: tuple[Step, ...] = ()
+    notes: str | None = None
+    materials: tuple[Material, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -37,11 +63,12 @@ class Block:
     at: int | None = None  # fixed start, minutes since midnight
     kind: str | None = None
     place: str | None = None
-    lead: str | None = None
+    leads: tuple[str, ...] = ()
     description: str | None = None
-    steps: tuple[str, ...] = ()
+    steps: tuple[Step, ...] = ()
     notes: str | None = None
     materials: tuple[Material, ...] = ()
+    tracks: tuple[Track, ...] = ()  # what runs side by side during the block
     audience: str = "everyone"
     format: str | None = None
     variant: str | None = None
@@ -50,6 +77,16 @@ class Block:
     # The lines of `at:` and `duration:` (0 when not written here), for errors about the times.
     at_line: int = field(default=0, compare=False)
     duration_line: int = field(default=0, compare=False)
+
+    @property
+    def parts(self) -> tuple[Block | Track, ...]:
+        """The block and its tracks: each has its own kind and materials (checklists, print pack)."""
+        return (self, *self.tracks)
+
+    @property
+    def every_material(self) -> tuple[Material, ...]:
+        """The block's materials, then its tracks'."""
+        return tuple(m for part in self.parts for m in part.materials)
 
 
 @dataclass(frozen=True)
@@ -339,8 +376,16 @@ def _load_block(doc: Fields, formats: dict[str, Format], day_place: str | None,
     inherited_duration = (variant.duration if variant else None) or (fmt.duration if fmt else None)
     broken_ref = ref is not None and fmt is None  # already reported; do not pile errors on it
     title = doc.text("title", required=ref is None, default=inherited_title)
-    duration = doc.minutes("duration", required=inherited_duration is None and not broken_ref,
+    # A block of tracks may leave its duration to them: it lasts as long as its longest track.
+    has_tracks = isinstance(doc.data.get("tracks"), list) and bool(doc.data["tracks"])
+    duration = doc.minutes("duration", required=inherited_duration is None and not broken_ref and not has_tracks,
                            default=inherited_duration)
+    kind = doc.choice("kind", KINDS, default=fmt.group if fmt else None)
+    place = doc.text("place") or day_place
+    leads = tuple(doc.texts("lead"))
+    tracks = _load_tracks(doc, title or ref or "?", duration, kind, place, leads)
+    if tracks and not duration and all(track.duration for track in tracks):
+        duration = max(track.duration for track in tracks)
     own_materials = read_materials(doc)
     if own_materials is not None:
         materials = own_materials
@@ -353,6 +398,11 @@ def _load_block(doc: Fields, formats: dict[str, Format], day_place: str | None,
         description = variant.description
     if description is None and fmt:
         description = fmt.description or fmt.purpose
+    own_steps = read_steps(doc)
+    steps = own_steps or (variant.steps if variant and variant.steps else (fmt.steps if fmt else ()))
+    if own_steps or doc.has("duration"):
+        # Inherited steps with an inherited duration were checked with their format.
+        check_steps(doc, "steps" if own_steps else "duration", steps, duration, f'"{title or ref}"')
     notes = doc.text("notes")
     inherited_notes = [n for n in ((fmt.notes if fmt else None), (variant.notes if variant else None)) if n]
     block = Block(
@@ -362,13 +412,14 @@ def _load_block(doc: Fields, formats: dict[str, Format], day_place: str | None,
         line=doc.line,
         path=doc.path,
         at=doc.clock("at"),
-        kind=doc.choice("kind", KINDS, default=fmt.group if fmt else None),
-        place=doc.text("place") or day_place,
-        lead=doc.text("lead"),
+        kind=kind,
+        place=place,
+        leads=leads,
         description=description,
-        steps=tuple(doc.texts("steps")) or (variant.steps if variant and variant.steps else (fmt.steps if fmt else ())),
+        steps=steps,
         notes="\n\n".join([*([notes] if notes else []), *inherited_notes]) or None,
         materials=tuple(materials),
+        tracks=tracks,
         audience=doc.choice("audience", AUDIENCES, default="everyone"),
         format=fmt.id if fmt else None,
         variant=variant.name if variant else None,
@@ -379,3 +430,44 @@ def _load_block(doc: Fields, formats: dict[str, Format], day_place: str | None,
     )
     doc.done()
     return block if duration else None
+
+
+def _load_tracks(doc: Fields, block_title: str, duration: int | None, kind: str | None, place: str | None,
+                 leads: tuple[str, ...]) -> tuple[Track, ...]:
+    """A block's `tracks:`: two to MAX_TRACKS activities at the same time, each fitting the block."""
+    if not doc.has("tracks"):
+        return ()
+    tracks = []
+    for entry in doc.records("tracks"):
+        title = entry.text("title", required=True)
+        own = entry.minutes("duration", required=duration is None)
+        if own and duration and own > duration:
+            entry.error("duration", f'expected a track to fit its block "{block_title}" ({duration} min), '
+                                    f"got {own} min")
+            own = None
+        track_duration = own or duration or 0
+        steps = read_steps(entry)
+        check_steps(entry, "steps", steps, track_duration, f'"{title}"')
+        materials = read_materials(entry)
+        tracks.append(Track(
+            title=title or "?",
+            duration=track_duration,
+            line=entry.line,
+            path=entry.path,
+            kind=entry.choice("kind", KINDS, default=kind),
+            place=entry.text("place") or place,
+            leads=tuple(entry.texts("lead")) or leads,
+            size=entry.text("size"),
+            description=entry.text("description"),
+            steps=steps,
+            notes=entry.text("notes"),
+            materials=materials or (),
+        ))
+        entry.done()
+    count = len(doc.data["tracks"]) if isinstance(doc.data["tracks"], list) else 0
+    if count == 1:
+        doc.error("tracks", "expected two tracks or more side by side, got one: write its fields on the block")
+    elif count > MAX_TRACKS:
+        doc.error("tracks", f"expected at most {MAX_TRACKS} tracks side by side (they print as columns), "
+                            f"got {count}")
+    return tuple(tracks)

@@ -15,7 +15,7 @@ from kit.documents import Stamp, base_context, render_html, render_pdf
 from kit.generators import RenderContext, Rendered, register
 from kit.labels import Labels
 from kit.outputs import Output, needs
-from kit.schedule import DaySchedule, schedule
+from kit.schedule import DaySchedule, TimedStep, TrackSlot, schedule
 
 TEMPLATE = "agenda.html.j2"
 
@@ -51,6 +51,15 @@ class MaterialLine:
 
 
 @dataclass
+class TrackColumn:
+    """One track of a block as printed: a column of the block's row, with its times and materials."""
+
+    slot: TrackSlot
+    leads: str = ""
+    materials: list[MaterialLine] = field(default_factory=list)
+
+
+@dataclass
 class Row:
     """One line of a day's agenda: a half-day heading, free time, or a block."""
 
@@ -59,7 +68,10 @@ class Row:
     end: int = 0
     label: str = ""
     block: Block | None = None
+    leads: str = ""
     materials: list[MaterialLine] = field(default_factory=list)
+    steps: tuple[TimedStep, ...] = ()
+    tracks: list[TrackColumn] = field(default_factory=list)
 
 
 def material_line(material: Material, content: Content, printed: dict[str, tuple[str, ...]]) -> MaterialLine:
@@ -82,23 +94,30 @@ def day_rows(day: DaySchedule, labels: Labels, content: Content, printed: dict[s
             current_half = half
         if slot.free_before:
             rows.append(Row("free", slot.start - slot.free_before, slot.start, labels("free")))
-        rows.append(Row("block", slot.start, slot.end, block=slot.block,
-                        materials=[material_line(m, content, printed) for m in slot.block.materials]))
+        tracks = [TrackColumn(track, labels.names(track.track.leads),
+                              [material_line(m, content, printed) for m in track.track.materials])
+                  for track in slot.tracks]
+        rows.append(Row("block", slot.start, slot.end, block=slot.block, leads=labels.names(slot.block.leads),
+                        materials=[material_line(m, content, printed) for m in slot.block.materials],
+                        steps=slot.steps, tracks=tracks))
     return rows
 
 
 def checklist(day: DaySchedule, content: Content, printed: dict[str, tuple[str, ...]]) -> list[MaterialLine]:
-    """The materials of a day's blocks, each once, with the blocks that need it."""
+    """The materials of a day's blocks and their tracks, each once, with the blocks that need it
+    (a track's as "block · track", so that the right room gets it)."""
     lines: dict[str, MaterialLine] = {}
     for slot in day.slots:
-        for material in slot.block.materials:
-            line = lines.get(material.key)
-            if line is None:
-                line = lines[material.key] = material_line(material, content, printed)
-            elif material.count:
-                line.count = max(line.count or 0, material.count)
-            if slot.block.title not in line.blocks:
-                line.blocks.append(slot.block.title)
+        for part in slot.block.parts:
+            where = slot.block.title if part is slot.block else f"{slot.block.title} · {part.title}"
+            for material in part.materials:
+                line = lines.get(material.key)
+                if line is None:
+                    line = lines[material.key] = material_line(material, content, printed)
+                elif material.count:
+                    line.count = max(line.count or 0, material.count)
+                if where not in line.blocks:
+                    line.blocks.append(where)
     return list(lines.values())
 
 
@@ -158,7 +177,7 @@ class AgendaGenerator:
         formats = [content.formats[b.format].file for day in session.days for b in day.blocks
                    if b.format in content.formats]
         named = {}
-        for material in (m for day in session.days for b in day.blocks for m in b.materials if m.kind):
+        for material in (m for day in session.days for b in day.blocks for m in b.every_material if m.kind):
             item = content.of(material.kind).get(material.ref)
             if item is not None:
                 named[f"{material.kind}/{material.ref}"] = (getattr(item, "title", "") or "", item.file)

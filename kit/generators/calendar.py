@@ -1,4 +1,4 @@
-"""Turn a session into an iCalendar file (RFC 5545): one event per block, in Europe/Paris time."""
+"""Turn a session into an iCalendar file (RFC 5545): one event per block or track, in Europe/Paris time."""
 
 from __future__ import annotations
 
@@ -38,26 +38,32 @@ def session_calendar(session: Session, content: Content):
         for index, slot in enumerate(day.slots):
             block = slot.block
             start = dt.datetime.combine(day.day.date, dt.time(slot.start // 60, slot.start % 60), tzinfo=zone)
-            event = Event()
-            event.add("uid", f"{session.id}-d{day_number}-b{index + 1}-{day.day.date.isoformat()}@kit")
-            event.add("dtstamp", stamp)
-            event.add("dtstart", start)
-            event.add("dtend", start + dt.timedelta(minutes=slot.duration))
-            event.add("summary", plain(block.title, config.language))
-            if block.place:
-                event.add("location", plain(block.place, config.language))
-            details = [plain(block.description, config.language)] if block.description else []
-            if block.lead:
-                details.append(f"{labels('lead')} : {block.lead}" if config.language == "fr"
-                               else f"{labels('lead')}: {block.lead}")
-            if details:
-                event.add("description", "\n\n".join(details))
-            category = AUDIENCE_CATEGORY[block.audience]
-            if category:
-                event.add("categories", [labels(category)])
-            if block.kind == "pause":
-                event.add("transp", "TRANSPARENT")
-            calendar.add_component(event)
+            # A block of tracks is one event per track, all at the block's start, each in its own place.
+            for number, part in enumerate(block.tracks or (block,), start=1):
+                event = Event()
+                track = f"-t{number}" if block.tracks else ""
+                event.add("uid", f"{session.id}-d{day_number}-b{index + 1}{track}-{day.day.date.isoformat()}@kit")
+                event.add("dtstamp", stamp)
+                event.add("dtstart", start)
+                event.add("dtend", start + dt.timedelta(minutes=part.duration))
+                title = block.title if part is block else f"{block.title} — {part.title}"
+                event.add("summary", plain(title, config.language))
+                if part.place:
+                    event.add("location", plain(part.place, config.language))
+                description = part.description or block.description
+                details = [plain(description, config.language)] if description else []
+                if part.leads:
+                    leads = labels.names(part.leads)
+                    details.append(f"{labels('lead')} : {leads}" if config.language == "fr"
+                                   else f"{labels('lead')}: {leads}")
+                if details:
+                    event.add("description", "\n\n".join(details))
+                category = AUDIENCE_CATEGORY[block.audience]
+                if category:
+                    event.add("categories", [labels(category)])
+                if part.kind == "pause":
+                    event.add("transp", "TRANSPARENT")
+                calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar
 

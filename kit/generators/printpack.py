@@ -108,14 +108,15 @@ def pack_parts(content: Content, session: Session, outputs: list[Output]) -> lis
 
     decks_at_home = False
     for day in session.days:
-        for block in day.blocks:
-            if block.kind == "binômes":
+        # A block's tracks count their copies by their own kind (a pairs' room beside a plenary one).
+        for part in (part for block in day.blocks for part in block.parts):
+            if part.kind == "binômes":
                 usual = (session.pair_count, "pack.why.pair")
-            elif block.kind == "groupes":
+            elif part.kind == "groupes":
                 usual = (session.group_count, "pack.why.group")
             else:
                 usual = (1, "pack.why.one")
-            for material in block.materials:
+            for material in part.materials:
                 item = content.of(material.kind).get(material.ref) if material.kind else None
                 if item is None:
                     continue

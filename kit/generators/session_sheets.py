@@ -45,7 +45,7 @@ def session_field_plans(content: Content, session: Session) -> list:
     plans = {}
     for day in session.days:
         for block in day.blocks:
-            for material in block.materials:
+            for material in block.every_material:
                 if material.kind == "field" and material.ref in content.of("field"):
                     plans.setdefault(material.ref, content.of("field")[material.ref])
     return list(plans.values())
@@ -57,7 +57,7 @@ def session_guides(content: Content, session: Session) -> list:
     found: dict[str, object] = {}
     for day in session.days:
         for block in day.blocks:
-            for material in block.materials:
+            for material in block.every_material:
                 if material.kind == "guides" and material.ref in guides:
                     found.setdefault(material.ref, guides[material.ref])
     for plan in session_field_plans(content, session):

@@ -63,6 +63,12 @@ class Labels:
     def kind(self, kind: str | None) -> str:
         return self.table.get(f"kind.{kind}", kind or "") if kind else ""
 
+    def names(self, names: tuple[str, ...] | list[str]) -> str:
+        """People as the language lists them: "Amina et Paul", "Amina, Paul et Joana"."""
+        if len(names) < 2:
+            return "".join(names)
+        return f"{', '.join(names[:-1])} {self('and')} {names[-1]}"
+
 
 def table_text(language: str) -> str:
     """Every printed word of one language as stable text: what outputs in that language depend on."""
