@@ -235,7 +235,7 @@ def new(directory: Path | None, template: str | None, language: str | None, forc
 @click.argument("kind", type=click.Choice(["session", "format", "deck", "guide"]))
 @click.argument("ident", metavar="ID")
 def add(kit_dir: Path, kind: str, ident: str) -> None:
-    """Add one content file (content/<kind>s/ID.yaml) from a commented skeleton in the kit's language."""
+    """Add a session, format, deck or guide: content/<kind>s/ID.yaml from a commented skeleton."""
     from kit.project import load_config
     from kit.starters import add_item
 
