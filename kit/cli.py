@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from kit import __version__
+from kit.console import Console, main_files, plural, style
 from kit.errors import KitError, UsageError
 
 
@@ -23,9 +24,58 @@ def session_option(func):
                              "field plans and worksheets its materials name.")(func)
 
 
+def _console() -> Console:
+    """The command's console (quiet, verbose), kept on the root context by the -v/-q options."""
+    context = click.get_current_context(silent=True)
+    return context.find_root().ensure_object(Console) if context else Console()
+
+
 def _fail(error: KitError) -> None:
-    click.echo(error.report(), err=True)
+    _console().error(error.report(style))
     sys.exit(error.exit_code)
+
+
+def _log_stages() -> None:
+    import logging
+
+    logger = logging.getLogger("kit")
+    for handler in logger.handlers:
+        if getattr(handler, "kit_stages", False):  # -v twice (`kit -v build -v`), or a second run in one process
+            handler.setStream(sys.stderr)
+            return
+    # kit's own stages only: weasyprint narrates every document at the same level.
+    handler = logging.StreamHandler()
+    handler.kit_stages = True  # type: ignore[attr-defined]
+    handler.setFormatter(logging.Formatter("kit: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+def _verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if not value:
+        return
+    console = ctx.find_root().ensure_object(Console)
+    setattr(console, param.name, True)
+    if console.quiet and console.verbose:
+        raise click.UsageError("--verbose and --quiet: choose one", ctx)
+    if param.name == "verbose":
+        _log_stages()
+
+
+def verbosity_options() -> list[click.Option]:
+    """-v and -q, taken before the command (`kit -v build`) or after it (`kit build -v`)."""
+    return [click.Option(["--verbose", "-v"], is_flag=True, expose_value=False, callback=_verbosity,
+                         help="Say each stage as it starts, and each output rendered on its own line."),
+            click.Option(["--quiet", "-q"], is_flag=True, expose_value=False, callback=_verbosity,
+                         help="Say nothing but errors (warnings are not shown: --strict makes them fail).")]
+
+
+class KitCommands(click.Group):
+    """kit's commands, each taking -v and -q after its name as well as before."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        cmd.params.extend(verbosity_options())
+        super().add_command(cmd, name)
 
 
 def _root(kit_dir: Path) -> Path:
@@ -36,34 +86,18 @@ def _root(kit_dir: Path) -> Path:
     return find_kit(kit_dir)
 
 
-class Progress:
-    """One line per rendered output, and why (rewritten in place on a terminal unless verbose)."""
-
-    def __init__(self, total: int, quiet: bool = False):
-        self.total = total
-        self.done = 0
-        self.quiet = quiet
-
-    def __call__(self, report) -> None:
-        self.done += 1
-        if not self.quiet:
-            click.echo(f"[{self.done}] {report.path} ({report.reason})", err=True)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=KitCommands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kit")
-@click.option("--verbose", "-v", is_flag=True, help="Say each stage of the build as it starts.")
-def main(verbose: bool) -> None:
-    """kit: build the printed material of a workshop kit (decks, agendas, guides, worksheets)."""
-    if verbose:
-        import logging
+def main() -> None:
+    """kit: build the printed material of a workshop kit (decks, agendas, guides, worksheets).
 
-        # kit's own stages only: weasyprint narrates every document at the same level.
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("kit: %(message)s"))
-        logger = logging.getLogger("kit")
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
+    Colour goes to a terminal only; NO_COLOR=1 turns it off, FORCE_COLOR=1 on even when piped.
+    Exit codes: 0 done, 1 content errors, 2 usage.
+    """
+
+
+for _option in verbosity_options():
+    main.params.append(_option)
 
 
 @main.command()
@@ -82,6 +116,8 @@ def build(kit_dir: Path, out_dir: Path | None, strict: bool, jobs: int | None, f
     """Build what changed: every output, those made from the given content files, or all a session needs."""
     from kit.build import REMOVED, build as run_build
 
+    console = _console()
+    progress = Console(quiet=True).progress() if as_json else console.progress()
     try:
         root = _root(kit_dir)
         only = _content_paths(root, paths)
@@ -97,10 +133,12 @@ def build(kit_dir: Path, out_dir: Path | None, strict: bool, jobs: int | None, f
                                     f"(formats print only in sessions); {EMPTY_KIT_HINT}" if whole_kit else ""))
 
         summary = run_build(root, out, only=only, strict=strict, jobs=jobs, force=force,
-                            progress=Progress(0, quiet=as_json), on_plan=on_plan, session=session)
+                            progress=progress, on_plan=on_plan, session=session, on_render=progress.planned)
     except KitError as error:
+        progress.close()
         _fail(error)
         return
+    progress.close()
     if as_json:
         import json
 
@@ -109,20 +147,26 @@ def build(kit_dir: Path, out_dir: Path | None, strict: bool, jobs: int | None, f
         from kit.generators.printpack import print_list_for
 
         for line in print_list_for(root, out, session):
-            click.echo(line)
+            # Its headings in bold; its lines ("  [ ] path …") as they are, to tick on paper.
+            console.echo(line if line.startswith(" ") else style(line, "heading"))
     for report in summary.of(REMOVED):
-        click.echo(f"removed {report.path} ({report.reason})", err=True)
+        console.echo(f"removed {report.path} ({report.reason})", err=True)
     for warning in summary.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        console.warning(warning)
     rendered, fresh = len(summary.of("rendered")), len(summary.of("up-to-date"))
-    click.echo(f"{_count(len(summary.outputs), 'output')}: {rendered} rendered, {fresh} up to date "
-               f"({_count(len(summary.files), 'file')}, {_count(summary.pages, 'page')}, "
-               f"{summary.changed} changed on disk) in {summary.seconds:.1f} s → {_shown_dir(out)}/",
-               err=as_json)
+    console.echo(f"{plural(len(summary.outputs), 'output')}: {rendered} rendered, {fresh} up to date "
+                 f"({plural(len(summary.files), 'file')}, {plural(summary.pages, 'page')}, "
+                 f"{summary.changed} changed on disk) in {summary.seconds:.1f} s → {_shown_dir(out)}/",
+                 err=as_json)
+    if not as_json:  # where to start reading: each session's run sheet
+        for subject, path, what in main_files(summary.outputs):
+            console.echo(f"open {style(f'{_shown_dir(out)}/{path}', 'place')}  ({subject}: {what})")
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+# How `kit check` names each content kind (its folder under content/), one and many.
+KIND_NOUNS = {"formats": ("format", "formats"), "sessions": ("session", "sessions"), "decks": ("deck", "decks"),
+              "guides": ("guide", "guides"), "field": ("field plan", "field plans"),
+              "worksheets": ("worksheet", "worksheets")}
 
 
 @main.command()
@@ -140,15 +184,17 @@ def check(kit_dir: Path, strict: bool) -> None:
     except KitError as error:
         _fail(error)
         return
+    console = _console()
     for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
-    counts = ", ".join(f"{len(items)} {kind}" for kind, items in content.items.items() if items)
+        console.warning(warning)
+    counts = ", ".join(plural(len(items), *KIND_NOUNS.get(kind, (kind, kind)))
+                       for kind, items in content.items.items() if items)
     if not counts:
         from kit.starters import EMPTY_KIT_HINT
 
         click.echo(f"kit.yaml is valid, but the kit has no content yet: {EMPTY_KIT_HINT}.")
         return
-    click.echo(f"Content is valid: {counts}.")
+    console.echo(f"Content is valid: {counts}.")
 
 
 @main.command(name="list")
@@ -189,8 +235,8 @@ def serve(kit_dir: Path, port: int, host: str, open_browser: bool) -> None:
     try:
         root = _root(kit_dir)
         if not is_loopback(host):
-            click.echo(f"warning: --host {host}: anyone who can reach this machine at that address can "
-                       f"read every output of the kit", err=True)
+            _console().warning(f"--host {host}: anyone who can reach this machine at that address can "
+                               f"read every output of the kit")
         run_serve(root, host, port, open_browser, say=lambda line: click.echo(line, err=True))
     except KitError as error:
         _fail(error)
@@ -251,11 +297,17 @@ def add(kit_dir: Path, kind: str, ident: str) -> None:
 
 def _content_paths(root: Path, paths: tuple[Path, ...]) -> list[str]:
     """Command-line content paths as the kit names its files (relative, forward slashes)."""
+    from kit.suggestions import for_folder, for_missing_file
+
     result = []
     for path in paths:
         absolute = path.resolve() if path.is_absolute() or path.exists() else (root / path).resolve()
+        if absolute.is_dir():
+            inside = absolute.relative_to(root).as_posix() if absolute.is_relative_to(root) else str(path)
+            raise UsageError(f"{path}: a folder, not a content file; {for_folder(root, inside)}")
         if not absolute.is_file():
-            raise UsageError(f"{path}: no such content file")
+            hint = for_missing_file(root, path.as_posix())
+            raise UsageError(f"{path}: no such content file" + (f"; {hint}" if hint else ""))
         try:
             result.append(absolute.relative_to(root).as_posix())
         except ValueError:

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
+
+# How a report marks its parts for a terminal: style(text, role) with role "place" (file:line),
+# "error" or "warning"; the plain style returns the text as it is (what tests and pipes get).
+Style = Callable[[str, str], str]
+
+
+def plain(text: str, role: str) -> str:
+    return text
 
 # How people name one item of a list: "day 1, block 10", not days[0].blocks[9].
 ITEM_NAMES = {
@@ -67,11 +76,11 @@ class Problem:
     def __str__(self) -> str:
         return self._format(self.field)
 
-    def readable(self) -> str:
-        return self._format(readable(self.field, dict(self.titles)) if self.field else "")
+    def readable(self, style: Style = plain) -> str:
+        return self._format(readable(self.field, dict(self.titles)) if self.field else "", style)
 
-    def _format(self, place: str) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
+    def _format(self, place: str, style: Style = plain) -> str:
+        where = style(f"{self.file}:{self.line}" if self.line else self.file, "place")
         return f"{where}: {place}: {self.message}" if place else f"{where}: {self.message}"
 
 
@@ -80,8 +89,8 @@ class KitError(Exception):
 
     exit_code = 1
 
-    def report(self) -> str:
-        return str(self)
+    def report(self, style: Style = plain) -> str:
+        return style(str(self), "error")
 
 
 class ContentError(KitError):
@@ -91,10 +100,10 @@ class ContentError(KitError):
         self.problems = sorted(set(problems))
         super().__init__(f"{len(self.problems)} content error(s)")
 
-    def report(self) -> str:
-        lines = [p.readable() for p in self.problems]
+    def report(self, style: Style = plain) -> str:
+        lines = [p.readable(style) for p in self.problems]
         count = len(self.problems)
-        lines.append(f"{count} error{'s' if count > 1 else ''} in the content; nothing was written.")
+        lines.append(style(f"{count} error{'s' if count > 1 else ''} in the content; nothing was written.", "error"))
         return "\n".join(lines)
 
 
@@ -105,8 +114,11 @@ class StrictWarnings(KitError):
         self.warnings = warnings
         super().__init__("warnings with --strict")
 
-    def report(self) -> str:
-        return "\n".join([*self.warnings, f"{len(self.warnings)} warning(s) with --strict; nothing was written."])
+    def report(self, style: Style = plain) -> str:
+        count = len(self.warnings)
+        return "\n".join([*(style(w, "warning") for w in self.warnings),
+                          style(f"{count} warning{'s' if count > 1 else ''} with --strict; nothing was written.",
+                                "error")])
 
 
 class UsageError(KitError):

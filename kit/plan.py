@@ -109,8 +109,11 @@ def session_outputs(content, outputs: list[Output], session: str) -> list[Output
     from kit.content import session_files
 
     if session not in content.sessions:
+        from kit.suggestions import for_unknown_session
+
         known = ", ".join(sorted(content.sessions)) or "none"
-        raise UsageError(f'no session "{session}" in content/sessions/ (known: {known})')
+        hint = for_unknown_session(session, sorted(content.sessions))
+        raise UsageError(f'no session "{session}" in content/sessions/ (known: {known})' + (f"; {hint}" if hint else ""))
     files = set(session_files(content, content.sessions[session]))
     chosen = [o for o in outputs if files & set(o.sources)]
     kinds = {o.kind for o in chosen}

@@ -136,7 +136,7 @@ def test_cli_build_list_check(small_kit):
     assert listed.exit_code == 0
     assert "output/essai/deroule-animateurs.pdf" in listed.output and "← content/sessions/essai.yaml" in listed.output
     checked = runner.invoke(main, ["check", "--kit", str(small_kit)])
-    assert checked.exit_code == 0 and "Content is valid: 1 sessions." in checked.output
+    assert checked.exit_code == 0 and "Content is valid: 1 session." in checked.output
     built = runner.invoke(main, ["build", "--kit", str(small_kit), "-j", "1", "content/sessions/essai.yaml"])
     assert built.exit_code == 0, built.output
     assert "3 outputs: 3 rendered, 0 up to date (3 files, 2 pages" in built.output
