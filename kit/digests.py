@@ -30,9 +30,9 @@ def bytes_digest(data: bytes) -> str:
 
 
 class FileDigests:
-    """SHA-256 of files, recomputed only when a file's size, mtime or inode moved.
+    """SHA-256 of files, recomputed only when a file's size, mtime, inode or ctime moved.
 
-    `known` is what a previous build stored (path → [size, mtime_ns, inode, digest]); after a
+    `known` is what a previous build stored (path → [size, mtime_ns, inode, ctime_ns, digest]); after a
     build, `known` holds every file looked at, ready to be stored again.
     """
 
@@ -49,10 +49,12 @@ class FileDigests:
         except OSError:
             digest = "missing"
         else:
-            mark = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+            # ctime too: any write changes it and no tool sets it back (a copy that keeps the
+            # size and the modification time is still seen).
+            mark = [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
             cached = self.known.get(key)
-            if cached and cached[:3] == mark:
-                digest = cached[3]
+            if cached and cached[:4] == mark:
+                digest = cached[4]
             else:
                 digest = file_sha256(path)
                 self.known[key] = [*mark, digest]

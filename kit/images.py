@@ -171,9 +171,9 @@ def _check_raster(path: Path, shown: str) -> str | None:
 
 # A JPEG is decoded at 1/8 scale to check it whole: every byte is still read, at a tenth of the cost.
 CHECK_DRAFT_SIZE = (64, 64)
-# The photos decoded whole, by path → [size, mtime_ns, inode]: once per file version. The build
-# keeps this in its manifest (`decoded()`, `remember_decoded()`), so a rebuild decodes only the
-# photos that changed.
+# The photos decoded whole, by path → [size, mtime_ns, inode, ctime_ns]: once per file version.
+# The build keeps this beside its prepared photos (`decoded()`, `remember_decoded()`, kit.manifest),
+# so a rebuild decodes only the photos that changed.
 _DECODED: dict[str, list[int]] = {}
 
 
@@ -189,7 +189,8 @@ def _check_pixels(path: Path, shown: str) -> str | None:
     """Decode the whole image once per file version: verify() reads only the header, and a
     truncated or damaged photo must fail `kit check`, not the build."""
     stat = path.stat()
-    stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    # ctime too: any write to the file changes it, and no tool can set it back.
+    stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
     if _DECODED.get(str(path)) == stamp:
         return None
     try:

@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 MANIFEST_NAME = "manifest.json"
+# Beside the prepared photos (kit.images.CACHE_SUBDIR), which it describes.
+DECODED_FILE = "images/decoded.json"
 FORMAT = 2  # a manifest of another format is ignored: everything renders once
 
 
@@ -53,23 +55,25 @@ class Manifest:
     checks: dict[str, dict] = field(default_factory=dict)    # check name → {digest, errors, warnings}
     snapshot: str = ""        # the digest of everything the kit holds, when the last build covered it all
     warnings: list[str] = field(default_factory=list)       # the content's own warnings at that snapshot
-    decoded: dict[str, list] = field(default_factory=dict)   # photos checked whole (kit.images.decoded)
+    # Photos checked whole (kit.images.decoded): knowledge of the photos, not of the outputs, so it
+    # is kept beside the prepared photos (DECODED_FILE) and outlives a deleted manifest.
+    decoded: dict[str, list] = field(default_factory=dict)
 
     @classmethod
     def load(cls, cache_dir: Path) -> "Manifest":
         """The manifest of the last build, or an empty one (none yet, another format, unreadable)."""
+        decoded = _load_decoded(cache_dir)
         try:
             data = json.loads((cache_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return cls()
+            return cls(decoded=decoded)
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return cls()
+            return cls(decoded=decoded)
         try:
             entries = {path: Entry(**{**raw, "files": {p: FileRecord(**r) for p, r in raw["files"].items()}})
                        for path, raw in data["entries"].items()}
             return cls(entries=entries, stat=data.get("stat", {}), checks=data.get("checks", {}),
-                       snapshot=data.get("snapshot", ""), warnings=data.get("warnings", []),
-                       decoded=data.get("decoded", {}))
+                       snapshot=data.get("snapshot", ""), warnings=data.get("warnings", []), decoded=decoded)
         except (KeyError, TypeError):
             return cls()
 
@@ -79,9 +83,13 @@ class Manifest:
 
         data = {"format": FORMAT, "snapshot": self.snapshot, "warnings": self.warnings,
                 "entries": {path: asdict(entry) for path, entry in sorted(self.entries.items())},
-                "checks": self.checks, "stat": self.stat, "decoded": self.decoded}
+                "checks": self.checks, "stat": self.stat}
         cache_dir.mkdir(parents=True, exist_ok=True)
         write_atomic(cache_dir / MANIFEST_NAME, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        decoded = json.dumps(self.decoded, sort_keys=True).encode("utf-8")
+        if decoded != _read(cache_dir / DECODED_FILE):
+            (cache_dir / DECODED_FILE).parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(cache_dir / DECODED_FILE, decoded)
 
     def intact(self, out_dir: Path, path: str) -> bool:
         """Whether every file of an output is on disk as it was written (nobody deleted or edited it)."""
@@ -134,3 +142,18 @@ def reason(previous: Entry | None, identity: str, inputs: dict[str, str], intact
     if not intact:
         return "its file was missing or changed on disk"
     return None
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _load_decoded(cache_dir: Path) -> dict[str, list]:
+    try:
+        decoded = json.loads(_read(cache_dir / DECODED_FILE) or b"{}")
+    except ValueError:
+        return {}
+    return decoded if isinstance(decoded, dict) else {}

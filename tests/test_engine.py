@@ -285,8 +285,9 @@ def test_check_strict_and_build_strict_report_the_same_warnings(make_kit, tmp_pa
 
 
 def test_a_rebuild_decodes_only_the_photos_that_changed(make_kit, monkeypatch):
-    """Checking a photo whole (a truncated file must fail `kit check`) is remembered in the manifest."""
+    """Checking a photo whole (a truncated file must fail `kit check`) is remembered beside the photo cache."""
     import io
+    import os
 
     from PIL import Image
 
@@ -309,3 +310,18 @@ def test_a_rebuild_decodes_only_the_photos_that_changed(make_kit, monkeypatch):
     monkeypatch.setattr(kit.images, "_load_whole", lambda im: decoded.append(Path(im.filename).name) or real(im))
     build(root, jobs=1)
     assert decoded.count("b.jpg") >= 1 and "a.jpg" not in decoded
+    # What was decoded is kept with the prepared photos: it outlives a deleted manifest ...
+    (root / "output" / ".cache" / "manifest.json").unlink()
+    monkeypatch.setattr(kit.images, "_DECODED", {})
+    decoded.clear()
+    build(root, jobs=1)
+    assert decoded == []
+    # ... and a photo rewritten with its size and time kept is decoded again all the same.
+    stat = (root / "images/a.jpg").stat()
+    data = bytearray((root / "images/a.jpg").read_bytes())
+    data[len(data) // 2] ^= 1
+    (root / "images/a.jpg").write_bytes(bytes(data))
+    os.utime(root / "images/a.jpg", ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    monkeypatch.setattr(kit.images, "_DECODED", {})
+    build(root, jobs=1)
+    assert "a.jpg" in decoded and "b.jpg" not in decoded

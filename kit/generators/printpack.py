@@ -349,26 +349,33 @@ class BinderGenerator(_PackGenerator):
         return result
 
     def render(self, output: Output, content: Content, context: RenderContext) -> Rendered:
-        from pypdf import PdfReader, PdfWriter
+        import pikepdf  # qpdf copies the parts' pages as they are (pypdf parsed them all: 10× slower)
 
         session = content.sessions[output.subject]
         language = content.config.language
         rows = read_rows(pack_parts(content, session, other_outputs(content)), content.config.paper, context.made)
         list_path = pack_path(session, "list", language)
-        readers = {list_path: PdfReader(context.made(list_path))}
-        # The list counts itself as one page; one of two pages fills the same sheet.
-        parts = [(list_path, len(readers[list_path].pages), 1, False), *binder_parts(rows, list_path)[1:]]
-        entries, total = binder_layout(parts)
-        writer = PdfWriter()
-        for entry in entries:
-            reader = readers.get(entry.path) or readers.setdefault(entry.path, PdfReader(context.made(entry.path)))
-            for number, page in enumerate(reader.pages[:entry.pages], start=1):
-                writer.add_page(page)
-                if number in entry.blanks_after:
-                    writer.add_blank_page(float(page.mediabox.width), float(page.mediabox.height))
-        writer.add_metadata({"/Title": f"{session.title} — {Labels(language)('pack.list.binder')}"})
-        buffer = io.BytesIO()
-        writer.write(buffer)
+        binder = pikepdf.new()
+        sources = {list_path: pikepdf.open(context.made(list_path))}
+        try:
+            # The list counts itself as one page; one of two pages fills the same sheet.
+            parts = [(list_path, len(sources[list_path].pages), 1, False), *binder_parts(rows, list_path)[1:]]
+            entries, total = binder_layout(parts)
+            for entry in entries:
+                source = sources.get(entry.path) or sources.setdefault(entry.path, pikepdf.open(context.made(entry.path)))
+                for number, page in enumerate(source.pages[:entry.pages], start=1):
+                    binder.pages.append(page)
+                    if number in entry.blanks_after:
+                        box = page.mediabox
+                        binder.add_blank_page(page_size=(float(box[2] - box[0]), float(box[3] - box[1])))
+            binder.docinfo["/Title"] = f"{session.title} — {Labels(language)('pack.list.binder')}"
+            buffer = io.BytesIO()
+            binder.save(buffer, deterministic_id=True, compress_streams=True,
+                        object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+        finally:
+            for source in sources.values():
+                source.close()
+            binder.close()
         return Rendered({output.path: buffer.getvalue()}, total)
 
 
