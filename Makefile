@@ -1,5 +1,7 @@
-# The two commands: `make kit` builds the default kit into output/, `make test` runs the tests.
-# Both set up a virtual environment in .venv first (Python 3.11+ and weasyprint's system libraries).
+# `make kit` builds the default kit into output/, `make check` validates its content, `make test`
+# runs the tests, `make golden` regenerates the expected images, `make bench` compares kit with the
+# bare libraries, `make constraints` re-pins constraints.txt, `make clean` deletes output/.
+# Each sets up a virtual environment in .venv first (Python 3.11+ and weasyprint's system libraries).
 
 PYTHON ?= python3
 VENV := .venv

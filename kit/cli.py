@@ -124,6 +124,7 @@ def build(kit_dir: Path, out_dir: Path | None, strict: bool, jobs: int | None, f
         out = (out_dir if out_dir else root / "output").resolve()
 
         def on_plan(outputs):
+            progress.chosen(outputs)
             if not outputs:
                 from kit.starters import EMPTY_KIT_HINT
 

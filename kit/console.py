@@ -99,20 +99,35 @@ class Console:
 class Progress:
     """The build's progress: one line per rendered output, or on a terminal one line rewritten in place.
 
-    The engine announces each group of outputs about to render (`planned`, its `on_render`), then
-    reports each one rendered (`__call__`); the total is what was announced so far, exact for
-    all but the few outputs made from others (a binder), announced after their parts.
+    The engine gives the outputs chosen (`chosen`, from its `on_plan`), announces each group about
+    to render (`planned`, its `on_render`), then reports each one rendered (`__call__`). An output
+    made from others (a print list, a binder) is decided only after them: the total counts it as
+    soon as one of those it is made from is to render, so that a full build's total never grows.
     """
 
     def __init__(self, console: Console, live: bool):
         self.console = console
         self.live = live
-        self.total = 0
         self.done = 0
         self.drawn = False
+        self.announced: set[str] = set()
+        self.made_from: dict[str, tuple[str, ...]] = {}
+
+    def chosen(self, outputs: list) -> None:
+        self.made_from = {o.path: o.made_from for o in outputs if getattr(o, "made_from", ())}
 
     def planned(self, outputs: list) -> None:
-        self.total += len(outputs)
+        self.announced.update(o.path for o in outputs)
+
+    @property
+    def total(self) -> int:
+        likely = set(self.announced)
+        grown = True
+        while grown:  # made from an output to render, or from one made from it…
+            coming = {path for path, parts in self.made_from.items() if path not in likely and likely.intersection(parts)}
+            likely |= coming
+            grown = bool(coming)
+        return len(likely)
 
     def __call__(self, report) -> None:
         self.done += 1

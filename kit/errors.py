@@ -98,7 +98,8 @@ class ContentError(KitError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(set(problems))
-        super().__init__(f"{len(self.problems)} content error(s)")
+        count = len(self.problems)
+        super().__init__(f"{count} content error{'s' if count > 1 else ''}")
 
     def report(self, style: Style = plain) -> str:
         lines = [p.readable(style) for p in self.problems]

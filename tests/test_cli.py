@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import click
 import pytest
@@ -178,9 +179,25 @@ def test_a_live_progress_line_on_a_terminal_cleared_at_the_end(small_kit, monkey
     assert result.output[last:].startswith(f"\r\x1b[2K{total} outputs")  # cleared before the closing lines
 
 
+def outputs(*paths, made_from=()):
+    return [SimpleNamespace(path=path, made_from=tuple(made_from)) for path in paths]
+
+
+def test_the_total_counts_what_is_made_from_outputs_to_render():
+    progress = console.Progress(console.Console(), live=True)
+    parts = outputs("a.pdf", "b.pdf")
+    pack = outputs("list.pdf", made_from=["a.pdf", "b.pdf"]) + outputs("binder.pdf", made_from=["list.pdf"])
+    progress.chosen(parts + pack)
+    assert progress.total == 0
+    progress.planned(parts[:1])  # b.pdf is up to date; the list and the binder will follow a.pdf
+    assert progress.total == 3
+    progress.planned(pack[:1])
+    assert progress.total == 3
+
+
 def test_the_live_line_fits_the_terminal():
     progress = console.Progress(console.Console(), live=True)
-    progress.planned(["a"] * 48)
+    progress.planned(outputs(*(f"{n}.pdf" for n in range(48))))
     progress.done = 12
     assert progress.line("decks/photos-debat.pdf", 80) == "[12/48] #####--------------- decks/photos-debat.pdf"
     cut = progress.line("field/enquete-24-mai/guides-binome-1.pdf", 40)
