@@ -270,8 +270,8 @@ def test_a_track_needs_a_duration_when_its_block_has_none_and_at_most_four_track
     assert errors_of(root) == [
         "content/sessions/s.yaml:7: days[0].blocks[0].tracks: expected at most 4 tracks side by side (they print "
         "as columns), got 5",
-        'content/sessions/s.yaml:9: days[0].blocks[0].tracks[1].duration: expected minutes (45, "1h30", "45 min"), '
-        "got nothing",
+        "content/sessions/s.yaml:9: days[0].blocks[0].tracks[1].duration: expected a duration for each track "
+        "when the block has none, got nothing",
     ]
 
 

@@ -440,7 +440,10 @@ def _load_tracks(doc: Fields, block_title: str, duration: int | None, kind: str 
     tracks = []
     for entry in doc.records("tracks"):
         title = entry.text("title", required=True)
-        own = entry.minutes("duration", required=duration is None)
+        own = entry.minutes("duration")
+        if own is None and duration is None and not entry.has("duration"):
+            entry.problems.error(entry.file, entry.line, entry.field("duration"),
+                                 "expected a duration for each track when the block has none, got nothing")
         if own and duration and own > duration:
             entry.error("duration", f'expected a track to fit its block "{block_title}" ({duration} min), '
                                     f"got {own} min")
