@@ -139,7 +139,8 @@ def build(kit_dir: Path, out_dir: Path | None, strict: bool, jobs: int | None, f
         progress.close()
         _fail(error)
         return
-    progress.close()
+    finally:  # a crash's traceback or Ctrl-C starts on a clean line too
+        progress.close()
     if as_json:
         import json
 
