@@ -373,3 +373,18 @@ def test_print_pack_finds_materials_named_inside_tracks_and_counts_by_the_tracks
     parts = {p.path: p for p in pack_parts(content, content.sessions["s"], other_outputs(content))}
     sheet, = (p for p in parts.values() if p.path.startswith("worksheets/fiche"))
     assert (sheet.copies, sheet.why) == (3, "pack.why.pair")  # one per pair, as the track's kind says
+
+
+def test_guides_named_inside_tracks_reach_the_sessions_sheets(make_kit):
+    from kit.generators.session_sheets import session_guides
+
+    guide = (Path(__file__).parent / "fixtures/comptoir/content/guides/a-la-volee.yaml").read_text(encoding="utf-8")
+    root = make_kit({
+        "content/formats/un-deux-quatre.yaml": ONE_TWO_FOUR,
+        "content/sessions/s.yaml": SESSION.replace("                  - Enregistreur\n",
+                                                   "                  - Enregistreur\n                  - guide: a-la-volee\n"),
+        "content/worksheets/fiche.yaml": WORKSHEET,
+        "content/guides/a-la-volee.yaml": guide,
+    })
+    content = load_kit(root)
+    assert [g.title for g in session_guides(content, content.sessions["s"])] == ["Deux minutes à la machine à café"]
