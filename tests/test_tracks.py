@@ -9,12 +9,12 @@ import pytest
 from icalendar import Calendar
 from zoneinfo import ZoneInfo
 
-from conftest import pdf_text
+from conftest import MINIMAL_CONFIG, pdf_text
 from kit.build import build
 from kit.content import load_kit
 from kit.errors import ContentError
 from kit.schedule import schedule
-from pdf_measure import text_runs
+from pdf_measure import min_type_size, text_runs
 
 ONE_TWO_FOUR = """\
     title: 1-2-4-tous
@@ -388,3 +388,20 @@ def test_guides_named_inside_tracks_reach_the_sessions_sheets(make_kit):
     })
     content = load_kit(root)
     assert [g.title for g in session_guides(content, content.sessions["s"])] == ["Deux minutes à la machine à café"]
+
+
+@pytest.mark.parametrize("paper, columns_apart", [("letter", 200), ("A3", 300)])
+def test_tracks_stay_side_by_side_and_readable_on_letter_and_a3(make_kit, paper, columns_apart):
+    root = make_kit({
+        "content/formats/un-deux-quatre.yaml": ONE_TWO_FOUR,
+        "content/sessions/s.yaml": SESSION,
+        "content/worksheets/fiche.yaml": WORKSHEET,
+    }, config=MINIMAL_CONFIG.replace("paper: A4", f"paper: {paper}"))
+    build(root, jobs=1)
+    sheet = next((root / "output" / "s").glob("deroule*.pdf"))
+    runs = text_runs(sheet, 0)
+    interview, observation = _run(runs, "Salle d'entretien"), _run(runs, "Salle d'observation")
+    assert abs(interview.box[3] - observation.box[3]) < 1
+    assert observation.box[0] - interview.box[0] > columns_apart
+    size, where = min_type_size(sheet)
+    assert size >= 8, where  # the columns' steps and facts print no smaller than the rest of the run sheet
