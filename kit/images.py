@@ -188,9 +188,7 @@ def remember_decoded(known: dict[str, list[int]]) -> None:
 def _check_pixels(path: Path, shown: str) -> str | None:
     """Decode the whole image once per file version: verify() reads only the header, and a
     truncated or damaged photo must fail `kit check`, not the build."""
-    stat = path.stat()
-    # ctime too: any write to the file changes it, and no tool can set it back.
-    stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
+    stamp = _stamp(path)
     if _DECODED.get(str(path)) == stamp:
         return None
     try:
@@ -204,6 +202,62 @@ def _check_pixels(path: Path, shown: str) -> str | None:
         return f'expected a readable image, got a damaged file "{shown}" (it stops before its last pixel)'
     _DECODED[str(path)] = stamp
     return None
+
+
+def decode_ahead(config: KitConfig, relatives: Iterable[str]) -> None:
+    """Decode the photos a deck names on every core at once, before `locate` checks them one by one.
+
+    Pillow decodes without holding the GIL, so threads are enough. Only the good news is kept (a
+    photo decoded whole is remembered as such): a damaged one is decoded again by `locate`, which
+    says what is wrong with it in its place.
+    """
+    paths = []
+    for relative in dict.fromkeys(r.strip().replace("\\", "/") for r in relatives if r):
+        try:
+            path = config.inside(relative)
+            if path is None or path.suffix.lower() not in RASTER_SUFFIXES or not path.is_file():
+                continue
+            if _DECODED.get(str(path)) != _stamp(path):
+                paths.append(path)
+        except (RuntimeError, OSError):  # a link loop, a vanished file: `locate` says so
+            continue
+    if len(paths) < 2:
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    # Set once around the threads, not by each (see _load_whole): a truncated photo must fail.
+    saved = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, min(cores, len(paths)))) as pool:
+            list(pool.map(_decode_quietly, paths))
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = saved
+
+
+def _stamp(path: Path) -> list[int]:
+    # ctime too: any write to the file changes it, and no tool can set it back.
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
+
+
+def _decode_quietly(path: Path) -> None:
+    """Decode one photo whole and remember it if all went well; never raises (see decode_ahead).
+
+    No warnings filter here (they are process-wide, not per thread): the size is checked against
+    the bomb limit before any pixel is decoded instead."""
+    try:
+        stamp = _stamp(path)
+        with Image.open(path) as im:
+            if im.size[0] * im.size[1] > (Image.MAX_IMAGE_PIXELS or float("inf")):
+                return
+            if im.format in DRAFT_FORMATS:
+                im.draft("RGB", CHECK_DRAFT_SIZE)
+            im.load()
+    except Exception:  # noqa: BLE001 — locate decodes it again and reports what is wrong
+        return
+    _DECODED[str(path)] = stamp
 
 
 def _check_bomb(size: tuple[int, int]) -> None:

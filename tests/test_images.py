@@ -393,3 +393,36 @@ def test_a_truncated_jpeg_is_refused_even_after_weasyprint_is_imported(tmp_path,
     source.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
     with pytest.raises(UnreadableImage):
         prepare(source, (30.0, 30.0), cache_dir=cache)
+
+
+def test_photos_decoded_ahead_on_every_core_still_report_a_truncated_one(make_kit):
+    """A deck's photos are decoded in threads before they are checked one by one: the good ones
+    are remembered, the damaged one is reported in its place, even with weasyprint imported."""
+    import weasyprint  # noqa: F401  (sets Pillow's LOAD_TRUNCATED_IMAGES process-wide)
+
+    import kit.images
+    from kit.content import load_kit
+    from kit.errors import ContentError
+
+    def photo(seed: int) -> bytes:
+        buffer = io.BytesIO()
+        Image.effect_noise((900, 600), 40 + seed).convert("RGB").save(buffer, "JPEG")
+        return buffer.getvalue()
+
+    cut = photo(9)
+    files = {f"images/p{n}.jpg": photo(n) for n in range(4)}
+    files["images/cut.jpg"] = cut[: len(cut) // 2]
+    cards = "".join(f"  - {{title: P{n}, image: images/p{n}.jpg}}\n" for n in range(4))
+    files["content/decks/photos.yaml"] = ("title: Photos\nkind: photo-debate\naxes: [[cher, gratuit]]\ncards:\n"
+                                          + cards + "  - {title: Coupée, image: images/cut.jpg}\n")
+    root = make_kit(files)
+    kit.images._DECODED.clear()
+    with pytest.raises(ContentError) as caught:
+        load_kit(root)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.line) == ("content/decks/photos.yaml", 9)
+    assert "damaged" in problem.message and "cut.jpg" in problem.message
+    remembered = {Path(path).name for path in kit.images.decoded()}
+    assert {f"p{n}.jpg" for n in range(4)} <= remembered and "cut.jpg" not in remembered
+    from PIL import ImageFile
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # weasyprint's setting is given back

@@ -560,8 +560,10 @@ def _read_xlsx(path: Path, name: str, doc: Fields) -> list[tuple[int, list[Any]]
 def _check_cards(deck: Deck, config, problems: Problems, kind_known: bool = True) -> None:
     """What can only be checked with the whole deck: images and themes. (Whether its texts fit their
     boxes is measured by the deck generator's check, kit.generators.deck, with the renderer's metrics.)"""
-    from kit.images import locate
+    from kit.images import decode_ahead, locate
 
+    if not (deck.kind in NO_IMAGE and kind_known):
+        decode_ahead(config, [card.image for card in deck.cards if card.image])
     for card in deck.cards:
         where = card.place
         if card.image and deck.kind in NO_IMAGE and kind_known:
