@@ -405,3 +405,16 @@ def test_tracks_stay_side_by_side_and_readable_on_letter_and_a3(make_kit, paper,
     assert observation.box[0] - interview.box[0] > columns_apart
     size, where = min_type_size(sheet)
     assert size >= 8, where  # the columns' steps and facts print no smaller than the rest of the run sheet
+
+
+def test_a_comma_in_a_steps_text_written_in_braces_asks_for_quotes(make_kit):
+    root = make_kit({"content/formats/f.yaml": """\
+        title: F
+        duration: 15
+        steps:
+          - {do: In pairs, build on each other's ideas., duration: 2 min}
+        """})
+    assert errors_of(root) == [
+        "content/formats/f.yaml:4: steps[0].build on each other's ideas.: expected the text in quotes when it has a "
+        """comma ({do: "…, …", duration: 2}), got "build on each other's ideas." read as a field of its own""",
+    ]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from ruamel.yaml.comments import CommentedMap
 
-from kit.content.fields import Fields, as_written, shown, text_hint
+from kit.content.fields import Fields, as_written, clipped, shown, text_hint
 from kit.content.materials import Material, read_materials
 
 # Group forms a format runs in; a block shows its format's form as its kind.
@@ -48,6 +48,13 @@ def read_steps(doc: Fields, key: str = "steps") -> tuple[Step, ...]:
             entry = Fields(item, doc.file, path, doc.problems, line)
             text = entry.text("do", required=True)
             minutes = entry.minutes("duration")
+            for key, value in item.items():
+                if isinstance(key, str) and key not in STEP_KEYS and value is None:
+                    # `{do: In pairs, build on ideas}`: YAML ends the text at the comma and reads
+                    # the rest as a key of its own. Say that, not "unknown key".
+                    entry.asked.add(key)
+                    entry.error(key, f'expected the text in quotes when it has a comma ({{do: "…, …", duration: 2}}), '
+                                     f'got "{clipped(key)}" read as a field of its own')
             entry.done()
             if text:
                 steps.append(Step(text, minutes, line))
