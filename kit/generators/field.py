@@ -119,10 +119,7 @@ class GuideCopy:
 
 def pair_names(pair: Pair, labels: Labels) -> str:
     """ "Véronique et Mehdi", "Véronique, Mehdi et Lou"."""
-    members = list(pair.members)
-    if len(members) < 2:
-        return "".join(members)
-    return f"{', '.join(members[:-1])} {labels('field.and')} {members[-1]}"
+    return labels.names(pair.members)
 
 
 def guide_copies(plan: FieldPlan, pair: Pair, content: Content) -> list[GuideCopy]:
