@@ -141,6 +141,13 @@ def _warm_up(modules: tuple[str, ...]) -> None:
             import_module(module)
         except ImportError:  # a renderer that cannot import fails its own outputs, with its own error
             pass
+    if "weasyprint" in modules:
+        from kit.documents import warm_up
+
+        try:
+            warm_up()
+        except Exception:  # noqa: BLE001 — only a head start: the first real document reports any problem
+            pass
 
 
 def render_in_worker(output: Output, key: str, state: bytes) -> Task:
@@ -421,6 +428,11 @@ class Engine:
                         import pickle
 
                         state = pickle.dumps((content, context))
+                if workers.pool is not None:
+                    # Longest first, by what each took last time: the wave ends sooner on few
+                    # cores. In this process (the preview's edit loop) the plan's order stays,
+                    # which puts a session's programme first, the page a resident looks at.
+                    todo.sort(key=lambda o: -_last_seconds(manifest, o.path))
                 for task in self.run(todo, workers.pool, state):
                     tasks[task.path] = task
                     report = reports[task.path]
@@ -552,6 +564,11 @@ def _waves(outputs: list[Output]) -> list[list[Output]]:
     for output in outputs:
         waves[level[output.path]].append(output)
     return waves
+
+
+def _last_seconds(manifest: Manifest, path: str) -> float:
+    entry = manifest.entries.get(path)
+    return entry.seconds if entry is not None else 0.0
 
 
 def _identity(output: Output) -> str:

@@ -244,7 +244,7 @@ def binder_parts(rows: list[Row], list_path: str) -> list[tuple[str, int, int, b
 
 
 class _PackGenerator:
-    renderers = ("weasyprint", "pypdf")
+    renderers = ("weasyprint", "pikepdf")
 
     def packs(self, content: Content):
         """(session, its parts) of each session that lists participants."""
