@@ -67,7 +67,7 @@ def verbosity_options() -> list[click.Option]:
     return [click.Option(["--verbose", "-v"], is_flag=True, expose_value=False, callback=_verbosity,
                          help="Say each stage as it starts, and each output rendered on its own line."),
             click.Option(["--quiet", "-q"], is_flag=True, expose_value=False, callback=_verbosity,
-                         help="Say nothing but errors (warnings are not shown: --strict makes them fail).")]
+                         help="Only errors: no progress, warnings or closing lines (--strict makes warnings fail).")]
 
 
 class KitCommands(click.Group):
