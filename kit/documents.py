@@ -24,9 +24,7 @@ import jinja2
 from markupsafe import Markup
 
 from kit.digests import bytes_digest, file_sha256
-from kit.labels import Labels
 from kit.markup import plain, to_html
-from kit.schedule import clock, length
 from kit.theme import Theme, font_face_css
 from kit.typography import typeset
 
@@ -92,9 +90,15 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters["clock"] = clock
+    env.filters["clock"] = _clock
     env.filters["css"] = css_string
     return env
+
+
+@jinja2.pass_context
+def _clock(context, minutes: int) -> str:
+    """`{{ minutes|clock }}`: the time as the document's labels print it (the kit's clock: 24 h or 12 h)."""
+    return context["L"].time(minutes)
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,7 @@ class Stamp:
 
 def base_context(theme: Theme, stamp: Stamp) -> dict:
     """The names every template may use: labels, filters bound to the language, the theme CSS."""
-    labels = Labels(theme.language)
+    labels = theme.labels
     language = theme.language
     return {
         "L": labels,
@@ -119,7 +123,7 @@ def base_context(theme: Theme, stamp: Stamp) -> dict:
         "md_inline": lambda text: to_html(text, language, inline=True),
         "t": lambda text: typeset(text or "", language),
         "plain": lambda text: plain(text, language),
-        "length": lambda minutes: length(minutes, language),
+        "length": labels.length,
         "stamp": stamp,
         "theme": theme,
         "paper": theme.paper,

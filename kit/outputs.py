@@ -24,12 +24,17 @@ from pathlib import Path
 from typing import Any, Iterable
 
 # The kit.yaml settings every printed document shows or is shaped by: its stamp (title,
-# organisation, version, date), its words (language), its page (paper) and its colours.
-DOCUMENT_SETTINGS = ("title", "organisation", "language", "paper", "version", "date", "theme", "print.greyscale")
+# organisation, version, date), its words and times (language, clock), its page (paper) and its colours.
+DOCUMENT_SETTINGS = ("title", "organisation", "language", "clock", "paper", "version", "date", "theme",
+                     "print.greyscale")
 # What a home sheet of cards also depends on: the printer's duplex flip and back offset.
 PRINTER_SETTINGS = ("print.duplex", "print.back_offset")
 # What the home and fold-over card sheets alone print: the gutter between cards, the backs' look.
 CARD_SHEET_SETTINGS = ("print.gutter", "print.backs")
+# What only the calendar reads: the zone its events are in.
+CALENDAR_SETTINGS = ("timezone",)
+# What an output that prints other outputs' file names reads (a print list): kit.yaml's names.
+FILE_NAME_SETTINGS = ("file_names",)
 
 
 def needs(*, files: Iterable[str] = (), settings: Iterable[str] = DOCUMENT_SETTINGS,

@@ -7,11 +7,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kit.content.fields import Fields, Problems, load_yaml
+from kit.content.fields import Fields, Problems, did_you_mean, load_yaml
 from kit.errors import ContentError, UsageError
 
 CONFIG_NAME = "kit.yaml"
 LANGUAGES = ["fr", "en"]
+DEFAULT_TIMEZONE = "Europe/Paris"
 PAPERS = {"a4": "A4", "letter": "letter", "a3": "A3"}
 DUPLEX = ["long", "short", "none"]
 # Home card sheets: the gap between cards (their colour bleeds into half of it) and the backs' look.
@@ -58,6 +59,22 @@ class KitConfig:
     date: dt.date = field(default_factory=dt.date.today)
     colours: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_COLOURS))
     printing: PrintSettings = field(default_factory=PrintSettings)
+    timezone: str = DEFAULT_TIMEZONE  # an IANA name: the calendar's events are in this zone
+    clock: str = ""                   # "24h" or "12h"; "" means the language's own
+    file_names: tuple[tuple[str, str], ...] = ()  # kit.yaml's file_names: overrides, sorted by key
+
+    @property
+    def clock_style(self) -> str:
+        """How times print: kit.yaml's clock, else the language's (24 h in French, 12 h in English)."""
+        from kit.labels import language_file
+
+        return self.clock or language_file(self.language)["dates"]["clock"]
+
+    def file_name(self, key: str, **values: str) -> str:
+        """The name of an output file (see kit.file_names): kit.yaml's file_names, else the language's."""
+        from kit.file_names import file_name
+
+        return file_name(self.language, dict(self.file_names), key, **values)
 
     def relative(self, path: Path) -> str:
         """A kit file's name as messages show it: relative to the kit, with forward slashes."""
@@ -153,9 +170,51 @@ def read_config(root: Path, problems: Problems) -> KitConfig:
         date=doc.date("date", default=dt.date.today()),
         colours=colours,
         printing=printing,
+        timezone=read_timezone(doc),
+        clock=doc.choice("clock", {"24h": "24h", "24 h": "24h", "24": "24h", "12h": "12h", "12 h": "12h", "12": "12h"},
+                         default=""),
+        file_names=read_file_names(doc),
     )
     doc.done()
     return config
+
+
+def read_timezone(doc: Fields) -> str:
+    """kit.yaml's `timezone:`, an IANA name the machine's zone data knows (tzdata stands in for a system without)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = doc.text("timezone", default=DEFAULT_TIMEZONE)
+    try:
+        ZoneInfo(name)
+        return name
+    except (ZoneInfoNotFoundError, ValueError):
+        from zoneinfo import available_timezones
+
+        # Only a wrong name pays for listing every zone, to say which one it most likely meant.
+        hint = did_you_mean(name, sorted(available_timezones()))
+        doc.error("timezone", f'expected an IANA time zone such as {DEFAULT_TIMEZONE}, got "{name}"{hint}')
+        return DEFAULT_TIMEZONE
+
+
+def read_file_names(doc: Fields) -> tuple[tuple[str, str], ...]:
+    """kit.yaml's `file_names:`: output kind → file name, each checked against what that kind needs."""
+    from kit.file_names import FILE_NAMES, name_problem
+
+    section = doc.mapping("file_names")
+    if not section:
+        return ()
+    names = {}
+    for key in FILE_NAMES:
+        value = section.text(key)
+        if value is None:
+            continue
+        problem = name_problem(key, value)
+        if problem:
+            section.error(key, problem)
+        else:
+            names[key] = value
+    section.done()
+    return tuple(sorted(names.items()))
 
 
 def load_config(root: Path) -> KitConfig:

@@ -77,12 +77,20 @@ class Theme:
     paper: str
     language: str
     greyscale: bool = False
+    clock: str = ""  # "24h" or "12h"; "" for the language's own
 
     @classmethod
     def from_config(cls, config: KitConfig, greyscale: bool | None = None) -> Theme:
         grey = config.printing.greyscale if greyscale is None else greyscale
         colours = {k: (to_grey(v) if grey else v) for k, v in config.colours.items()}
-        return cls(colours=colours, paper=config.paper, language=config.language, greyscale=grey)
+        return cls(colours=colours, paper=config.paper, language=config.language, greyscale=grey, clock=config.clock)
+
+    @property
+    def labels(self):
+        """The kit's printed words, dates and clock (kit.labels.Labels)."""
+        from kit.labels import Labels
+
+        return Labels(self.language, self.clock or None)
 
     def colour(self, role: str) -> str:
         return self.colours[role]

@@ -112,8 +112,8 @@ def test_english_labels(make_kit):
               - {title: Lunch, at: "12:30", duration: 1h, kind: pause}
         """}, config="title: Service counter\nlanguage: en\npaper: letter\nversion: '2'\ndate: 2019-05-20\n")
     build(root, jobs=1)
-    text = pdf_text(root / "output" / "s" / "deroule-animateurs.pdf")
+    text = pdf_text(root / "output" / "s" / "run-sheet.pdf")
     assert "Day 1 — Thursday 23 May 2019" in text
     assert "Facilitator run sheet" in text and "Led by: Joana" in text and "Free time" in text
-    page = PdfReader(str(root / "output" / "s" / "programme.pdf")).pages[0]
+    page = PdfReader(str(root / "output" / "s" / "agenda.pdf")).pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)

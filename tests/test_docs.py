@@ -34,6 +34,7 @@ SECTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("kit.yaml", "theme"): ("Theme colours",),
     ("kit.yaml", "print"): ("Print settings",),
     ("kit.yaml", "print.back_offset"): ("Print settings",),
+    ("kit.yaml", "file_names"): ("File names",),
     ("formats", ""): ("Formats",),
     ("formats", "variants.*"): ("Variants",),
     ("formats", "materials[]"): ("Materials",),
@@ -108,6 +109,13 @@ TABLES: list[tuple[str, str, tuple[str, ...]]] = [
 # A small kit that takes the branches the default kit does not: a pair written as a mapping,
 # a post-it colour given a name of its own.
 EXTRA_KIT = {
+    # The kit.yaml settings the default kit leaves out: a place, a clock and file names.
+    "kit.yaml": """\
+        title: Essai
+        timezone: America/New_York
+        clock: 12h
+        file_names: {run-sheet: equipe.pdf}
+        """,
     "content/field/essai.yaml": """\
         title: Essai
         date: 2019-05-24

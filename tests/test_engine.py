@@ -214,10 +214,11 @@ def test_every_kit_setting_is_an_input_outputs_can_declare():
     import dataclasses
 
     from kit.build import setting_text
-    from kit.outputs import CARD_SHEET_SETTINGS, DOCUMENT_SETTINGS, PRINTER_SETTINGS
+    from kit.outputs import (CALENDAR_SETTINGS, CARD_SHEET_SETTINGS, DOCUMENT_SETTINGS, FILE_NAME_SETTINGS,
+                             PRINTER_SETTINGS)
     from kit.project import KitConfig, PrintSettings
 
-    declared = set(DOCUMENT_SETTINGS + PRINTER_SETTINGS + CARD_SHEET_SETTINGS)
+    declared = set(DOCUMENT_SETTINGS + PRINTER_SETTINGS + CARD_SHEET_SETTINGS + CALENDAR_SETTINGS + FILE_NAME_SETTINGS)
     named = {"colours": "theme", "printing": None}
     for field in dataclasses.fields(KitConfig):
         if field.name == "root":

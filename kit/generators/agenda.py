@@ -12,6 +12,7 @@ from kit.content import Content, session_files
 from kit.content.materials import Material
 from kit.content.sessions import Block, Session
 from kit.documents import Stamp, base_context, render_html, render_pdf
+from kit.file_names import named
 from kit.generators import RenderContext, Rendered, register
 from kit.labels import Labels
 from kit.outputs import Output, needs
@@ -24,20 +25,25 @@ TEMPLATE = "agenda.html.j2"
 class Edition:
     """Who an agenda edition is for: the audiences it shows and what it prints."""
 
-    name: str
-    filename: str
+    name: str  # its file is named by NAME_KEYS below, in the kit's language
     audiences: frozenset[str]
     facilitator_details: bool = False
     introduction: bool = False
 
 
 EDITIONS = {
-    "participants": Edition("participants", "programme.pdf", frozenset({"everyone"})),
-    "facilitators": Edition("facilitators", "deroule-animateurs.pdf",
-                            frozenset({"everyone", "newcomers", "facilitators"}), facilitator_details=True),
-    "newcomers": Edition("newcomers", "programme-nouveaux.pdf", frozenset({"everyone", "newcomers"}),
-                         introduction=True),
+    "participants": Edition("participants", frozenset({"everyone"})),
+    "facilitators": Edition("facilitators", frozenset({"everyone", "newcomers", "facilitators"}),
+                            facilitator_details=True),
+    "newcomers": Edition("newcomers", frozenset({"everyone", "newcomers"}), introduction=True),
 }
+
+# Each edition's name key (kit.file_names): a French kit's programme.pdf is an English kit's agenda.pdf.
+NAME_KEYS = {"participants": "agenda", "facilitators": "run-sheet", "newcomers": "newcomer-agenda"}
+
+
+def edition_path(session: Session, edition: str, config=None) -> str:
+    return f"{session.id}/{named(config, NAME_KEYS[edition])}"
 
 
 @dataclass
@@ -166,7 +172,7 @@ class AgendaGenerator:
             for edition in EDITIONS.values():
                 if edition.introduction and not self.has_newcomers(session):
                     continue
-                result.append(Output(self.kind, f"{session.id}/{edition.filename}", session.id,
+                result.append(Output(self.kind, edition_path(session, edition.name, content.config), session.id,
                                      sources, edition.name, inputs=inputs))
         return result
 

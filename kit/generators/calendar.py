@@ -1,4 +1,9 @@
-"""Turn a session into an iCalendar file (RFC 5545): one event per block or track, in Europe/Paris time."""
+"""Turn a session into an iCalendar file (RFC 5545): one event per block or track, in the kit's time zone.
+
+The events' times carry kit.yaml's `timezone:` (an IANA name, Europe/Paris by default) as their
+TZID, and the calendar holds that zone's VTIMEZONE (icalendar's add_missing_timezones), so an
+application anywhere imports 9:00 at 9:00 in the kit's place.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +16,9 @@ from kit.content.sessions import Session
 from kit.generators import RenderContext, Rendered, register
 from kit.labels import Labels
 from kit.markup import plain
-from kit.outputs import Output, needs
+from kit.outputs import CALENDAR_SETTINGS, Output, needs
 from kit.schedule import schedule
 
-TIMEZONE = "Europe/Paris"
 AUDIENCE_CATEGORY = {"everyone": None, "newcomers": "newcomers.only", "facilitators": "facilitators.only"}
 
 
@@ -24,7 +28,7 @@ def session_calendar(session: Session, content: Content):
 
     config = content.config
     labels = Labels(config.language)
-    zone = ZoneInfo(TIMEZONE)
+    zone = ZoneInfo(config.timezone)
     # DTSTAMP comes from the kit's version date, not the clock, so that rebuilding the same
     # content gives the same bytes.
     stamp = dt.datetime.combine(config.date, dt.time(0, 0), tzinfo=dt.timezone.utc)
@@ -33,7 +37,7 @@ def session_calendar(session: Session, content: Content):
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", f"{config.title} — {session.title}")
-    calendar.add("x-wr-timezone", TIMEZONE)
+    calendar.add("x-wr-timezone", config.timezone)
     for day_number, day in enumerate(schedule(session), start=1):
         for index, slot in enumerate(day.slots):
             block = slot.block
@@ -79,9 +83,10 @@ class CalendarGenerator:
         for session in content.sessions.values():
             formats = [content.formats[b.format].file for day in session.days for b in day.blocks
                        if b.format in content.formats]
-            result.append(Output(self.kind, f"{session.id}/{session.id}.ics", session.id, (session.file,),
+            path = f"{session.id}/{content.config.file_name('calendar', session=session.id)}"
+            result.append(Output(self.kind, path, session.id, (session.file,),
                                  inputs=needs(files=[session.file, *formats], fonts=False,
-                                              settings=("title", "organisation", "language", "date"),
+                                              settings=("title", "organisation", "language", "date", *CALENDAR_SETTINGS),
                                               language=content.config.language)))
         return result
 

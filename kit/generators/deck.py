@@ -19,18 +19,30 @@ from kit.content.decks import Card, Deck, iter_copies, slug
 from kit.errors import ContentError, Problem
 from kit.generators import RenderContext, Rendered, register
 from kit.imposition import Rect, back_rotation, backs, caption_box, fold_over, grid, mm_to_pt
+from kit.file_names import named
 from kit.outputs import CARD_SHEET_SETTINGS, DOCUMENT_SETTINGS, PRINTER_SETTINGS, Output, needs
 
 KIND = "deck"
 FOLDER = "decks"
-SUFFIXES = {"home": "", "fold": "-pliage", "shop": "-imprimeur"}
+# The name key (kit.file_names) of each edition named in the kit's language; home is the deck's id.
+NAME_KEYS = {"fold": "deck-fold", "shop": "deck-print-shop"}
 CALIBRATION = "calibration"
 
 
-def output_path(deck: Deck, edition: str) -> str:
+def deck_file_name(deck: Deck, edition: str, config=None) -> str:
+    if edition in NAME_KEYS:
+        return named(config, NAME_KEYS[edition], deck=deck.id)
+    return f"{deck.id}.pdf"
+
+
+def output_path(deck: Deck, edition: str, config=None) -> str:
     if edition == "png":
         return f"{FOLDER}/png/{deck.id}"
-    return f"{FOLDER}/{deck.id}{SUFFIXES[edition]}.pdf"
+    return f"{FOLDER}/{deck_file_name(deck, edition, config)}"
+
+
+def calibration_path(config=None) -> str:
+    return f"{FOLDER}/{named(config, 'calibration')}"
 
 
 def png_name(deck: Deck, card: Card) -> str:
@@ -52,10 +64,10 @@ class DeckGenerator:
         for deck in decks.values():
             for edition in deck.prints:
                 settings = DOCUMENT_SETTINGS + (PRINTER_SETTINGS + CARD_SHEET_SETTINGS if edition in ("home", "fold") else ())
-                outputs.append(Output(KIND, output_path(deck, edition), deck.id, deck.sources, edition=edition,
+                outputs.append(Output(KIND, output_path(deck, edition, content.config), deck.id, deck.sources, edition=edition,
                                       inputs=needs(files=deck.sources, settings=settings, language=language)))
         if decks:
-            outputs.append(Output(KIND, f"{FOLDER}/{CALIBRATION}.pdf", CALIBRATION, ("kit.yaml",), edition=CALIBRATION,
+            outputs.append(Output(KIND, calibration_path(content.config), CALIBRATION, ("kit.yaml",), edition=CALIBRATION,
                                   inputs=needs(settings=DOCUMENT_SETTINGS + PRINTER_SETTINGS, language=language)))
         return outputs
 
@@ -196,7 +208,7 @@ def _caption_check(deck: Deck, config):
         warnings = []
         for edition, sheet, above, text in sheet_captions(deck, config, paper, number=cards, total=cards):
             if sheet.per_sheet and caption_box(sheet, above, caption_length(text, config.language)) is None:
-                name = f"{deck.id}{SUFFIXES[edition]}.pdf"
+                name = deck_file_name(deck, edition, config)
                 warnings.append(Problem(deck.file, deck.size_line, "size",
                                         f'expected room for the caption "{text}" on the {config.paper} sheets of '
                                         f"{name}, got none beside these cards: the sheets print without it"))

@@ -15,12 +15,11 @@ from kit.content.field_plan import RENDEZ_VOUS, FieldPlan, Pair, Site, Slot, tra
 from kit.documents import Stamp, base_context, render_html, render_pdf
 from kit.generators import RenderContext, Rendered, register
 from kit.colours import tint
+from kit.file_names import named
 from kit.labels import Labels
 from kit.outputs import Output, needs
 from kit.schedule import ClockSpan
 
-OVERVIEW_NAME = "vue-d-ensemble.pdf"
-MISSIONS_NAME = "missions.pdf"
 # The overview reads better across: time runs left to right, sites down the page.
 OVERVIEW_ORIENTATION = "landscape"
 SITE_COLUMN_PERCENT = 21  # of the table width; the rest is shared by the time bands
@@ -28,12 +27,12 @@ SITE_COLUMN_PERCENT = 21  # of the table width; the rest is shared by the time b
 MODE_TINT = 0.16
 
 
-def overview_path(plan_id: str) -> str:
-    return f"field/{plan_id}/{OVERVIEW_NAME}"
+def overview_path(plan_id: str, config=None) -> str:
+    return f"field/{plan_id}/{named(config, 'field-overview')}"
 
 
-def missions_path(plan_id: str) -> str:
-    return f"field/{plan_id}/{MISSIONS_NAME}"
+def missions_path(plan_id: str, config=None) -> str:
+    return f"field/{plan_id}/{named(config, 'field-missions')}"
 
 
 @dataclass(frozen=True)
@@ -191,11 +190,11 @@ class _FieldDocument:
     orientation = ""
     renderers = ("weasyprint",)
 
-    def path(self, plan_id: str) -> str:
+    def path(self, plan_id: str, config=None) -> str:
         raise NotImplementedError
 
     def outputs(self, content: Content) -> list[Output]:
-        return [Output(self.kind, self.path(plan.id), plan.id, self.sources(plan, content), self.edition,
+        return [Output(self.kind, self.path(plan.id, content.config), plan.id, self.sources(plan, content), self.edition,
                        inputs=self.inputs(plan, content))
                 for plan in content.of("field").values()]
 
@@ -231,8 +230,8 @@ class FieldOverview(_FieldDocument):
     template = "field-overview.html.j2"
     orientation = OVERVIEW_ORIENTATION
 
-    def path(self, plan_id: str) -> str:
-        return overview_path(plan_id)
+    def path(self, plan_id: str, config=None) -> str:
+        return overview_path(plan_id, config)
 
 
 @register
@@ -243,8 +242,8 @@ class FieldMissions(_FieldDocument):
     edition = "missions"
     template = "field-missions.html.j2"
 
-    def path(self, plan_id: str) -> str:
-        return missions_path(plan_id)
+    def path(self, plan_id: str, config=None) -> str:
+        return missions_path(plan_id, config)
 
     def checks(self, content: Content) -> list[Check]:
         """Each pair's route timed against the travel times: a slot it cannot reach in time is a warning."""

@@ -30,15 +30,15 @@ from kit.content import Content
 from kit.content.guides import Guide, NoteSpace, Question, Section
 from kit.documents import Stamp, base_context, render_document, render_html, render_pdf
 from kit.errors import Problem
+from kit.file_names import named
 from kit.generators import RenderContext, Rendered, register
 from kit.generators.field import pair_names
 from kit.imposition import CARD_SIZES_MM, CROP_MARK_OFFSET_MM, SAFE_MM, SHEET_MARGIN_MM, Rect, Sheet, grid
 from kit.labels import Labels
 from kit.outputs import DOCUMENT_SETTINGS, PRINTER_SETTINGS, Output, needs
-from kit.schedule import clock
 from kit.theme import MM, Theme
 
-POCKET_PATH = "guides/cartes-de-poche.pdf"
+POCKET_PATH = "guides/cartes-de-poche.pdf"  # a French kit's; pocket_path() for any kit
 POCKET_LAYOUT = (2, 2)  # columns, rows: four cards to a sheet
 
 # A4 is exactly four A6: true A6 cards would print to the sheet's edge, which office printers
@@ -62,8 +62,12 @@ def document_path(guide: Guide) -> str:
     return f"guides/{guide.id}.pdf"
 
 
-def pair_copies_path(plan_id: str, pair_id: str) -> str:
-    return f"field/{plan_id}/guides-binome-{pair_id}.pdf"
+def pocket_path(config=None) -> str:
+    return f"guides/{named(config, 'pocket-cards')}"
+
+
+def pair_copies_path(plan_id: str, pair_id: str, config=None) -> str:
+    return f"field/{plan_id}/{named(config, 'pair-guides', pair=pair_id)}"
 
 
 def on_the_fly_guides(content: Content) -> list[Guide]:
@@ -240,7 +244,7 @@ class GuideGenerator:
         if pocket:
             files = tuple(g.file for g in pocket)
             # The note sides are placed behind their cards for the printer's duplex flip and offset.
-            result.append(Output(self.kind, POCKET_PATH, "pocket", files, "pocket",
+            result.append(Output(self.kind, pocket_path(content.config), "pocket", files, "pocket",
                                  inputs=needs(files=files, language=language,
                                               settings=DOCUMENT_SETTINGS + PRINTER_SETTINGS)))
         for guide in guides.values():
@@ -253,7 +257,7 @@ class GuideGenerator:
                 if not slots:
                     continue
                 used = sorted({guides[s.guide].file for s in slots})
-                result.append(Output(self.kind, pair_copies_path(plan.id, pair_id), plan.id,
+                result.append(Output(self.kind, pair_copies_path(plan.id, pair_id, content.config), plan.id,
                                      (plan.file, *used), "pair", (("pair", pair_id),),
                                      inputs=needs(files=[plan.file, *used], templates=[TEMPLATE], language=language)))
         return result
@@ -306,7 +310,7 @@ class GuideGenerator:
         plan = content.of("field")[output.subject]
         guides = content.of("guides")
         pair = plan.pairs[output.option("pair")]
-        labels = Labels(context.theme.language)
+        labels = context.theme.labels
         names = pair_names(pair, labels)
         masters = {}
         copies = []
@@ -317,8 +321,8 @@ class GuideGenerator:
                                                               BLANK_EDITION, day=plan.date))
                 masters[guide.id] = render_document([html], context, inspect=blank_positions)
             values = [field.value for field in fill_ins(labels, pair=names, day=labels.date(plan.date),
-                                                        site=site.name, time=f"{clock(slot.start)} – {clock(slot.end)}")]
-            edition = f"{labels('guide.copy', pair=names)} · {clock(slot.start)}"
+                                                        site=site.name, time=f"{labels.time(slot.start)} – {labels.time(slot.end)}")]
+            edition = f"{labels('guide.copy', pair=names)} · {labels.time(slot.start)}"
             copies.append(FillInValues(masters[guide.id], values, edition))
         pdf, pages = fill_copies(copies, context)
         return Rendered({output.path: pdf}, pages)

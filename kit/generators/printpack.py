@@ -23,15 +23,19 @@ from kit.content import Content, session_files
 from kit.content.sessions import Session
 from kit.documents import Stamp, base_context, render_html, render_pdf
 from kit.generators import GENERATORS, RenderContext, Rendered, register
+from kit.file_names import named
+from kit.generators.agenda import edition_path
+from kit.generators.deck import calibration_path
+from kit.generators.deck import output_path as deck_path
 from kit.generators.guide import pair_copies_path
 from kit.generators.session_sheets import session_sheet_path
 from kit.labels import Labels
-from kit.outputs import DOCUMENT_SETTINGS, Output, needs
+from kit.outputs import DOCUMENT_SETTINGS, FILE_NAME_SETTINGS, Output, needs
 from kit.plan import printed_files
 from kit.theme import MM, PAPER_MM
 
-PACK_FILES = {"fr": {"list": "a-imprimer.pdf", "binder": "classeur.pdf"},
-              "en": {"list": "print-list.pdf", "binder": "binder.pdf"}}
+# The name key (kit.file_names) of each file of the pack.
+PACK_FILES = {"list": "print-list", "binder": "binder"}
 PACK_KINDS = ("print-list", "binder")
 LIST_TEMPLATE = "printpack-list.html.j2"
 
@@ -42,8 +46,8 @@ POCKET_CARDS_PER_SHEET = 4
 PAPER_TOLERANCE_MM = 2.0
 
 
-def pack_path(session: Session, what: str, language: str) -> str:
-    return f"{session.id}/{PACK_FILES.get(language, PACK_FILES['fr'])[what]}"
+def pack_path(session: Session, what: str, config=None) -> str:
+    return f"{session.id}/{named(config, PACK_FILES[what])}"
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,7 @@ def pack_parts(content: Content, session: Session, outputs: list[Output]) -> lis
     """The files a session prints, in print order (badges, agendas, then materials by first use),
     each once with the most copies any block asks for: pure data, from the content and the plan."""
     labels = Labels(content.config.language)
-    language = content.config.language
+    config = content.config
     duplex = content.config.printing.duplex
     by_path = {o.path: o for o in outputs}
     printed = printed_files(outputs)
@@ -96,14 +100,14 @@ def pack_parts(content: Content, session: Session, outputs: list[Output]) -> lis
 
     residents = len(session.with_role("résident"))
     # Badges go into holders, one side each: never a badge on the back of another.
-    add(session_sheet_path(session, "badges", language), labels("pack.badges"), 1, "pack.why.badges", BINDER,
+    add(session_sheet_path(session, "badges", config), labels("pack.badges"), 1, "pack.why.badges", BINDER,
         "simplex")
-    add(f"{session.id}/deroule-animateurs.pdf", labels("edition.facilitators"), residents or 1, "pack.why.residents", BINDER)
-    add(f"{session.id}/programme.pdf", labels("edition.participants"), len(session.with_role("ambassadeur")),
+    add(edition_path(session, "facilitators", config), labels("edition.facilitators"), residents or 1, "pack.why.residents", BINDER)
+    add(edition_path(session, "participants", config), labels("edition.participants"), len(session.with_role("ambassadeur")),
         "pack.why.ambassadors", BINDER)
-    add(f"{session.id}/programme-nouveaux.pdf", labels("edition.newcomers"), len(session.with_role("nouveau")),
+    add(edition_path(session, "newcomers", config), labels("edition.newcomers"), len(session.with_role("nouveau")),
         "pack.why.newcomers", BINDER)
-    add(session_sheet_path(session, "canvas", language), labels("pack.canvas.title"), session.group_count,
+    add(session_sheet_path(session, "canvas", config), labels("pack.canvas.title"), session.group_count,
         "pack.why.group", BINDER)
 
     decks_at_home = False
@@ -124,7 +128,7 @@ def pack_parts(content: Content, session: Session, outputs: list[Output]) -> lis
                 asked = (material.count, "pack.why.count") if material.count else None
                 if material.kind == "decks":
                     copies, why = asked or (session.group_count, "pack.why.group")
-                    home, fold = f"decks/{item.id}.pdf", f"decks/{item.id}-pliage.pdf"
+                    home, fold = deck_path(item, "home", config), deck_path(item, "fold", config)
                     if home in by_path and duplex == "long":
                         add(home, title, copies, why, BINDER, "long")
                     elif home in by_path and duplex == "short":
@@ -134,7 +138,7 @@ def pack_parts(content: Content, session: Session, outputs: list[Output]) -> lis
                     else:
                         add(home, title, copies, why, APART, duplex)
                     decks_at_home = decks_at_home or home in by_path or fold in by_path
-                    add(f"decks/{item.id}-imprimeur.pdf", title, copies, why, SHOP, "shop")
+                    add(deck_path(item, "shop", config), title, copies, why, SHOP, "shop")
                 elif material.kind == "guides":
                     for path in printed.get(item.file, ()):
                         if getattr(item, "mode", "") == "à la volée":
@@ -144,7 +148,7 @@ def pack_parts(content: Content, session: Session, outputs: list[Output]) -> lis
                             copies, why = asked or usual
                             add(path, title, copies, why, BINDER)
                 elif material.kind == "field":
-                    copies_of = {pair_copies_path(item.id, pair): pair for pair in item.pairs}
+                    copies_of = {pair_copies_path(item.id, pair, config): pair for pair in item.pairs}
                     for path in printed.get(item.file, ()):
                         if path in copies_of:
                             add(path, labels("guide.copy", pair=copies_of[path]), 1, "pack.why.pair_copies", BINDER)
@@ -159,10 +163,10 @@ def pack_parts(content: Content, session: Session, outputs: list[Output]) -> lis
                         copies, why = asked or ((1, "pack.why.wall") if wall else usual)
                         add(files[0], title, copies, why, BINDER, "simplex")
 
-    add(session_sheet_path(session, "debrief", language), labels("pack.debrief.title"), 1, "pack.why.one", BINDER)
+    add(session_sheet_path(session, "debrief", config), labels("pack.debrief.title"), 1, "pack.why.one", BINDER)
     if decks_at_home:
-        add("decks/calibration.pdf", labels("deck.calibration"), 1, "pack.why.calibration", APART, duplex)
-    add(session_sheet_path(session, "note", language), labels("pack.note"), 1, "pack.why.send", SEND, "send")
+        add(calibration_path(config), labels("deck.calibration"), 1, "pack.why.calibration", APART, duplex)
+    add(session_sheet_path(session, "note", config), labels("pack.note"), 1, "pack.why.send", SEND, "send")
     return list(parts.values())
 
 
@@ -270,9 +274,9 @@ class PrintListGenerator(_PackGenerator):
         result = []
         for session, parts in self.packs(content):
             inputs = needs(files=self.files(content, session), templates=[LIST_TEMPLATE],
-                           settings=(*DOCUMENT_SETTINGS, "print.duplex"), language=content.config.language,
+                           settings=(*DOCUMENT_SETTINGS, *FILE_NAME_SETTINGS, "print.duplex"), language=content.config.language,
                            outputs=[p.path for p in parts])
-            result.append(Output(self.kind, pack_path(session, "list", content.config.language), session.id,
+            result.append(Output(self.kind, pack_path(session, "list", content.config), session.id,
                                  (session.file,), "list", inputs=inputs))
         return result
 
@@ -288,8 +292,8 @@ class PrintListGenerator(_PackGenerator):
 def list_context(session: Session, rows: list[Row], content: Content, context: RenderContext) -> dict:
     labels = Labels(content.config.language)
     config = content.config
-    binder = pack_path(session, "binder", config.language)
-    _, total = binder_layout(binder_parts(rows, pack_path(session, "list", config.language)))
+    binder = pack_path(session, "binder", config)
+    _, total = binder_layout(binder_parts(rows, pack_path(session, "list", config)))
     stamp = Stamp(kit_title=config.title, document=session.title, edition=labels("pack.list"),
                   version=config.version, date=labels.date(config.date, weekday=False))
     sections = [(place, [r for r in rows if r.place == place]) for place in PLACES]
@@ -306,15 +310,16 @@ def terminal_lines(content: Content, session_id: str, out_dir: Path) -> list[str
     if session is None or not session.participants:
         return []
     labels = Labels(content.config.language)
-    language = content.config.language
+    config = content.config
     parts = pack_parts(content, session, other_outputs(content))
     rows = read_rows(parts, content.config.paper, lambda path: out_dir / path)
-    binder = pack_path(session, "binder", language)
-    _, total = binder_layout(binder_parts(rows, pack_path(session, "list", language)))
+    binder = pack_path(session, "binder", config)
+    _, total = binder_layout(binder_parts(rows, pack_path(session, "list", config)))
     width = max(len(r.part.path) for r in rows + [Row(Part(binder, "", 1, "", BINDER), 0, "", "", BINDER)])
-    lines = [labels("pack.list.terminal", session=session.id, file=pack_path(session, "list", language))]
+    lines = [labels("pack.list.terminal", session=session.id, file=pack_path(session, "list", config))]
+    actual_size = labels("unit.percent", value="100")
 
-    def line(path: str, paper: str, sides: str, copies: int, pages: int, scale: str = "100 %") -> str:
+    def line(path: str, paper: str, sides: str, copies: int, pages: int, scale: str = actual_size) -> str:
         return f"  [ ] {path.ljust(width)}  {paper:<6} {sides:<24} {scale:<5}  ×{copies:<3} {pages:>3} p."
 
     lines.append(labels("pack.list.binder"))
@@ -327,7 +332,7 @@ def terminal_lines(content: Content, session_id: str, out_dir: Path) -> list[str
                              SEND: "pack.list.send"}[place]))
         for r in section:
             lines.append(line(r.part.path, r.paper, labels(f"pack.sides.{r.sides}"), r.part.copies, r.pages,
-                              "" if r.sides == "send" else "100 %") + f"  ({labels(r.part.why)})")
+                              "" if r.sides == "send" else actual_size) + f"  ({labels(r.part.why)})")
     return lines
 
 
@@ -339,12 +344,11 @@ class BinderGenerator(_PackGenerator):
 
     def outputs(self, content: Content) -> list[Output]:
         result = []
-        language = content.config.language
         for session, parts in self.packs(content):
-            made_from = [pack_path(session, "list", language)] + [p.path for p in parts if p.place == BINDER]
+            made_from = [pack_path(session, "list", content.config)] + [p.path for p in parts if p.place == BINDER]
             inputs = needs(files=self.files(content, session), settings=("paper", "print.duplex"), fonts=False,
                            outputs=made_from)
-            result.append(Output(self.kind, pack_path(session, "binder", language), session.id,
+            result.append(Output(self.kind, pack_path(session, "binder", content.config), session.id,
                                  (session.file,), "binder", inputs=inputs))
         return result
 
@@ -354,7 +358,7 @@ class BinderGenerator(_PackGenerator):
         session = content.sessions[output.subject]
         language = content.config.language
         rows = read_rows(pack_parts(content, session, other_outputs(content)), content.config.paper, context.made)
-        list_path = pack_path(session, "list", language)
+        list_path = pack_path(session, "list", content.config)
         binder = pikepdf.new()
         sources = {list_path: pikepdf.open(context.made(list_path))}
         try:

@@ -16,6 +16,7 @@ from kit.content import Content
 from kit.content.sessions import Session
 from kit.documents import Stamp, base_context, render_html, render_pdf
 from kit.errors import Problem
+from kit.file_names import named
 from kit.generators import RenderContext, Rendered, register
 from kit.labels import Labels
 from kit.outputs import Output, needs
@@ -28,16 +29,12 @@ BADGE_GUTTER_MM = 6.0
 BADGE_COLUMNS = 2
 ROLE_ORDER = ("résident", "ambassadeur", "nouveau")
 
-FILENAMES = {
-    "fr": {"badges": "badges.pdf", "canvas": "canevas-strategie.pdf", "debrief": "fiche-debrief.pdf",
-           "note": "note-chefs-de-service.pdf"},
-    "en": {"badges": "badges.pdf", "canvas": "strategy-canvas.pdf", "debrief": "debrief-sheet.pdf",
-           "note": "service-heads-note.pdf"},
-}
+# Each sheet's name key (kit.file_names): its file is named in the kit's language or by kit.yaml.
+NAME_KEYS = {"badges": "badges", "canvas": "strategy-canvas", "debrief": "debrief-sheet", "note": "service-heads-note"}
 
 
-def session_sheet_path(session: Session, what: str, language: str) -> str:
-    return f"{session.id}/{FILENAMES.get(language, FILENAMES['fr'])[what]}"
+def session_sheet_path(session: Session, what: str, config=None) -> str:
+    return f"{session.id}/{named(config, NAME_KEYS[what])}"
 
 
 def session_field_plans(content: Content, session: Session) -> list:
@@ -177,7 +174,7 @@ class _SessionSheet:
                 continue
             inputs = needs(files=[session.file, *self.extra_files(content, session)], templates=[self.template],
                            language=content.config.language, values=self.values(content, session))
-            result.append(Output(self.kind, session_sheet_path(session, self.what, content.config.language),
+            result.append(Output(self.kind, session_sheet_path(session, self.what, content.config),
                                  session.id, (session.file,), self.what, inputs=inputs))
         return result
 

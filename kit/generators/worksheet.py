@@ -15,6 +15,7 @@ from kit.content import Content
 from kit.content.worksheets import NEEDS_SHEET, SERVICE_FIELDS, SERVICE_SHEET, NeedsSheet, ServiceSheet, Worksheet
 from kit.documents import Stamp, base_context, render_document, render_html, render_pdf
 from kit.errors import Problem
+from kit.file_names import named
 from kit.generators import RenderContext, Rendered, register
 from kit.labels import Labels
 from kit.outputs import Output, needs
@@ -82,16 +83,16 @@ def half_layout(paper: str) -> SheetLayout:
                        header_mm=21.0, footer_mm=12.0, gap_mm=2.2, ruling_mm=7.0, label_mm=6.5)
 
 
-def sheet_paths(sheet: Worksheet, paper: str) -> dict[str, str]:
+def sheet_paths(sheet: Worksheet, paper: str, config=None) -> dict[str, str]:
     """The files of a sheet by edition: blank, two-up ("a5" on A4) and examples for service sheets."""
     if sheet.kind != SERVICE_SHEET:
         return {"sheet": f"worksheets/{sheet.id}.pdf"}
-    half = "a5" if paper == "A4" else "demi-page"
+    half = "worksheet-a5" if paper == "A4" else "worksheet-half-page"
     paths = {"blank": f"worksheets/{sheet.id}.pdf"}
     if sheet.two_up:
-        paths["two-up"] = f"worksheets/{sheet.id}-{half}.pdf"
+        paths["two-up"] = f"worksheets/{named(config, half, sheet=sheet.id)}"
     if sheet.services:
-        paths["examples"] = f"worksheets/{sheet.id}-exemples.pdf"
+        paths["examples"] = f"worksheets/{named(config, 'worksheet-examples', sheet=sheet.id)}"
     return paths
 
 
@@ -116,7 +117,7 @@ class _SheetGenerator:
             if sheet is None or sheet.kind != self.sheet_kind:
                 continue
             inputs = self.outputs_inputs(sheet, content)
-            for edition, path in sheet_paths(sheet, sheet.paper).items():
+            for edition, path in sheet_paths(sheet, sheet.paper, content.config).items():
                 result.append(Output(self.kind, path, sheet.id, (sheet.file,), edition, inputs=inputs))
         return result
 

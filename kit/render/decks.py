@@ -15,9 +15,9 @@ from reportlab.pdfgen.canvas import Canvas
 from kit.canvas import REGISTRATION, close_document, draw_marks, new_canvas, open_document
 from kit.cards.faces import Art, draw_back, draw_front
 from kit.content.decks import Deck, iter_copies
-from kit.generators.deck import CALIBRATION, FOLDER, chunks, home_plan, png_name
+from kit.generators.deck import calibration_path, chunks, home_plan, png_name
 from kit.imposition import (CALIBRATION_CELL_PAD_MM, CALIBRATION_NUMBER_PT, CROP_MARK_WIDTH_PT, MM,
-                            CAPTION_CLEARANCE_MM, CropMark, Label, Rect, calibration, caption_box, fold_over, grid,
+                            CAPTION_CLEARANCE_MM, CropMark, Rect, calibration, caption_box, fold_over, grid,
                             mm_to_pt, shop_page)
 from kit.labels import Labels
 from kit.outputs import Output, RenderContext, Rendered
@@ -281,7 +281,7 @@ def render_calibration(config, context: RenderContext) -> Rendered:
         canvas.line(line.x1, line.y1, line.x2, line.y2)
     canvas.showPage()
     canvas.save()
-    return Rendered(files={f"{FOLDER}/{CALIBRATION}.pdf": buffer.getvalue()}, pages=2)
+    return Rendered(files={calibration_path(config): buffer.getvalue()}, pages=2)
 
 
 def _calibration_cells(canvas: Canvas, sheet, theme) -> None:
@@ -299,19 +299,21 @@ def _calibration_cells(canvas: Canvas, sheet, theme) -> None:
             canvas.rect(box.x, box.y, box.w, box.h, stroke=0, fill=1)
     canvas.setFillColor(theme.colour("ink"), alpha=1)
     font = RL_FONTS[CALIBRATION_NUMBER_FONT]
+    labels = theme.labels
     for cell in sheet.cells:
         label = cell.number
-        width = stringWidth(label.text, font, CALIBRATION_NUMBER_PT)
+        text = labels.decimal(label.value, signed=True)  # "−1,5" in French, "−1.5" in English
+        width = stringWidth(text, font, CALIBRATION_NUMBER_PT)
         size = min(CALIBRATION_NUMBER_PT, CALIBRATION_NUMBER_PT * label.room / width)  # an unusual offset's long number shrinks
         canvas.setFont(font, size)
-        canvas.drawCentredString(label.x, label.y - size * FIGURE_HEIGHT / 2, label.text)
+        canvas.drawCentredString(label.x, label.y - size * FIGURE_HEIGHT / 2, text)
 
 
 def _calibration_note(canvas: Canvas, box: Rect, labels: Labels, printing, ink: str) -> None:
     """Title, the offset and duplex mode this sheet was printed with, and the steps; smaller type if they need it."""
     x, y = printing.back_offset_mm
     current = labels.table["deck.calibration.current"].format(
-        x=Label(0, 0, x).text, y=Label(0, 0, y).text, duplex=printing.duplex)
+        x=labels.decimal(x, signed=True), y=labels.decimal(y, signed=True), duplex=printing.duplex)
     texts = [(labels("deck.calibration"), "title"), (current, "current")]
     texts += [(line, "step") for line in labels("deck.calibration.how").split("\n")]
     size = CALIBRATION_TEXT_PT

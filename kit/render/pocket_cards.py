@@ -32,7 +32,7 @@ from kit.labels import Labels
 from kit.markup import reportlab_spaces, to_reportlab
 from kit.render.decks import DUPLEX_PREFERENCE, place
 from kit.theme import MM, RL_FONTS, Theme, register_reportlab_fonts
-from kit.typography import NBSP, typeset
+from kit.typography import typeset
 
 # Type sizes on a card at scale 1, in points: readable at arm's length, questions largest.
 CARD_TYPE = {
@@ -143,7 +143,7 @@ class PocketCard:
         accent = self.theme.colour("accent")
         kicker = labels(f"guide.mode.{guide.mode}").upper()
         if guide.duration:
-            kicker += f" · {guide.duration}{NBSP}MIN"
+            kicker += f" · {labels.length(guide.duration).upper()}"
         items = [
             Placed(self.para(self.text(kicker), self.style("kicker", "Inter-SemiBold", "muted"))),
             Placed(self.para(self.text(guide.title), self.style("title", "Inter-Bold", "primary")), 2 * s),
@@ -174,7 +174,7 @@ class PocketCard:
                 items.append(Placed(para, 1.5 * s))
             if question.listen:
                 listen = " · ".join(self.markdown(point) for point in question.listen)
-                label = self.text(labels("guide.listen") + " :")
+                label = self.text(labels.colon(labels("guide.listen")))
                 items.append(Placed(self.para(f"<b>{label}</b> <i>{listen}</i>", listen_style), 1.5 * s))
         if guide.heard_lines:
             items.append(Placed(self.para(self.text(labels("guide.heard")).upper(),
