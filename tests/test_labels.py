@@ -44,3 +44,18 @@ def test_the_old_import_names_still_answer():
     assert LABELS["fr"]["day"] == "Jour" and LABELS["en"]["day"] == "Day"
     assert WEEKDAYS["fr"][3] == "jeudi" and MONTHS["en"][4] == "May"
     assert "day=Jour" in table_text("fr") and table_text("xx") == ""
+
+
+def test_every_language_has_the_same_tables_and_settings():
+    """Dates, numbers, typography and file names: the same keys in every language (values differ)."""
+    reference = {table: set(values) for table, values in language_file("fr").items()}
+    for language in LANGUAGES:
+        assert {table: set(values) for table, values in language_file(language).items()} == reference, language
+
+
+def test_each_language_hyphenates_with_a_dictionary_pyphen_has():
+    import pyphen
+
+    for language in LANGUAGES:
+        name = Labels(language).hyphenation
+        assert pyphen.language_fallback(name), f"{language}: no pyphen dictionary for {name}"

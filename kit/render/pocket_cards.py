@@ -56,7 +56,6 @@ REMINDER_PADDING_PT = 5.0
 QUESTION_GAP_PT = 6.0
 PROBE_INDENT_PT = 11.0
 NUMBER_INDENT_PT = 14.0
-HYPHENATION = {"fr": "fr_FR", "en": "en_GB"}
 
 
 class RuledLines(Flowable):
@@ -115,7 +114,7 @@ class PocketCard:
 
     def __init__(self, guide: Guide, content: Content, theme: Theme, scale: float):
         self.guide, self.theme, self.scale = guide, theme, scale
-        self.labels = Labels(theme.language)
+        self.labels = theme.labels
         self.language = theme.language
         self.config = content.config
         self.items = self.flowables()
@@ -124,7 +123,7 @@ class PocketCard:
         size = type_size(role, self.scale)
         return ParagraphStyle(role, fontName=font, fontSize=size, leading=size * LEADING,
                               textColor=HexColor(self.theme.colour(colour)),
-                              hyphenationLang=HYPHENATION.get(self.language, ""), **extra)
+                              hyphenationLang=self.labels.hyphenation, **extra)
 
     def para(self, markup: str, style: ParagraphStyle) -> Paragraph:
         return Paragraph(reportlab_spaces(markup), style)
