@@ -95,37 +95,6 @@ class Labels:
             return ("+" if value > 0 else "\u2212") + digits
         return ("\u2212" if value < 0 else "") + digits
 
-    def time(self, minutes: int) -> str:
-        """Minutes since midnight as the kit's clock prints them: "9:05", "14:30" or "9:05 am", "2:30 pm".
-
-        Every printed time of every output goes through here, so that `clock:` changes them all.
-        """
-        hours, rest = divmod(minutes % (24 * 60), 60)
-        if self.clock != "12h":
-            return f"{hours}:{rest:02d}"
-        am, pm = self.noon
-        return f"{(hours - 1) % 12 + 1}:{rest:02d}\u00a0{am if hours < 12 else pm}"
-
-    def length(self, minutes: int) -> str:
-        """A duration as a reader says it: "45 min", "1 h 30", "2 h" (the units are labels)."""
-        hours, rest = divmod(minutes, 60)
-        if not hours:
-            return self("unit.minutes", minutes=str(rest))
-        if not rest:
-            return self("unit.hours", hours=str(hours))
-        return self("unit.hours_minutes", hours=str(hours), minutes=f"{rest:02d}")
-
-    def decimal(self, value: float, places: int = 2, signed: bool = False) -> str:
-        """A number with the language's decimal mark, trailing zeros dropped ("1,5" / "1.5"); signed:
-        "+1,5", "−1,5" with a real minus sign, "0"."""
-        digits = f"{abs(value):.{places}f}".rstrip("0").rstrip(".") or "0"
-        digits = digits.replace(".", self.decimal_mark)
-        if digits == "0":
-            return "0"
-        if signed:
-            return ("+" if value > 0 else "\u2212") + digits
-        return ("\u2212" if value < 0 else "") + digits
-
     def kind(self, kind: str | None) -> str:
         return self.table.get(f"kind.{kind}", kind or "") if kind else ""
 
