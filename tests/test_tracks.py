@@ -285,7 +285,7 @@ def built(tracks_kit) -> Path:
 
 def _run(runs, text):
     """The first text run that is `text` (apostrophes as typed), not merely contains it."""
-    found = [r for r in runs if r.text.replace("\u2019", "'").strip() == text]
+    found = [r for r in runs if " ".join(r.text.replace("\u2019", "'").split()) == text]
     assert found, f"{text!r} not on the page"
     return found[0]
 
@@ -351,7 +351,8 @@ def test_english_leads_are_joined_with_and(make_kit):
               - {title: Welcome, duration: 30, lead: [Amina, Paul, Joana]}
         """}, config="title: Counter\nlanguage: en\npaper: letter\nversion: '2'\ndate: 2019-05-20\n")
     build(root, jobs=1)
-    assert "Led by: Amina, Paul and Joana" in pdf_text(root / "output" / "s" / "deroule-animateurs.pdf")
+    # An English kit's run sheet is run-sheet.pdf (kit.file_names).
+    assert "Led by: Amina, Paul and Joana" in pdf_text(root / "output" / "s" / "run-sheet.pdf")
 
 
 def test_print_pack_finds_materials_named_inside_tracks_and_counts_by_the_tracks_kind(make_kit):
@@ -418,3 +419,25 @@ def test_a_comma_in_a_steps_text_written_in_braces_asks_for_quotes(make_kit):
         "content/formats/f.yaml:4: steps[0].build on each other's ideas.: expected the text in quotes when it has a "
         """comma ({do: "…, …", duration: 2}), got "build on each other's ideas." read as a field of its own""",
     ]
+
+
+def test_twelve_hour_step_times_keep_clear_of_their_text(make_kit):
+    root = make_kit({"content/sessions/s.yaml": """\
+        title: Kick-off
+        days:
+          - date: 2019-05-23
+            start: "9:58"
+            blocks:
+              - title: 1-2-4-All
+                duration: 15
+                steps:
+                  - {do: Alone, duration: 1}
+                  - {do: Pairs, duration: 2}
+                  - {do: Foursomes, duration: 4}
+                  - {do: Everyone, duration: 5}
+        """}, config="title: Counter\nlanguage: en\nclock: 12h\nversion: '2'\ndate: 2019-05-20\n")
+    build(root, jobs=1)
+    sheet = next(p for p in (root / "output" / "s").glob("*.pdf") if "agenda" not in p.name)
+    runs = text_runs(sheet, 0)
+    for time, text in (("9:58 am", "Alone"), ("9:59 am", "Pairs"), ("10:01 am", "Foursomes"), ("10:05 am", "Everyone")):
+        assert _run(runs, time).box[2] + 1 < _run(runs, text).box[0], f"{time} runs into {text}"
