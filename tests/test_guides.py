@@ -522,9 +522,9 @@ def test_the_card_prints_its_duration_from_duration_only(fixture_guides, make_ki
 
 
 def test_the_shipped_pocket_card_says_its_duration_once(tmp_path):
-    from conftest import copy_kit
+    from conftest import DEFAULT_KIT, copy_kit
 
-    root = copy_kit(Path(__file__).parent.parent, tmp_path / "kit")
+    root = copy_kit(DEFAULT_KIT, tmp_path / "kit")
     guide = load_kit(root).of("guides")["a-la-volee"]
     assert guide.duration and not re.search(r"minute", guide.title + (guide.hook or ""), re.IGNORECASE)
 
