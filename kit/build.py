@@ -150,6 +150,17 @@ def _warm_up(modules: tuple[str, ...]) -> None:
             pass
 
 
+# The content, in a worker forked once it was loaded (Workers.start_with): what its checks measure.
+_FORKED_CONTENT: Content | None = None
+
+
+def _check_in_worker(kind: str, name: str, cache_dir: Path):
+    from kit.checks import run_named
+    from kit.generators import GENERATORS
+
+    return run_named(_FORKED_CONTENT, GENERATORS, kind, name, cache_dir)
+
+
 def render_in_worker(output: Output, key: str, state: bytes) -> Task:
     global _STATE, _STATE_KEY
     if key != _STATE_KEY:
@@ -284,7 +295,10 @@ class Engine:
             with TemporaryFolder(self.cache_dir, create=rebuild) as temporary, Workers(self.jobs) as workers:
                 if rebuild:  # the edit loop: the workers import the renderers while the content loads
                     workers.start({entry.kind for entry in manifest.entries.values()})
-                content, digester, content_warnings = self.load_and_check(manifest, files)
+                # A first build: once the content is read, the workers import the renderers while
+                # the checks measure it.
+                content, digester, content_warnings = self.load_and_check(
+                    manifest, files, on_loaded=None if only else workers.start_with, runner=workers.run_checks)
 
                 log.info("plan")
                 whole, chosen = self.plan(content, digester, only, session, on_plan)
@@ -318,9 +332,11 @@ class Engine:
         files.forget_seen()
         return manifest, files
 
-    def load_and_check(self, manifest: Manifest, files: FileDigests):
+    def load_and_check(self, manifest: Manifest, files: FileDigests,
+                       on_loaded: Callable[[Content], None] | None = None, runner=None):
         """The content, a digester of its inputs, and the warnings of the content and the checks;
-        raises ContentError with every mistake."""
+        raises ContentError with every mistake. `on_loaded(content)` is called between the two;
+        `runner` measures the checks (kit.checks.Runner; one after the other here by default)."""
         from kit import images
         from kit.content import load_kit
         from kit.content.fields import use_parse_cache
@@ -335,9 +351,12 @@ class Engine:
             use_parse_cache(None)
             root = str(self.kit_root) + os.sep
             manifest.decoded = {path: stamp for path, stamp in images.decoded().items() if path.startswith(root)}
+        if on_loaded is not None:
+            on_loaded(content)
         log.info("check")
         digester = Digester(self.kit_root, files, lambda name: setting_text(content.config, name))
-        errors, warnings = run_checks(content, GENERATORS, digester, manifest.checks, self.cache_dir)
+        errors, warnings = run_checks(content, GENERATORS, digester, manifest.checks, self.cache_dir,
+                                      **({"runner": runner} if runner else {}))
         if errors:
             raise ContentError(errors)
         return content, digester, [w.readable() for w in sorted(set(content.warnings) | set(warnings))]
@@ -527,11 +546,37 @@ class Engine:
 
 class Workers:
     """The render processes of one build, started when first needed or, on a rebuild, at once: they
-    then import the renderers (about half a second) while this process loads and checks the content."""
+    then import the renderers (about half a second) while this process loads and checks the content.
+
+    On a first build they start once the content is read (`start_with`): forked then, they hold it
+    already, and measure the checks side by side before they render.
+    """
 
     def __init__(self, jobs: int):
         self.jobs = jobs
         self.pool: ProcessPoolExecutor | None = None
+        self.hold_content = False
+
+    def start_with(self, content: Content) -> None:
+        """Fork the workers with the content in their memory (and the renderers its outputs need)."""
+        global _FORKED_CONTENT
+        if self.pool is not None or self.jobs <= 1:
+            return
+        _FORKED_CONTENT = content
+        try:
+            self.start(_kinds(content))
+        finally:
+            _FORKED_CONTENT = None  # the workers have their copy; this process keeps none
+        self.hold_content = self.pool is not None
+
+    def run_checks(self, todo, cache_dir) -> list:
+        """The checks' results (kit.checks.Runner): in the workers when they hold the content, else here."""
+        from kit.checks import run_serially
+
+        if not self.hold_content or len(todo) < 2:
+            return run_serially(todo, cache_dir)
+        futures = [self.pool.submit(_check_in_worker, kind, check.name, cache_dir) for kind, check in todo]
+        return [future.result() for future in futures]
 
     def start(self, kinds: set[str]) -> None:
         """Fork the workers, each importing the renderers of these output kinds (and no other: a
@@ -564,6 +609,13 @@ def _waves(outputs: list[Output]) -> list[list[Output]]:
     for output in outputs:
         waves[level[output.path]].append(output)
     return waves
+
+
+def _kinds(content: Content) -> set[str]:
+    """The kinds of output a kit's content gives (which renderers its workers need)."""
+    from kit.generators import GENERATORS
+
+    return {kind for kind, generator in GENERATORS.items() if generator.outputs(content)}
 
 
 def _last_seconds(manifest: Manifest, path: str) -> float:

@@ -25,36 +25,56 @@ class Check:
     run: Callable[..., tuple[list[Problem], list[Problem]]]  # (cache_dir) → (errors, warnings)
 
 
+Found = tuple[list[Problem], list[Problem]]
+# Runs the checks to measure, given as (generator kind, check): their results, in the same order.
+Runner = Callable[[list[tuple[str, Check]], object], list[Found]]
+
+
+def run_serially(todo: list[tuple[str, Check]], cache_dir) -> list[Found]:
+    return [check.run(cache_dir) for _, check in todo]
+
+
 def run_checks(content, registry, digest: Callable[[str], str], cache: dict[str, dict],
-               cache_dir=None) -> tuple[list[Problem], list[Problem]]:
+               cache_dir=None, runner: Runner = run_serially) -> Found:
     """Every generator's checks, reusing `cache` (name → {digest, errors, warnings}) and refreshing it.
 
     `cache_dir` is the build's cache folder: a check that lays a document out leaves the layout
-    there, so rendering that document afterwards costs nothing more.
+    there, so rendering that document afterwards costs nothing more. `runner` measures the checks
+    whose inputs changed (a build hands them to its render processes, side by side).
     """
     from kit.digests import text_digest
 
-    errors: list[Problem] = []
-    warnings: list[Problem] = []
-    names = set()
-    for generator in registry.values():
+    listed: list[tuple[str, Check, str]] = []
+    for kind, generator in registry.items():
         checks = getattr(generator, "checks", None)
         for check in (checks(content) if checks else ()):
-            names.add(check.name)
-            key = text_digest(";".join(f"{k}={digest(k)}" for k in check.inputs))
-            cached = cache.get(check.name)
-            if cached and cached.get("digest") == key:
-                found = ([_problem(p) for p in cached["errors"]], [_problem(p) for p in cached["warnings"]])
-            else:
-                found = check.run(cache_dir)
-                cache[check.name] = {"digest": key,
-                                     "errors": [list(_fields(p)) for p in found[0]],
-                                     "warnings": [list(_fields(p)) for p in found[1]]}
-            errors += found[0]
-            warnings += found[1]
+            listed.append((kind, check, text_digest(";".join(f"{k}={digest(k)}" for k in check.inputs))))
+    todo = [(kind, check) for kind, check, key in listed
+            if (cache.get(check.name) or {}).get("digest") != key]
+    measured = dict(zip((check.name for _, check in todo), runner(todo, cache_dir) if todo else []))
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    for _, check, key in listed:
+        if check.name in measured:
+            found = measured[check.name]
+            cache[check.name] = {"digest": key,
+                                 "errors": [list(_fields(p)) for p in found[0]],
+                                 "warnings": [list(_fields(p)) for p in found[1]]}
+        else:
+            cached = cache[check.name]
+            found = ([_problem(p) for p in cached["errors"]], [_problem(p) for p in cached["warnings"]])
+        errors += found[0]
+        warnings += found[1]
+    names = {check.name for _, check, _ in listed}
     for name in [n for n in cache if n not in names]:
         del cache[name]
     return errors, warnings
+
+
+def run_named(content, registry, kind: str, name: str, cache_dir) -> Found:
+    """One check, found again by its generator's kind and its name (in a process that has the content)."""
+    check = next(c for c in registry[kind].checks(content) if c.name == name)
+    return check.run(cache_dir)
 
 
 def _fields(problem: Problem) -> tuple:

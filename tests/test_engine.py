@@ -326,3 +326,34 @@ def test_a_rebuild_decodes_only_the_photos_that_changed(make_kit, monkeypatch):
     monkeypatch.setattr(kit.images, "_DECODED", {})
     build(root, jobs=1)
     assert "a.jpg" in decoded and "b.jpg" not in decoded
+
+
+def test_each_check_measures_alone_what_it_measures_among_the_others(tmp_path):
+    """A first build hands its checks to the render processes, side by side: each check must need
+    nothing another one set up (fonts registered, modules imported). Each runs here in a process
+    forked right after the content was loaded, as a worker is, and finds what the serial run finds."""
+    root = shutil.copytree(FIXTURE_KIT, tmp_path / "kit")
+    script = f"""
+import multiprocessing, sys
+from pathlib import Path
+from kit.content import load_kit
+from kit.generators import GENERATORS
+from kit.checks import run_named
+
+content = load_kit(Path({str(root)!r}))
+names = [(kind, check.name) for kind, g in GENERATORS.items() if hasattr(g, "checks") for check in g.checks(content)]
+
+def alone(item):
+    found = run_named(content, GENERATORS, item[0], item[1], None)
+    return [sorted(p.readable() for p in problems) for problems in found]
+
+with multiprocessing.get_context("fork").Pool(2, maxtasksperchild=1) as pool:
+    apart = pool.map(alone, names, chunksize=1)
+together = [alone(item) for item in names]
+assert len(names) > 10, names
+for item, a, t in zip(names, apart, together):
+    assert a == t, (item, a, t)
+print("CHECKED", len(names))
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0 and "CHECKED" in result.stdout, result.stdout + result.stderr[-3000:]

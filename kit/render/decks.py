@@ -21,7 +21,7 @@ from kit.imposition import (CALIBRATION_CELL_PAD_MM, CALIBRATION_NUMBER_PT, CROP
                             mm_to_pt, shop_page)
 from kit.labels import Labels
 from kit.outputs import Output, RenderContext, Rendered
-from kit.theme import RL_FONTS
+from kit.theme import RL_FONTS, register_reportlab_fonts
 from kit.typography import typeset
 
 CAPTION_PT = 8.0                 # the sheets' captions: no smaller than the cards' smallest text
@@ -57,6 +57,7 @@ def place(canvas: Canvas, box: Rect, rotation: int) -> None:
 
 def caption_length(text: str, language: str) -> float:
     """How long a caption's line is, in points (what kit.imposition.caption_box needs)."""
+    register_reportlab_fonts()  # a check may measure in a process that has drawn nothing yet
     return stringWidth(typeset(text, language), RL_FONTS["regular"], CAPTION_PT)
 
 

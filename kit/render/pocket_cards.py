@@ -374,6 +374,7 @@ def card_box(theme: Theme) -> Rect:
 
 def fit_problem(guide: Guide, content: Content, theme: Theme) -> Problem | None:
     """A warning when the guide does not fit its pocket card even at the smallest type scale."""
+    register_reportlab_fonts()  # measured in a process that may have drawn nothing yet
     if layout_card(guide, content, theme, card_box(theme))[1]:
         return None
     return Problem(guide.file, guide.line, "questions",
