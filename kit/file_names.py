@@ -35,6 +35,19 @@ FILE_NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     "worksheet-examples": (("sheet",), ".pdf"),
 }
 
+# The folder each name is written in, and the names made of an id alone that live there too:
+# two names of one folder must differ, or two outputs would write the same file.
+FOLDERS: dict[str, tuple[str, ...]] = {
+    "<session>/": ("agenda", "run-sheet", "newcomer-agenda", "calendar", "badges", "strategy-canvas",
+                   "debrief-sheet", "service-heads-note", "print-list", "binder"),
+    "decks/": ("deck-fold", "deck-print-shop", "calibration"),
+    "guides/": ("pocket-cards",),
+    "field/<plan>/": ("field-overview", "field-missions", "pair-guides"),
+    "worksheets/": ("worksheet-a5", "worksheet-examples"),
+    "worksheets/ ": ("worksheet-half-page", "worksheet-examples"),  # on Letter or A3 instead of A4
+}
+ID_NAMES = {"decks/": "{deck}.pdf", "guides/": "{guide}.pdf", "worksheets/": "{sheet}.pdf", "worksheets/ ": "{sheet}.pdf"}
+
 
 def placeholders(name: str) -> tuple[str, ...]:
     try:
@@ -71,3 +84,24 @@ def named(config, key: str, **values: str) -> str:
     if config is None:
         return file_name("fr", {}, key, **values)
     return config.file_name(key, **values)
+
+
+def clashes(language: str, overrides: dict[str, str]) -> dict[str, str]:
+    """For each overridden key whose name another file of its folder also has: that other file, as
+    a message ("the run-sheet's name"). Compared as written, placeholders and all, ignoring case
+    (a file system may)."""
+    from kit.labels import language_file
+
+    names = {**language_file(language)["files"], **overrides}
+    found: dict[str, str] = {}
+    for folder, keys in FOLDERS.items():
+        for key in keys:
+            if key not in overrides:
+                continue
+            others = [(k, names[k]) for k in keys if k != key]
+            if folder in ID_NAMES:
+                others.append(("id", ID_NAMES[folder]))
+            for other, name in others:
+                if name.lower() == names[key].lower():
+                    found[key] = "the name of each item's own file" if other == "id" else f"the {other}'s name"
+    return found

@@ -159,12 +159,13 @@ def read_config(root: Path, problems: Problems) -> KitConfig:
             backs=section.choice("backs", BACKS, default="full"),
         )
         section.done()
+    language = doc.choice("language", LANGUAGES, default="fr")
     config = KitConfig(
         root=root,
         # An unreadable kit.yaml is its one error: no "got nothing" for the title it surely has.
         title=doc.text("title", required=not unreadable, default="Kit"),
         organisation=doc.text("organisation", default=""),
-        language=doc.choice("language", LANGUAGES, default="fr"),
+        language=language,
         paper=doc.choice("paper", PAPERS, default="A4"),
         version=doc.text("version", default="1"),
         date=doc.date("date", default=dt.date.today()),
@@ -173,7 +174,7 @@ def read_config(root: Path, problems: Problems) -> KitConfig:
         timezone=read_timezone(doc),
         clock=doc.choice("clock", {"24h": "24h", "24 h": "24h", "24": "24h", "12h": "12h", "12 h": "12h", "12": "12h"},
                          default=""),
-        file_names=read_file_names(doc),
+        file_names=read_file_names(doc, language),
     )
     doc.done()
     return config
@@ -196,9 +197,9 @@ def read_timezone(doc: Fields) -> str:
         return DEFAULT_TIMEZONE
 
 
-def read_file_names(doc: Fields) -> tuple[tuple[str, str], ...]:
+def read_file_names(doc: Fields, language: str) -> tuple[tuple[str, str], ...]:
     """kit.yaml's `file_names:`: output kind → file name, each checked against what that kind needs."""
-    from kit.file_names import FILE_NAMES, name_problem
+    from kit.file_names import FILE_NAMES, clashes, name_problem
 
     section = doc.mapping("file_names")
     if not section:
@@ -213,6 +214,9 @@ def read_file_names(doc: Fields) -> tuple[tuple[str, str], ...]:
             section.error(key, problem)
         else:
             names[key] = value
+    for key, other in clashes(language, names).items():
+        section.error(key, f'expected a name no other file of its folder has, got "{names.pop(key)}", '
+                           f"which is {other}")
     section.done()
     return tuple(sorted(names.items()))
 

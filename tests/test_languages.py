@@ -173,6 +173,7 @@ def test_an_english_agenda_prints_a_12_hour_clock(english_kit):
     assert not re.search(r"\b1[3-9]:\d\d\b", text)
     run_sheet = pdf_text(out / "s/run-sheet.pdf").replace("\u00a0", " ")
     assert "Duration: 1 h 30 min" in run_sheet
+    assert "guides/pocket-cards.pdf" in run_sheet  # the checklist names the files as written
 
 
 def test_the_print_list_names_the_english_files(english_kit):
@@ -253,6 +254,11 @@ def test_file_names_set_in_kit_yaml(make_kit):
     ("file_names:\n  agenda: team/agenda.pdf\n",
      "kit.yaml:8: file_names.agenda: expected a plain file name (no folder, no leading dot or space)",
      'got "team/agenda.pdf"'),
+    ("file_names:\n  agenda: deroule-animateurs.pdf\n",
+     'kit.yaml:8: file_names.agenda: expected a name no other file of its folder has, got "deroule-animateurs.pdf"',
+     "which is the run-sheet's name"),
+    ("file_names:\n  deck-fold: '{deck}.PDF'\n",
+     'kit.yaml:8: file_names.deck-fold: expected a name no other file of its folder has', "each item's own file"),
     ("file_names:\n  calendar: '{session}.pdf'\n",
      "kit.yaml:8: file_names.calendar: expected a file name ending in .ics", 'got "{session}.pdf"'),
 ])
