@@ -18,7 +18,7 @@ from kit.checks import Check
 from kit.content.decks import Card, Deck, iter_copies, slug
 from kit.errors import ContentError, Problem
 from kit.generators import RenderContext, Rendered, register
-from kit.imposition import Rect, back_rotation, backs, caption_box, fold_over, grid, mm_to_pt
+from kit.imposition import Rect, back_rotation, backs, fold_over, grid, mm_to_pt
 from kit.file_names import named
 from kit.outputs import CARD_SHEET_SETTINGS, DOCUMENT_SETTINGS, PRINTER_SETTINGS, Output, needs
 
@@ -175,8 +175,19 @@ def _image_check(deck: Deck, config):
     return run
 
 
+def hint_texts(labels, mode: str) -> tuple[str, str]:
+    """How to print a sheet (mode: a duplex mode, or "fold"), in full and in brief."""
+    return labels(f"deck.hint.{mode}"), labels(f"deck.hint.{mode}.brief")
+
+
+def sheet_texts(labels, deck_title: str, number: int, total: int, side: str) -> tuple[str, str]:
+    """Which sheet this is, in full (with the deck's title) and in brief."""
+    values = {"deck": deck_title, "number": str(number), "total": str(total), "side": side}
+    return labels("deck.sheet", **values), labels("deck.sheet.brief", **values)
+
+
 def sheet_captions(deck: Deck, config, paper: tuple[float, float], number: int = 1, total: int = 1):
-    """The captions of a deck's home and fold-over sheets, as (edition, sheet, above, text)."""
+    """The captions of a deck's home and fold-over sheets, as (edition, sheet, above, wordings)."""
     from kit.labels import Labels
 
     labels = Labels(config.language)
@@ -186,31 +197,30 @@ def sheet_captions(deck: Deck, config, paper: tuple[float, float], number: int =
     front = labels("deck.front")
     found = []
     if "home" in deck.prints:
-        found += [("home", home, True, labels(f"deck.hint.{config.printing.duplex}")),
-                  ("home", home, False, labels("deck.sheet", deck=deck.title, number=str(number), total=str(total),
-                                               side=front))]
+        found += [("home", home, True, hint_texts(labels, config.printing.duplex)),
+                  ("home", home, False, sheet_texts(labels, deck.title, number, total, front))]
     if "fold" in deck.prints:
-        found += [("fold", fold, True, labels("deck.hint.fold")),
-                  ("fold", fold, False, labels("deck.sheet", deck=deck.title, number=str(number), total=str(total),
-                                               side=front + " + " + labels("deck.back")))]
+        found += [("fold", fold, True, hint_texts(labels, "fold")),
+                  ("fold", fold, False, sheet_texts(labels, deck.title, number, total,
+                                                    front + " + " + labels("deck.back")))]
     return found
 
 
 def _caption_check(deck: Deck, config):
-    """A sheet caption that has no room on the paper (Letter leaves little above and below poker
-    cards) is a warning: the sheet prints without it rather than over the marks or the margin."""
+    """A sheet caption that has no room on the paper, even in brief, is a warning: the sheet prints
+    without it rather than over the marks or the margin."""
     def run(cache_dir=None):
-        from kit.render.decks import caption_length
+        from kit.render.decks import fitting_caption
         from kit.theme import PAPER_MM
 
         paper = mm_to_pt(PAPER_MM[config.paper])
         cards = len(list(iter_copies(deck)))
         warnings = []
-        for edition, sheet, above, text in sheet_captions(deck, config, paper, number=cards, total=cards):
-            if sheet.per_sheet and caption_box(sheet, above, caption_length(text, config.language)) is None:
+        for edition, sheet, above, texts in sheet_captions(deck, config, paper, number=cards, total=cards):
+            if sheet.per_sheet and fitting_caption(sheet, above, texts, config.language) is None:
                 name = deck_file_name(deck, edition, config)
                 warnings.append(Problem(deck.file, deck.size_line, "size",
-                                        f'expected room for the caption "{text}" on the {config.paper} sheets of '
+                                        f'expected room for the caption "{texts[-1]}" on the {config.paper} sheets of '
                                         f"{name}, got none beside these cards: the sheets print without it"))
         return [], warnings
     return run

@@ -15,7 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 from kit.canvas import REGISTRATION, close_document, draw_marks, new_canvas, open_document
 from kit.cards.faces import Art, draw_back, draw_front
 from kit.content.decks import Deck, iter_copies
-from kit.generators.deck import calibration_path, chunks, home_plan, png_name
+from kit.generators.deck import calibration_path, chunks, hint_texts, home_plan, png_name, sheet_texts
 from kit.imposition import (CALIBRATION_CELL_PAD_MM, CALIBRATION_NUMBER_PT, CROP_MARK_WIDTH_PT, MM,
                             CAPTION_CLEARANCE_MM, CropMark, Rect, calibration, caption_box, fold_over, grid,
                             mm_to_pt, shop_page)
@@ -61,14 +61,25 @@ def caption_length(text: str, language: str) -> float:
     return stringWidth(typeset(text, language), RL_FONTS["regular"], CAPTION_PT)
 
 
-def caption(canvas: Canvas, sheet, text: str, language: str, colour: str, above: bool) -> None:
+def fitting_caption(sheet, above: bool, texts: tuple[str, ...], language: str):
+    """The first of a caption's wordings (longest first) that fits a place the sheet offers, typeset,
+    with that place (kit.imposition.caption_box); None when none fits."""
+    for text in texts:
+        place = caption_box(sheet, above, caption_length(text, language))
+        if place is not None:
+            return typeset(text, language), place
+    return None
+
+
+def caption(canvas: Canvas, sheet, texts: tuple[str, ...], language: str, colour: str, above: bool) -> None:
     """One caption line in the first place the sheet offers that holds it (kit.imposition.caption_box):
-    centred in the strip above or below the grid, else turned along the grid's middle row. A caption
-    with no room is left out; the deck's caption check has said so as a warning."""
-    text = typeset(text, language)
-    place = caption_box(sheet, above, stringWidth(text, RL_FONTS["regular"], CAPTION_PT))
-    if place is None:
+    centred in the strip above or below the grid, else turned along the grid's middle row; its
+    shorter wording where the full one has no room (Letter). A caption with no room at all is left
+    out; the deck's caption check has said so as a warning."""
+    found = fitting_caption(sheet, above, texts, language)
+    if found is None:
         return
+    text, place = found
     canvas.saveState()
     canvas.setFillColor(colour)
     canvas.setFont(RL_FONTS["regular"], CAPTION_PT)
@@ -93,7 +104,7 @@ def render_home(deck: Deck, config, art: Art, output: Output, target=None) -> Re
     canvas, buffer = open_document(target, paper, deck.title, config)
     canvas.setViewerPreference("Duplex", DUPLEX_PREFERENCE[config.printing.duplex])
     muted = art.colour("muted")
-    hint = labels(f"deck.hint.{config.printing.duplex}")
+    hint = hint_texts(labels, config.printing.duplex)
     for number, plan in enumerate(plans, start=1):
         for card, box in zip(plan.cards, plan.fronts):
             canvas.saveState()
@@ -101,8 +112,7 @@ def render_home(deck: Deck, config, art: Art, output: Output, target=None) -> Re
             draw_front(canvas, deck, card, art, bleed)
             canvas.restoreState()
         draw_marks(canvas, sheet.marks)
-        side = labels("deck.sheet", deck=deck.title, number=str(number), total=str(len(plans)),
-                      side=labels("deck.front"))
+        side = sheet_texts(labels, deck.title, number, len(plans), labels("deck.front"))
         caption(canvas, sheet, hint, config.language, muted, above=True)
         caption(canvas, sheet, side, config.language, muted, above=False)
         canvas.showPage()
@@ -142,27 +152,27 @@ def render_fold(deck: Deck, config, art: Art, output: Output, target=None) -> Re
         canvas.setStrokeColor(muted)
         canvas.setLineWidth(CROP_MARK_WIDTH_PT)
         canvas.setDash(*FOLD_DASH)
-        fold = _fold_line(sheet, labels, config)
+        hint = hint_texts(labels, "fold")
+        side = sheet_texts(labels, deck.title, number, len(groups), labels("deck.front") + " + " + labels("deck.back"))
+        fold = _fold_line(sheet, config, hint, side)
         canvas.line(fold.x1, fold.y1, fold.x2, fold.y2)
         canvas.restoreState()
         _fold_label(canvas, sheet, typeset(labels("deck.fold"), config.language), muted, fold)
-        side = labels("deck.sheet", deck=deck.title, number=str(number), total=str(len(groups)),
-                      side=labels("deck.front") + " + " + labels("deck.back"))
-        caption(canvas, sheet, labels("deck.hint.fold"), config.language, muted, above=True)
+        caption(canvas, sheet, hint, config.language, muted, above=True)
         caption(canvas, sheet, side, config.language, muted, above=False)
         canvas.showPage()
     return close_document(canvas, buffer, output.path, len(groups))
 
 
-def _fold_line(sheet, labels: Labels, config) -> CropMark:
+def _fold_line(sheet, config, hint: tuple[str, ...], side: tuple[str, ...]) -> CropMark:
     """The fold line, stopped short of the captions that run across it."""
     fold, clear = sheet.fold, CAPTION_CLEARANCE_MM * MM
     if not sheet.vertical_fold:
         return fold
-    texts = ((True, labels("deck.hint.fold")), (False, labels("deck.sheet", deck="", number="1", total="1", side="")))
     low, high = min(fold.y1, fold.y2), max(fold.y1, fold.y2)
-    for above, text in texts:
-        box = caption_box(sheet, above, caption_length(text, config.language))
+    for above, texts in ((True, hint), (False, side)):
+        found = fitting_caption(sheet, above, texts, config.language)
+        box = found[1] if found else None
         if box is not None and not box.rotation:
             high, low = (min(high, box.box.y - clear), low) if above else (high, max(low, box.box.top + clear))
     return CropMark(fold.x1, low, fold.x2, high)
