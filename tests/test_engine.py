@@ -238,6 +238,9 @@ def test_every_kit_setting_is_an_input_outputs_can_declare():
     ("kit.yaml", "accent: \"#e8743b\"", "accent: \"#b3472a\""),
     ("kit.yaml", "organisation: La Transfo", "organisation: Le labo"),
     ("content/formats/photos-debat.yaml", "title: ", "title: Le grand "),
+    # Every printed time (agendas, field plans, guide copies) and the calendar's zone.
+    ("kit.yaml", "paper: A4", "paper: A4\nclock: 12h"),
+    ("kit.yaml", "paper: A4", "paper: A4\ntimezone: America/New_York"),
 ])
 def test_an_edit_renders_every_output_whose_bytes_it_changes(kit_copy, tmp_path, file, old, new):
     """The declared inputs are complete: a clean build of the edited kit differs from the previous
