@@ -122,6 +122,10 @@ def test_the_print_list_rows_match_the_files(packed):
         assert paper == row.paper
     binder = PdfReader(packed / "output/session-08/classeur.pdf")
     assert f"{len(binder.pages)} pages, {len(binder.pages) // 2} feuilles" in text
+    # Every title whole: a long one wraps in its cell, it is not cut off under the file's name.
+    words = set(text.replace("\u202f", " ").replace("\u00a0", " ").split())
+    for row in rows:
+        assert set(row.part.title.replace("\u202f", " ").replace("\u00a0", " ").split()) <= words, row.part.title
 
 
 def test_the_binder_holds_every_home_part_each_copy_on_a_recto(packed):
