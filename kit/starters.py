@@ -49,12 +49,12 @@ class Template:
         if language is None:
             language = next(iter(self.languages))
         if language not in self.languages:
-            raise UsageError(f'the template "{self.name}" exists in {_either(self.languages)} only, '
+            raise UsageError(f'the template "{self.name}" exists in {_quoted_list(self.languages)} only, '
                              f'not in "{language}": pass --language {next(iter(self.languages))}')
         return language, self.languages[language]
 
 
-def _either(names) -> str:
+def _quoted_list(names) -> str:
     names = [f'"{n}"' for n in names]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
