@@ -265,7 +265,7 @@ def new(directory: Path | None, template: str | None, language: str | None, forc
 
     if list_templates:
         for line in template_list():
-            click.echo(line)
+            _console().show(line)  # asked for: shown even with -q
         return
     try:
         if directory is None:
@@ -275,7 +275,7 @@ def new(directory: Path | None, template: str | None, language: str | None, forc
         _fail(error)
         return
     for line in new_kit_report(made, directory.as_posix().rstrip("/") or "."):
-        click.echo(line)
+        _console().echo(line)
 
 
 @main.command()
@@ -293,8 +293,8 @@ def add(kit_dir: Path, kind: str, ident: str) -> None:
     except KitError as error:
         _fail(error)
         return
-    click.echo(f"Wrote {added.path}: edit it, then `kit check`.")
-    click.echo(f"Next: {added.next_step}")
+    _console().echo(f"Wrote {added.path}: edit it, then `kit check`.")
+    _console().echo(f"Next: {added.next_step}")
 
 
 def _content_paths(root: Path, paths: tuple[Path, ...]) -> list[str]:

@@ -265,3 +265,13 @@ def test_kit_add_in_a_kit_whose_kit_yaml_is_wrong_is_a_content_error(make_kit):
     assert result.exit_code == 1
     assert "kit.yaml" in result.output and "language" in result.output
     assert not (root / "content" / "decks").exists()
+
+
+def test_new_and_add_keep_quiet_with_q(tmp_path):
+    made = run("new", tmp_path / "k", "-q")
+    assert made.exit_code == 0 and made.output == ""
+    assert (tmp_path / "k" / "kit.yaml").is_file()
+    added = run("add", "--kit", tmp_path / "k", "guide", "a-la-gare", "-q")
+    assert added.exit_code == 0 and added.output == ""
+    assert (tmp_path / "k" / "content/guides/a-la-gare.yaml").is_file()
+    assert "minimal" in run("new", "--list", "-q").output  # what was asked for is shown all the same
