@@ -1,55 +1,42 @@
-"""Time kit building the default kit's agendas against bare weasyprint rendering the same HTML."""
+"""Time kit rendering the default kit's agendas against bare weasyprint laying out the same HTML.
+
+The agenda outputs alone (every edition of every session: programme, run sheet, newcomers'
+programme), never the rest of what a session's files select in a build (calendars, badges,
+the print list and binder, which are made from the whole kit):
+
+- kit: in one process, cold: load the kit, plan it, render each agenda with
+  `kit.build.render_one` into a fresh cache folder (no layout cache carried over), PDFs in memory;
+- floor: weasyprint alone laying out and writing the HTML kit handed it in such a run.
+
+Not an engine build of the sessions' files (`build(only=...)`): that selects every output made
+from them, the print list and binder among them, and those are made from every guide, deck and
+sheet of the kit, nor can it build one kind alone. It also checks the whole kit, which the floor
+has no counterpart for.
+
+See bench/documents.py, whose helpers this uses, for what both sides share (font subsetting).
+"""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
-from tempfile import mkdtemp
-
-from weasyprint import HTML
 
 from bench.common import Row, default_kit_copy, median_seconds
-from kit.generators import GENERATORS
-from kit.plan import plan
-from kit.build import build
-from kit.content import load_kit
-from kit.generators import RenderContext
-from kit.generators.agenda import EDITIONS, agenda_context
-from kit.documents import render_html
-from kit.theme import Theme
+from bench.documents import capture, kit_renders, weasyprint_floor
+
+KINDS = {"agenda"}
+GOAL = 1.3
 
 
-def agenda_html(root: Path) -> list[str]:
-    """The HTML kit hands to weasyprint for every agenda edition (rendered once, outside the timing)."""
-    content = load_kit(root)
-    context = RenderContext(Theme.from_config(content.config), root, root / "output" / ".cache")
-    pages = []
-    for output in plan(content, GENERATORS):
-        if output.kind == "agenda":
-            session = content.sessions[output.subject]
-            pages.append(render_html("agenda.html.j2",
-                                     agenda_context(session, EDITIONS[output.edition], content, context)))
-    return pages
-
-
-def run(repeat: int = 3) -> list[Row]:
-    root = default_kit_copy()
-    sessions = sorted(f"content/sessions/{p.name}" for p in (root / "content" / "sessions").glob("*.yaml"))
-    html = agenda_html(root)
-    base_url = root.as_uri() + "/"
-
-    def floor() -> None:
-        for page in html:
-            HTML(string=page, base_url=base_url).write_pdf()
-
-    def kit_serial() -> None:
-        build(root, Path(mkdtemp()) / "out", only=sessions, jobs=1)
-
-    def kit_parallel() -> None:
-        build(root, Path(mkdtemp()) / "out", only=sessions, jobs=2)
-
-    floor_s = median_seconds(floor, repeat)
-    return [
-        Row(f"agendas ({len(html)} PDFs + calendars), 1 process", median_seconds(kit_serial, repeat), floor_s, 1.3),
-        Row("agendas, 2 processes (same floor, 1 process)", median_seconds(kit_parallel, repeat), floor_s,
-            note="(parallel speed-up, for information)"),
-    ]
+def run(repeat: int = 3, root: Path | None = None) -> list[Row]:
+    root = root or default_kit_copy()
+    paths, groups = capture(root, KINDS)
+    work = Path(tempfile.mkdtemp(prefix="kit-bench-agendas-"))
+    try:
+        floor_s = median_seconds(weasyprint_floor(root, groups), repeat)
+        kit_s = median_seconds(kit_renders(root, paths, work), repeat)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return [Row(f"agendas ({len(paths)} PDFs, {sum(map(len, groups))} layouts)", kit_s, floor_s, GOAL,
+                note="(cold, 1 process)")]

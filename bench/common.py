@@ -26,6 +26,21 @@ def median_seconds(func: Callable[[], object], repeat: int = 3, warmup: int = 1)
     return statistics.median(times)
 
 
+def fresh_process() -> None:
+    """Forget what kit keeps in this process between builds, as a new `kit build` command starts:
+    the photos decoded whole and hashed, the SVGs parsed, the YAML parsed, the font subsets made.
+    What a build keeps on disk (manifest, caches under output/.cache) is the benchmark's to choose."""
+    import kit.content.fields
+    import kit.images
+    import kit.pdffonts
+
+    kit.images._DIGESTS.clear()
+    kit.images._DECODED.clear()
+    kit.images._DRAWINGS.clear()
+    kit.content.fields._PARSED.clear()
+    kit.pdffonts.subset_font.cache_clear()
+
+
 def default_kit_copy() -> Path:
     """A throwaway copy of the default kit, so benchmarks never touch the repository's output/."""
     root = Path(tempfile.mkdtemp(prefix="kit-bench-")) / "kit"

@@ -41,11 +41,11 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 import kit.images
-from bench.common import REPO, Row, median_seconds
+from bench.common import REPO, Row, fresh_process, median_seconds
 from bench.photo_deck import ALL_CORES, CARDS, HOME_PDF, make_photos, write_kit
 from kit.build import CACHE_DIR_NAME, build, default_jobs, render_one
 from kit.content import load_kit
-from kit.generators import RenderContext
+from kit.generators import GENERATORS, RenderContext
 from kit.plan import plan
 from kit.theme import Theme
 
@@ -72,15 +72,10 @@ FLOOR_FONT = "BenchInter"
 def render_home(kit_root: Path, out: Path) -> Callable[[], object]:
     """Kit's rendering of the deck's home PDF alone, in this process: no loading, forking or writing."""
     content = load_kit(kit_root)
-    home = next(output for output in plan(content) if output.path == HOME_PDF)
+    home = next(output for output in plan(content, GENERATORS) if output.path == HOME_PDF)
     context = RenderContext(theme=Theme.from_config(content.config), kit_root=kit_root.resolve(),
                             cache_dir=out.resolve() / CACHE_DIR_NAME)
     return lambda: render_one(home, content, context)
-
-
-def fresh_process() -> None:
-    """Forget what this process remembers between builds, as a new `kit build` command would."""
-    kit.images._DIGESTS.clear()
 
 
 # ------------------------------------------------------------------------------- the floors
@@ -156,20 +151,24 @@ def report_peak_memory(root: str, out: str) -> None:
 
 # ------------------------------------------------------------------------------- the run
 
-def run(repeat: int = 3) -> list[Row]:
+def run(repeat: int = 3, cards: int = CARDS, memory_cards: tuple[int, ...] = MEMORY_CARDS,
+        render_repeat: int = RENDER_REPEAT) -> list[Row]:
+    """The rows; smaller `cards`, `memory_cards` and `render_repeat` make a quick check of the
+    benchmark itself (tests/test_bench.py), not a measure."""
     rl_config.useA85 = 0  # as kit.images.configure_reportlab does, for the floor too
     pdfmetrics.registerFont(TTFont(FLOOR_FONT, str(FONT)))
     work = Path(tempfile.mkdtemp(prefix="kit-bench-decks-"))
     try:
-        return measure(work, repeat)
+        return measure(work, repeat, cards, memory_cards, render_repeat)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def measure(work: Path, repeat: int) -> list[Row]:
-    photos = make_photos(work / "photos", CARDS, max(MEMORY_CARDS))
-    root = write_kit(work / "kit", photos, CARDS)
-    one_photo = write_kit(work / "kit-one-photo", [photos[0]] * CARDS, CARDS)
+def measure(work: Path, repeat: int, cards: int = CARDS, memory_cards: tuple[int, ...] = MEMORY_CARDS,
+            render_repeat: int = RENDER_REPEAT) -> list[Row]:
+    photos = make_photos(work / "photos", cards, max((cards, *memory_cards)))
+    root = write_kit(work / "kit", photos, cards)
+    one_photo = write_kit(work / "kit-one-photo", [photos[0]] * cards, cards)
     outs = iter(range(1_000_000))
 
     def kit_build(kit_root: Path, out: Path | None = None, jobs: int = BUILD_JOBS):
@@ -184,39 +183,39 @@ def measure(work: Path, repeat: int) -> list[Row]:
     warm_s = median_seconds(kit_build(root, warm_out), repeat)  # its warm-up run fills the cache
     warm_serial_s = median_seconds(kit_build(root, warm_out, jobs=1), repeat)
     kit_build(one_photo, work / "warm-one-photo")()
-    render_s = median_seconds(render_home(root, warm_out), RENDER_REPEAT)
-    one_photo_s = median_seconds(render_home(one_photo, work / "warm-one-photo"), RENDER_REPEAT)
+    render_s = median_seconds(render_home(root, warm_out), render_repeat)
+    one_photo_s = median_seconds(render_home(one_photo, work / "warm-one-photo"), render_repeat)
 
     prepared = prepared_jpegs(warm_out)
-    assert len(prepared) == CARDS, f"expected {CARDS} prepared photos in the cache, got {len(prepared)}"
+    assert len(prepared) == cards, f"expected {cards} prepared photos in the cache, got {len(prepared)}"
     with Image.open(prepared[0]) as image:
         printed = image.size
     resampled = work / "resampled"
     resampled.mkdir()
-    resample_s = median_seconds(lambda: resample_floor(photos[:CARDS], resampled, printed), repeat)
+    resample_s = median_seconds(lambda: resample_floor(photos[:cards], resampled, printed), repeat)
     draw_s = median_seconds(lambda: draw_floor(prepared), repeat)
 
-    per_card_kb = (warm_out / HOME_PDF).stat().st_size / CARDS / KB
-    floor_pdf_kb = len(draw_floor(prepared)) / CARDS / KB
+    per_card_kb = (warm_out / HOME_PDF).stat().st_size / cards / KB
+    floor_pdf_kb = len(draw_floor(prepared)) / cards / KB
     rows = [
-        Row(f"kit warm, {CARDS} photo cards (jobs={BUILD_JOBS}) ÷ draw", warm_s, draw_s, GOAL_WARM),
+        Row(f"kit warm, {cards} photo cards (jobs={BUILD_JOBS}) ÷ draw", warm_s, draw_s, GOAL_WARM),
         Row("  the same, jobs=1 (for information)", warm_serial_s, draw_s),
         Row("  photos' part of its render (see module doc)", render_s - one_photo_s, draw_s,
             note=f"(render {render_s:.3f}s, with one photo {one_photo_s:.3f}s)"),
         Row(f"kit cold (jobs={BUILD_JOBS}) ÷ resample + draw", cold_s, resample_s + draw_s, GOAL_COLD,
             note="(empty image cache)"),
         Row("  resample floor (Pillow, all cores)", resample_s,
-            note=f"({ALL_CORES} processes, {CARDS} photos to {printed[0]}×{printed[1]} px)"),
-        Row("  draw floor (reportlab, 1 process)", draw_s, note=f"({CARDS} images + titles, fronts and backs)"),
+            note=f"({ALL_CORES} processes, {cards} photos to {printed[0]}×{printed[1]} px)"),
+        Row("  draw floor (reportlab, 1 process)", draw_s, note=f"({cards} images + titles, fronts and backs)"),
         Row("home PDF size per card", per_card_kb, unit="KB", goal=GOAL_KB_PER_CARD,
             note=f"(draw floor's PDF: {floor_pdf_kb:.1f} KB a card)"),
     ]
-    for cards in MEMORY_CARDS:
-        size_root = write_kit(work / f"kit-{cards}", photos, cards)
-        own, workers = peak_memory_mb(size_root, work / f"memory-{cards}")
-        rows.append(Row(f"peak memory, cold build of {cards} cards", max(own, workers), unit="MB",
+    for size in memory_cards:
+        size_root = write_kit(work / f"kit-{size}", photos, size)
+        own, workers = peak_memory_mb(size_root, work / f"memory-{size}")
+        rows.append(Row(f"peak memory, cold build of {size} cards", max(own, workers), unit="MB",
                         goal=GOAL_PEAK_MB, note=f"(main process {own:.0f} MB, largest worker {workers:.0f} MB; "
-                                                f"{cards} distinct photos)"))
+                                                f"{size} distinct photos)"))
     return rows
 
 
