@@ -82,6 +82,11 @@ class Served:
         os.killpg(self.process.pid, signal.SIGINT)
         try:
             return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            # It did not stop: the test fails, but leaves no server (nor its workers) behind.
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+            raise
         finally:
             self._reader.join(timeout=5)
 

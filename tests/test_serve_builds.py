@@ -242,15 +242,18 @@ def test_ctrl_c_during_a_build_stops_cleanly(tmp_path):
     root = tmp_path / "kit"
     shutil.copytree(FIXTURE_KIT, root)
     server = Served(root)
-    workers: set[int] = set()
-    deadline = time.monotonic() + 60
-    while not workers and time.monotonic() < deadline:  # the first build's forked renderers
-        workers = children_of(server.process.pid)
-        time.sleep(0.05)
-    assert workers, server.output
-    time.sleep(1.0)
-    started = time.monotonic()
-    assert server.interrupt(timeout=30) == 0, server.output
+    try:
+        workers: set[int] = set()
+        deadline = time.monotonic() + 60
+        while not workers and time.monotonic() < deadline:  # the first build's forked renderers
+            workers = children_of(server.process.pid)
+            time.sleep(0.05)
+        assert workers, server.output
+        time.sleep(1.0)
+        started = time.monotonic()
+        assert server.interrupt(timeout=30) == 0, server.output
+    finally:
+        server.close()  # whatever failed above, no server is left running
     assert time.monotonic() - started < 15
     assert wait_for(lambda: not any(alive(pid) for pid in workers), 10), "worker processes left behind"
     assert "Traceback" not in server.output, server.output
