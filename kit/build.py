@@ -150,15 +150,21 @@ def _warm_up(modules: tuple[str, ...]) -> None:
             pass
 
 
-# The content, in a worker forked once it was loaded (Workers.start_with): what its checks measure.
-_FORKED_CONTENT: Content | None = None
+# The content the checks of this build measure, in a worker: received once per build, pickled.
+_CHECKED: Content | None = None
+_CHECKED_KEY: str = ""
 
 
-def _check_in_worker(kind: str, name: str, cache_dir: Path):
+def _check_in_worker(kind: str, name: str, cache_dir: Path, key: str, content: bytes):
+    global _CHECKED, _CHECKED_KEY
     from kit.checks import run_named
     from kit.generators import GENERATORS
 
-    return run_named(_FORKED_CONTENT, GENERATORS, kind, name, cache_dir)
+    if key != _CHECKED_KEY:
+        import pickle
+
+        _CHECKED, _CHECKED_KEY = pickle.loads(content), key
+    return run_named(_CHECKED, GENERATORS, kind, name, cache_dir)
 
 
 def render_in_worker(output: Output, key: str, state: bytes) -> Task:
@@ -293,12 +299,14 @@ class Engine:
         staging: Path | None = None
         try:
             with TemporaryFolder(self.cache_dir, create=rebuild) as temporary, Workers(self.jobs) as workers:
-                if rebuild:  # the edit loop: the workers import the renderers while the content loads
+                # The workers import the renderers while this process loads the content, then
+                # measure the checks side by side: the kinds of the last build, or on a first one
+                # those the kit's content folders hold.
+                if rebuild:
                     workers.start({entry.kind for entry in manifest.entries.values()})
-                # A first build: once the content is read, the workers import the renderers while
-                # the checks measure it.
-                content, digester, content_warnings = self.load_and_check(
-                    manifest, files, on_loaded=None if only else workers.start_with, runner=workers.run_checks)
+                elif not only:
+                    workers.start(_kinds_in_folders(self.kit_root))
+                content, digester, content_warnings = self.load_and_check(manifest, files, workers.run_checks)
 
                 log.info("plan")
                 whole, chosen = self.plan(content, digester, only, session, on_plan)
@@ -332,11 +340,10 @@ class Engine:
         files.forget_seen()
         return manifest, files
 
-    def load_and_check(self, manifest: Manifest, files: FileDigests,
-                       on_loaded: Callable[[Content], None] | None = None, runner=None):
+    def load_and_check(self, manifest: Manifest, files: FileDigests, runner=None):
         """The content, a digester of its inputs, and the warnings of the content and the checks;
-        raises ContentError with every mistake. `on_loaded(content)` is called between the two;
-        `runner` measures the checks (kit.checks.Runner; one after the other here by default)."""
+        raises ContentError with every mistake. `runner(content)` gives what measures the checks
+        (a kit.checks.Runner; one after the other here by default)."""
         from kit import images
         from kit.content import load_kit
         from kit.content.fields import use_parse_cache
@@ -351,12 +358,10 @@ class Engine:
             use_parse_cache(None)
             root = str(self.kit_root) + os.sep
             manifest.decoded = {path: stamp for path, stamp in images.decoded().items() if path.startswith(root)}
-        if on_loaded is not None:
-            on_loaded(content)
         log.info("check")
         digester = Digester(self.kit_root, files, lambda name: setting_text(content.config, name))
         errors, warnings = run_checks(content, GENERATORS, digester, manifest.checks, self.cache_dir,
-                                      **({"runner": runner} if runner else {}))
+                                      **({"runner": runner(content)} if runner else {}))
         if errors:
             raise ContentError(errors)
         return content, digester, [w.readable() for w in sorted(set(content.warnings) | set(warnings))]
@@ -545,38 +550,29 @@ class Engine:
 
 
 class Workers:
-    """The render processes of one build, started when first needed or, on a rebuild, at once: they
-    then import the renderers (about half a second) while this process loads and checks the content.
-
-    On a first build they start once the content is read (`start_with`): forked then, they hold it
-    already, and measure the checks side by side before they render.
-    """
+    """The render processes of one build, started when first needed or at once on a build of the
+    whole kit: they then import the renderers (about half a second) while this process loads the
+    content, and measure the checks side by side before they render."""
 
     def __init__(self, jobs: int):
         self.jobs = jobs
         self.pool: ProcessPoolExecutor | None = None
-        self.hold_content = False
 
-    def start_with(self, content: Content) -> None:
-        """Fork the workers with the content in their memory (and the renderers its outputs need)."""
-        global _FORKED_CONTENT
-        if self.pool is not None or self.jobs <= 1:
-            return
-        _FORKED_CONTENT = content
-        try:
-            self.start(_kinds(content))
-        finally:
-            _FORKED_CONTENT = None  # the workers have their copy; this process keeps none
-        self.hold_content = self.pool is not None
-
-    def run_checks(self, todo, cache_dir) -> list:
-        """The checks' results (kit.checks.Runner): in the workers when they hold the content, else here."""
+    def run_checks(self, content: Content):
+        """What measures the checks (kit.checks.Runner): the workers when they run, else this process."""
         from kit.checks import run_serially
 
-        if not self.hold_content or len(todo) < 2:
-            return run_serially(todo, cache_dir)
-        futures = [self.pool.submit(_check_in_worker, kind, check.name, cache_dir) for kind, check in todo]
-        return [future.result() for future in futures]
+        def run(todo, cache_dir) -> list:
+            if self.pool is None or len(todo) < 2:
+                return run_serially(todo, cache_dir)
+            import pickle
+
+            state = pickle.dumps(content)
+            key = bytes_digest(state)
+            futures = [self.pool.submit(_check_in_worker, kind, check.name, cache_dir, key, state)
+                       for kind, check in todo]
+            return [future.result() for future in futures]
+        return run
 
     def start(self, kinds: set[str]) -> None:
         """Fork the workers, each importing the renderers of these output kinds (and no other: a
@@ -611,11 +607,15 @@ def _waves(outputs: list[Output]) -> list[list[Output]]:
     return waves
 
 
-def _kinds(content: Content) -> set[str]:
-    """The kinds of output a kit's content gives (which renderers its workers need)."""
-    from kit.generators import GENERATORS
+# Which output kinds a kit's content folders give, before the content is read: enough to know
+# which renderers its workers need (weasyprint for documents, reportlab for cards).
+FOLDER_KINDS = {"sessions": "agenda", "guides": "guide", "field": "field-overview", "worksheets": "service-sheet",
+                "decks": "deck"}
 
-    return {kind for kind, generator in GENERATORS.items() if generator.outputs(content)}
+
+def _kinds_in_folders(kit_root: Path) -> set[str]:
+    content = kit_root / "content"
+    return {kind for folder, kind in FOLDER_KINDS.items() if (content / folder).is_dir()}
 
 
 def _last_seconds(manifest: Manifest, path: str) -> float:
