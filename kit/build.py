@@ -292,6 +292,7 @@ class Engine:
         log.info("load")
         snapshot = self.snapshot(manifest, files)
         if everything and not force and snapshot == manifest.snapshot and self.all_intact(manifest):
+            self.remember_files(manifest, files)
             return self.nothing_to_do(manifest, strict, on_plan, started)
         rebuild = self.cache_dir.is_dir()
         if rebuild:
@@ -500,6 +501,16 @@ class Engine:
 
     def all_intact(self, manifest: Manifest) -> bool:
         return bool(manifest.entries) and all(manifest.intact(self.out_dir, path) for path in manifest.entries)
+
+    def remember_files(self, manifest: Manifest, files: FileDigests) -> None:
+        """Keep the file digests a build with nothing to do had to compute again (a file touched)."""
+        self.manifest, self.files = manifest, files
+        if files.known != manifest.stat:
+            manifest.stat = dict(files.known)
+            try:
+                manifest.save_known(self.cache_dir)
+            except OSError:  # an output folder kit cannot write to: measured again next time
+                pass
 
     def nothing_to_do(self, manifest: Manifest, strict: bool, on_plan, started: float) -> Summary:
         """The summary of a build that found nothing changed since the last full build."""

@@ -10,7 +10,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 MANIFEST_NAME = "manifest.json"
-# Beside the prepared photos (kit.images.CACHE_SUBDIR), which it describes.
+# What is known of the kit's files rather than of the outputs, kept apart so that it outlives a
+# deleted manifest: their digests by stat (kit.digests.FileDigests), and the photos checked whole,
+# beside the prepared photos (kit.images.CACHE_SUBDIR).
+STAT_FILE = "digests.json"
 DECODED_FILE = "images/decoded.json"
 FORMAT = 2  # a manifest of another format is ignored: everything renders once
 
@@ -51,31 +54,30 @@ class Manifest:
     """Every output of the last builds, the file digests seen, checks' results and the kit's snapshot."""
 
     entries: dict[str, Entry] = field(default_factory=dict)
-    stat: dict[str, list] = field(default_factory=dict)      # kit.digests.FileDigests.known
+    stat: dict[str, list] = field(default_factory=dict)      # kit.digests.FileDigests.known (STAT_FILE)
     checks: dict[str, dict] = field(default_factory=dict)    # check name → {digest, errors, warnings}
     snapshot: str = ""        # the digest of everything the kit holds, when the last build covered it all
     warnings: list[str] = field(default_factory=list)       # the content's own warnings at that snapshot
-    # Photos checked whole (kit.images.decoded): knowledge of the photos, not of the outputs, so it
-    # is kept beside the prepared photos (DECODED_FILE) and outlives a deleted manifest.
-    decoded: dict[str, list] = field(default_factory=dict)
+    decoded: dict[str, list] = field(default_factory=dict)   # kit.images.decoded (DECODED_FILE)
 
     @classmethod
     def load(cls, cache_dir: Path) -> "Manifest":
-        """The manifest of the last build, or an empty one (none yet, another format, unreadable)."""
-        decoded = _load_decoded(cache_dir)
+        """The manifest of the last build, or an empty one (none yet, another format, unreadable);
+        what is known of the kit's files either way."""
+        known = {"stat": _load_json(cache_dir / STAT_FILE), "decoded": _load_json(cache_dir / DECODED_FILE)}
         try:
             data = json.loads((cache_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return cls(decoded=decoded)
+            return cls(**known)
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return cls(decoded=decoded)
+            return cls(**known)
         try:
             entries = {path: Entry(**{**raw, "files": {p: FileRecord(**r) for p, r in raw["files"].items()}})
                        for path, raw in data["entries"].items()}
-            return cls(entries=entries, stat=data.get("stat", {}), checks=data.get("checks", {}),
-                       snapshot=data.get("snapshot", ""), warnings=data.get("warnings", []), decoded=decoded)
+            return cls(entries=entries, checks=data.get("checks", {}), snapshot=data.get("snapshot", ""),
+                       warnings=data.get("warnings", []), **known)
         except (KeyError, TypeError):
-            return cls()
+            return cls(**known)
 
     def save(self, cache_dir: Path) -> None:
         """Write the manifest atomically (a temporary file renamed over the old one)."""
@@ -83,13 +85,21 @@ class Manifest:
 
         data = {"format": FORMAT, "snapshot": self.snapshot, "warnings": self.warnings,
                 "entries": {path: asdict(entry) for path, entry in sorted(self.entries.items())},
-                "checks": self.checks, "stat": self.stat}
+                "checks": self.checks}
         cache_dir.mkdir(parents=True, exist_ok=True)
         write_atomic(cache_dir / MANIFEST_NAME, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
-        decoded = json.dumps(self.decoded, sort_keys=True).encode("utf-8")
-        if decoded != _read(cache_dir / DECODED_FILE):
-            (cache_dir / DECODED_FILE).parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(cache_dir / DECODED_FILE, decoded)
+        self.save_known(cache_dir)
+
+    def save_known(self, cache_dir: Path) -> None:
+        """Write what is known of the kit's files, where it changed (a build with nothing to do
+        may still have read a file again: its stat moved, its bytes did not)."""
+        from kit.writer import write_atomic
+
+        for name, known in ((STAT_FILE, self.stat), (DECODED_FILE, self.decoded)):
+            text = json.dumps(known, sort_keys=True).encode("utf-8")
+            if text != _read(cache_dir / name):
+                (cache_dir / name).parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(cache_dir / name, text)
 
     def intact(self, out_dir: Path, path: str) -> bool:
         """Whether every file of an output is on disk as it was written (nobody deleted or edited it)."""
@@ -151,9 +161,9 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
-def _load_decoded(cache_dir: Path) -> dict[str, list]:
+def _load_json(path: Path) -> dict[str, list]:
     try:
-        decoded = json.loads(_read(cache_dir / DECODED_FILE) or b"{}")
+        known = json.loads(_read(path) or b"{}")
     except ValueError:
         return {}
-    return decoded if isinstance(decoded, dict) else {}
+    return known if isinstance(known, dict) else {}

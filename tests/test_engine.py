@@ -360,3 +360,18 @@ print("CHECKED", len(names))
 """
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0 and "CHECKED" in result.stdout, result.stdout + result.stderr[-3000:]
+
+
+def test_what_is_known_of_the_kit_files_outlives_a_deleted_manifest(kit_copy, monkeypatch):
+    """The manifest is about outputs; the digests of the kit's files (by stat) are kept apart, so a
+    build after the manifest was deleted renders everything again without reading every file again."""
+    import kit.digests
+
+    build(kit_copy, jobs=1)  # a copy's files are new files: seen once here
+    (kit_copy / "output" / ".cache" / "manifest.json").unlink()
+    hashed = []
+    real = kit.digests.file_sha256
+    monkeypatch.setattr(kit.digests, "file_sha256", lambda path: hashed.append(path) or real(path))
+    summary = build(kit_copy, jobs=1)
+    assert len(rendered(summary)) == len(summary.outputs)  # no manifest: every output renders
+    assert hashed == []
