@@ -23,7 +23,7 @@ NEWCOMERS = ["Véronique", "Pascale", "Hélène"]
 AMBASSADORS = ["Mehdi", "Julien", "Sophie", "Karim", "Nadia", "Thomas", "Claire", "Laurent", "Aïcha", "Marc",
                "Inès", "Camille", "Yann"]
 RESIDENTS = ["Joana", "Lucie", "Antoine"]
-PEOPLE = (f"participants:\n" + "".join(f"  - {{name: {n}, role: résident}}\n" for n in RESIDENTS)
+PEOPLE = ("participants:\n" + "".join(f"  - {{name: {n}, role: résident}}\n" for n in RESIDENTS)
           + "".join(f"  - {{name: {n}, role: nouvelle}}\n" for n in NEWCOMERS)
           + "".join(f"  - {n}\n" for n in AMBASSADORS))
 SESSION_08 = PEOPLE + """groups: 3
