@@ -580,9 +580,10 @@ class Workers:
 
             state = pickle.dumps(content)
             key = bytes_digest(state)
-            futures = [self.pool.submit(_check_in_worker, kind, check.name, cache_dir, key, state)
-                       for kind, check in todo]
-            return [future.result() for future in futures]
+            # The costliest first, so that none is left to run alone at the end; results in order.
+            futures = {check.name: self.pool.submit(_check_in_worker, kind, check.name, cache_dir, key, state)
+                       for kind, check in sorted(todo, key=lambda item: -item[1].cost)}
+            return [futures[check.name].result() for _, check in todo]
         return run
 
     def start(self, kinds: set[str]) -> None:

@@ -175,7 +175,7 @@ class ServiceSheetGenerator(_SheetGenerator):
                 return [], [overflow_warning(sheet, index, key, over) for index, key, over in laid_out.extra[0]]
             return run
 
-        return [Check(f"service-examples:{sheet.id}", self.outputs_inputs(sheet, content), measure(sheet))
+        return [Check(f"service-examples:{sheet.id}", self.outputs_inputs(sheet, content), measure(sheet), cost=10)
                 for sheet in content.of("worksheets").values()
                 if sheet is not None and sheet.kind == SERVICE_SHEET and sheet.services]
 
