@@ -183,7 +183,10 @@ class _SessionSheet:
 
     def render(self, output: Output, content: Content, context: RenderContext) -> Rendered:
         session = content.sessions[output.subject]
-        html = render_html(self.template, {"session": session, "config": content.config,
+        # Every sheet's running header names the kit, the session and the sheet (label pack.<what>).
+        edition = Labels(content.config.language)(f"pack.{self.what}")
+        html = render_html(self.template, {**base_context(context.theme, _stamp(content, session, edition)),
+                                           "session": session, "config": content.config,
                                            **self.data(session, content, context)})
         pdf, pages = render_pdf(html, context)
         return Rendered({output.path: pdf}, pages)
@@ -205,7 +208,6 @@ class BadgesGenerator(_SessionSheet):
         return {"survey pairs": f"{day}: " + "; ".join(f"{k}={v}" for k, v in sorted(pairs.items()))}
 
     def data(self, session: Session, content: Content, context: RenderContext) -> dict:
-        labels = Labels(content.config.language)
         columns, rows, left, top = badge_sheet(content.config.paper)
         people = badges(content, session)
         per_sheet = columns * rows
@@ -213,8 +215,7 @@ class BadgesGenerator(_SessionSheet):
         placed = [[{"badge": badge, "x": left + (n % columns) * (BADGE_MM[0] + BADGE_GUTTER_MM),
                     "y": top + (n // columns) * (BADGE_MM[1] + BADGE_GUTTER_MM)} for n, badge in enumerate(sheet)]
                   for sheet in sheets]
-        return {**base_context(context.theme, _stamp(content, session, labels("pack.badges"))),
-                "sheets": placed, "badge_w": BADGE_MM[0], "badge_h": BADGE_MM[1], "margin": BADGE_PAGE_MARGIN_MM,
+        return {"sheets": placed, "badge_w": BADGE_MM[0], "badge_h": BADGE_MM[1], "margin": BADGE_PAGE_MARGIN_MM,
                 "sheet_h": PAPER_MM[content.config.paper][1] - 2 * BADGE_PAGE_MARGIN_MM - 1,
                 "role_bands": role_bands(context.theme)}
 
@@ -251,11 +252,9 @@ class StrategyCanvasGenerator(_SessionSheet):
     def data(self, session: Session, content: Content, context: RenderContext) -> dict:
         labels = Labels(content.config.language)
         canvas = session.strategy_canvas
-        return {**base_context(context.theme, _stamp(content, session, labels("pack.canvas"))),
-                "canvas": canvas, "title": canvas.title or labels("pack.canvas.title"),
+        return {"canvas": canvas, "title": canvas.title or labels("pack.canvas.title"),
                 "page_size": f"{canvas.paper} landscape", "cell_padding": CANVAS_CELL_PADDING_MM,
-                "row_h": canvas_row_height(canvas.paper, canvas.rows,
-                                                                                    bool(canvas.profiles))}
+                "row_h": canvas_row_height(canvas.paper, canvas.rows, bool(canvas.profiles))}
 
 
 @register
@@ -280,8 +279,7 @@ class DebriefSheetGenerator(_SessionSheet):
         labels = Labels(content.config.language)
         exercises = list(dict.fromkeys(block.title for day in session.days for block in day.blocks
                                        if block.format and block.kind != "pause" and block.audience == "everyone"))
-        return {**base_context(context.theme, _stamp(content, session, labels("pack.debrief"))),
-                "title": session.debrief_sheet.title or labels("pack.debrief.title"),
+        return {"title": session.debrief_sheet.title or labels("pack.debrief.title"),
                 "exercises": exercises, "guides": session_guides(content, session)}
 
 
@@ -317,8 +315,7 @@ class AnnouncementGenerator(_SessionSheet):
     def data(self, session: Session, content: Content, context: RenderContext) -> dict:
         labels = Labels(content.config.language)
         note = session.announcement
-        return {**base_context(context.theme, _stamp(content, session, labels("pack.note"))),
-                "note": note, "facts": self.facts(content, session),
+        return {"note": note, "facts": self.facts(content, session),
                 "sent": labels.date(note.date, weekday=False) if note.date else None}
 
     def checks(self, content: Content) -> list[Check]:
