@@ -117,8 +117,9 @@ class Preview:
         self.warnings: list[str] = []
         self.seq = 0
         self.idle = False      # no build running or waiting, renderer warmed: for tests and benchmarks
-        self._shown: dict[str, str] | None = None
-        self._before: dict[str, tuple[str, list[OutputFile]]] = {}
+        # The outputs the page showed when the build in progress began (None between builds):
+        # outputs shown as they render change `outputs` meanwhile.
+        self._before: dict[str, tuple[str, list[OutputFile]]] | None = None
         self._lock = threading.Lock()
 
     # -- what the server asks -------------------------------------------------------------------
@@ -141,17 +142,15 @@ class Preview:
     def building(self) -> dict:
         with self._lock:
             self.status, self.changed = "building", []
-            # What the page showed before this build: outputs shown as they render change it.
-            self._shown = {f.path: f.sha for _, fs in self.outputs.values() for f in fs}
             self._before = self.outputs
             return self._snapshot()
 
     def built(self, summary, files: dict[str, tuple[str, list[OutputFile]]]) -> dict:
         with self._lock:
             said = words(self.language)
-            before = self._shown if self._shown is not None else {
-                f.path: f.sha for _, fs in self.outputs.values() for f in fs}
-            self._shown = None
+            shown = self._before if self._before is not None else self.outputs
+            before = {f.path: f.sha for _, fs in shown.values() for f in fs}
+            self._before = None
             self.outputs = files
             # On the first build everything is new: nothing is singled out.
             self.changed = sorted(f.path for _, fs in files.values() for f in fs
@@ -199,8 +198,8 @@ class Preview:
 
     def _unshow(self) -> None:
         """A build that stopped moved nothing into place: back to the files the page showed before it."""
-        if self._shown is not None:
-            self.outputs, self._shown = self._before, None
+        if self._before is not None:
+            self.outputs, self._before = self._before, None
 
     # -- the snapshot ---------------------------------------------------------------------------
 
