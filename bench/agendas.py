@@ -18,25 +18,13 @@ See bench/documents.py, whose helpers this uses, for what both sides share (font
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
-from bench.common import Row, default_kit_copy, median_seconds
-from bench.documents import capture, kit_renders, weasyprint_floor
+from bench.common import Row
+from bench.documents import measure
 
 KINDS = {"agenda"}
-GOAL = 1.3
 
 
 def run(repeat: int = 3, root: Path | None = None) -> list[Row]:
-    root = root or default_kit_copy()
-    paths, groups = capture(root, KINDS)
-    work = Path(tempfile.mkdtemp(prefix="kit-bench-agendas-"))
-    try:
-        floor_s = median_seconds(weasyprint_floor(root, groups), repeat)
-        kit_s = median_seconds(kit_renders(root, paths, work), repeat)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return [Row(f"agendas ({len(paths)} PDFs, {sum(map(len, groups))} layouts)", kit_s, floor_s, GOAL,
-                note="(cold, 1 process)")]
+    return [measure("agendas", KINDS, repeat, root)]

@@ -146,9 +146,10 @@ def weasyprint_floor(root: Path, groups: list[list[str]]) -> Callable[[], None]:
     return floor
 
 
-def run(repeat: int = 3, root: Path | None = None) -> list[Row]:
+def measure(what: str, kinds: set[str], repeat: int, root: Path | None = None) -> Row:
+    """kit against bare weasyprint on the outputs of these kinds (cold, one process each)."""
     root = root or default_kit_copy()
-    paths, groups = capture(root, KINDS)
+    paths, groups = capture(root, kinds)
     work = Path(tempfile.mkdtemp(prefix="kit-bench-documents-"))
     try:
         floor_s = median_seconds(weasyprint_floor(root, groups), repeat)
@@ -156,5 +157,8 @@ def run(repeat: int = 3, root: Path | None = None) -> list[Row]:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     laid_out = sum(len(group) for group in groups)
-    return [Row(f"guides, field, sheets ({len(paths)} PDFs, {laid_out} layouts)", kit_s, floor_s, GOAL,
-                note="(cold, 1 process)")]
+    return Row(f"{what} ({len(paths)} PDFs, {laid_out} layouts)", kit_s, floor_s, GOAL, note="(cold, 1 process)")
+
+
+def run(repeat: int = 3, root: Path | None = None) -> list[Row]:
+    return [measure("guides, field, sheets", KINDS, repeat, root)]
