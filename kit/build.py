@@ -23,17 +23,18 @@ import shutil
 import tempfile
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import import_module
 from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from kit.checks import run_checks
-from kit.digests import Digester, FileDigests, bytes_digest, file_sha256, package_digest, text_digest, tree_snapshot
+from kit.digests import (Digester, FileDigests, bytes_digest, file_sha256, package_digest, shape_digest, text_digest,
+                         tree_snapshot)
 from kit.errors import ContentError, OutputError, StrictWarnings, UsageError
 from kit.manifest import Entry, FileRecord, Manifest, reason
-from kit.outputs import Output, RenderContext
+from kit.outputs import MADE_FROM, Output, RenderContext
 from kit.plan import Plan, plan, select
 from kit.writer import check_writable, commit_files, remove_files, target_path
 
@@ -126,6 +127,7 @@ class Task:
     pages: int
     warnings: list[str]
     seconds: float
+    shape: str = ""  # kit.digests.shape_digest of the files, when another output reads it
 
 
 # The content and render context of the build in progress, in this process; a worker receives
@@ -138,7 +140,7 @@ def _warm_up(modules: tuple[str, ...]) -> None:
     """In a new worker: import the renderers (weasyprint, reportlab) while the parent loads the content."""
     for module in modules:
         try:
-            import_module(module)
+            import_renderer(module)
         except ImportError:  # a renderer that cannot import fails its own outputs, with its own error
             pass
     if "weasyprint" in modules:
@@ -148,6 +150,16 @@ def _warm_up(modules: tuple[str, ...]) -> None:
             warm_up()
         except Exception:  # noqa: BLE001 — only a head start: the first real document reports any problem
             pass
+
+
+def import_renderer(module: str) -> None:
+    """Import a drawing library a generator names in `renderers` (weasyprint the quick way)."""
+    if module == "weasyprint":
+        from kit.weasyprint_import import import_weasyprint
+
+        import_weasyprint()
+    else:
+        import_module(module)
 
 
 # The content the checks of this build measure, in a worker: received once per build, pickled.
@@ -167,20 +179,24 @@ def _check_in_worker(kind: str, name: str, cache_dir: Path, key: str, content: b
     return run_named(_CHECKED, GENERATORS, kind, name, cache_dir)
 
 
-def render_in_worker(output: Output, key: str, state: bytes) -> Task:
+def render_in_worker(output: Output, key: str, state: bytes, shaped: bool = False, ahead: bool = False) -> Task:
     global _STATE, _STATE_KEY
     if key != _STATE_KEY:
         import pickle
 
         _STATE, _STATE_KEY = pickle.loads(state), key
-    return render_task(output)
+    return render_task(output, shaped, ahead)
 
 
-def render_task(output: Output) -> Task:
-    """Render one output into the staging folder (in a worker, or in this process)."""
+def render_task(output: Output, shaped: bool = False, ahead: bool = False) -> Task:
+    """Render one output into the staging folder (in a worker, or in this process); `shaped`: also
+    measure its pages, for an output that reads them (kit.digests.shape_digest); `ahead`: read the
+    outputs it is made from as the last build left them, not as this build is staging them."""
     from kit.generators import GENERATORS
 
     content, context = _STATE  # type: ignore[misc]
+    if ahead:
+        context = replace(context, read_staged=False)
     started = time.perf_counter()
     rendered = GENERATORS[output.kind].render(output, content, context)
     files: dict[str, str] = {}
@@ -194,7 +210,8 @@ def render_task(output: Output) -> Task:
         files[relative] = bytes_digest(data)
     for relative in rendered.written:
         files[relative] = file_sha256(context.staged(relative))
-    return Task(output.path, files, rendered.pages, list(rendered.warnings), time.perf_counter() - started)
+    shape = shape_digest({relative: context.staged(relative) for relative in files}) if shaped else ""
+    return Task(output.path, files, rendered.pages, list(rendered.warnings), time.perf_counter() - started, shape)
 
 
 def render_one(output: Output, content: Content, context: RenderContext):
@@ -290,6 +307,7 @@ class Engine:
         everything = not only and session is None
 
         log.info("load")
+        previous = {path: known[-1] for path, known in files.known.items()}  # the digests of the last build
         snapshot = self.snapshot(manifest, files)
         if everything and not force and snapshot == manifest.snapshot and self.all_intact(manifest):
             self.remember_files(manifest, files)
@@ -301,10 +319,10 @@ class Engine:
         try:
             with TemporaryFolder(self.cache_dir, create=rebuild) as temporary, Workers(self.jobs) as workers:
                 # The workers import the renderers while this process loads the content, then
-                # measure the checks side by side: the kinds of the last build, or on a first one
-                # those the kit's content folders hold.
+                # measure the checks side by side: those of the outputs the changed files will
+                # likely render, or on a first build those the kit's content folders give.
                 if rebuild:
-                    workers.start({entry.kind for entry in manifest.entries.values()})
+                    workers.start(likely_kinds(manifest, self.kit_root, files, previous))
                 elif not only:
                     workers.start(_kinds_in_folders(self.kit_root))
                 content, digester, content_warnings = self.load_and_check(manifest, files, workers.run_checks)
@@ -399,8 +417,6 @@ class Engine:
                digester: Digester, staging: Path, force: bool, progress: Progress | None, workers: Workers,
                on_render: Callable[[list[Output]], None] | None = None):
         """Decide what is out of date and render it, each output after those it is made from."""
-        from kit.generators import GENERATORS
-
         global _STATE
         context = RenderContext(theme=_theme(content), kit_root=self.kit_root, cache_dir=self.cache_dir,
                                 staging_dir=staging, printed=whole.printed, out_dir=self.out_dir)
@@ -414,69 +430,118 @@ class Engine:
             entry = manifest.entries.get(path)
             return entry.digest if entry else "missing"
 
-        digester.outputs = output_digest
+        def output_shape(path: str) -> str:
+            if path in tasks:
+                return tasks[path].shape
+            entry = manifest.entries.get(path)
+            if entry is None or not manifest.intact(self.out_dir, path):
+                return "missing"
+            if not entry.shape:  # read by an output for the first time: measured where it is
+                entry.shape = shape_digest({relative: self.out_dir / relative for relative in entry.files})
+            return entry.shape
+
+        digester.outputs, digester.shapes = output_digest, output_shape
+        shaped = {path for output in whole.outputs for path in output.shaped_by}
+        # An output that reads only other outputs' pages (a print list) renders beside them, with
+        # their pages of the last build; once they are rendered, it renders again only if their
+        # pages changed. On several cores it then no longer waits for them, alone at the end.
+        ahead = {output.path for output in chosen if self.jobs > 1 and not force and output.shaped_by
+                 and set(output.made_from) == set(output.shaped_by)
+                 and all(output_shape(path) != "missing" for path in output.shaped_by)}
+
+        def out_of_date(output: Output) -> bool:
+            inputs[output.path] = {key: digester(key) for key in output.inputs}
+            why = "--force" if force else reason(
+                manifest.entries.get(output.path), _identity(output), inputs[output.path],
+                manifest.intact(self.out_dir, output.path))
+            if why is None:
+                entry = manifest.entries[output.path]
+                reports[output.path] = OutputReport(output.path, output.kind, UP_TO_DATE, "",
+                                                    entry.pages, 0.0, tuple(entry.files),
+                                                    subject=output.subject, edition=output.edition)
+            else:
+                reports[output.path] = OutputReport(output.path, output.kind, RENDERED, why,
+                                                    subject=output.subject, edition=output.edition)
+            return why is not None
+
+        def guessed_wrong(output: Output) -> bool:
+            """Whether an output rendered (or found up to date) ahead saw other pages than are now made."""
+            guessed = inputs[output.path]
+            return {key: digester(key) for key in output.inputs} != guessed and out_of_date(output)
+
         _STATE = (content, context)
         state: bytes | None = None
         started = False
+        waves = _waves(chosen, ahead)
+        chosen_paths = {output.path for output in chosen}
+        done: set[str] = set()
         try:
-            for wave in _waves(chosen):
-                todo = []
-                for output in wave:
-                    inputs[output.path] = {key: digester(key) for key in output.inputs}
-                    why = "--force" if force else reason(
-                        manifest.entries.get(output.path), _identity(output), inputs[output.path],
-                        manifest.intact(self.out_dir, output.path))
-                    if why is None:
-                        entry = manifest.entries[output.path]
-                        reports[output.path] = OutputReport(output.path, output.kind, UP_TO_DATE, "",
-                                                            entry.pages, 0.0, tuple(entry.files),
-                                                            subject=output.subject, edition=output.edition)
-                    else:
-                        reports[output.path] = OutputReport(output.path, output.kind, RENDERED, why,
-                                                            subject=output.subject, edition=output.edition)
-                        todo.append(output)
-                if not todo:
-                    continue
-                if on_render:
-                    on_render(todo)
-                if not started:
+            while waves:
+                wave = waves.pop(0)
+                todo = [output for output in wave if out_of_date(output)]
+                if todo:
+                    state = self.start_rendering(todo, chosen, content, context, manifest, workers, started, state,
+                                                 on_render)
                     started = True
-                    log.info("images")
-                    self.prepare_images(todo, content, context)
-                    log.info("render")
-                    if len(todo) > 1 or len(chosen) > 1:
-                        workers.start({o.kind for o in chosen})
-                    if workers.pool is None:
-                        for module in {m for o in todo for m in getattr(GENERATORS[o.kind], "renderers", ())}:
-                            import_module(module)  # rendering here, in this process
-                    else:
-                        import pickle
-
-                        state = pickle.dumps((content, context))
-                if workers.pool is not None:
-                    # Longest first, by what each took last time: the wave ends sooner on few
-                    # cores. In this process (the preview's edit loop) the plan's order stays,
-                    # which puts a session's programme first, the page a resident looks at.
-                    todo.sort(key=lambda o: -_last_seconds(manifest, o.path))
-                for task in self.run(todo, workers.pool, state):
-                    tasks[task.path] = task
-                    report = reports[task.path]
-                    report.pages, report.seconds, report.files = task.pages, task.seconds, tuple(task.files)
-                    report.staged, report.digests = staging, task.files
-                    if progress:
-                        progress(report)
+                    for task in self.run(todo, workers.pool, state, shaped, ahead):
+                        tasks[task.path] = task
+                        report = reports[task.path]
+                        report.pages, report.seconds, report.files = task.pages, task.seconds, tuple(task.files)
+                        report.staged, report.digests = staging, task.files
+                        if progress:
+                            progress(report)
+                # Those ahead whose sources are all rendered now: if their pages are not those
+                # of the last build after all, they render again, before anything made from them.
+                done |= {output.path for output in wave}
+                checked = [o for o in chosen if o.path in ahead and done.issuperset(p for p in o.made_from if p in chosen_paths)]
+                ahead -= {o.path for o in checked}
+                wrong = [o for o in checked if guessed_wrong(o)]
+                if wrong:
+                    waves.insert(0, wrong)
         finally:
             _STATE = None
         return [reports[o.path] for o in chosen], tasks, inputs
 
-    def run(self, outputs: list[Output], pool, state: bytes | None):
-        """Render outputs in the pool's workers (or here), yielding each result as it finishes."""
+    def start_rendering(self, todo: list[Output], chosen: list[Output], content: Content, context: RenderContext,
+                        manifest: Manifest, workers: Workers, started: bool, state: bytes | None,
+                        on_render) -> bytes | None:
+        """Before a group of outputs renders: for the first, the photos, the workers and what they
+        are sent (the content and context, pickled once); then the group's order. The state sent."""
+        from kit.generators import GENERATORS
+
+        if on_render:
+            on_render(todo)
+        if not started:
+            log.info("images")
+            self.prepare_images(todo, content, context)
+            log.info("render")
+            if len(todo) > 1 or len(chosen) > 1:
+                workers.start({o.kind for o in chosen})
+            if workers.pool is not None:
+                import pickle
+
+                state = pickle.dumps((content, context))
+        if workers.pool is None:
+            for module in {m for o in todo for m in getattr(GENERATORS[o.kind], "renderers", ())}:
+                import_renderer(module)  # rendering here, in this process
+        else:
+            # Longest first, by what each took last time: the group ends sooner on few cores. In
+            # this process (the preview's edit loop) the plan's order stays, which puts a
+            # session's programme first, the page a resident looks at.
+            todo.sort(key=lambda o: -_last_seconds(manifest, o.path))
+        return state
+
+    def run(self, outputs: list[Output], pool, state: bytes | None, shaped: set[str] = frozenset(),
+            ahead: set[str] = frozenset()):
+        """Render outputs in the pool's workers (or here), yielding each result as it finishes;
+        those in `shaped` have their pages measured too, those `ahead` read the last build's files."""
         if pool is None:
             for output in outputs:
-                yield render_task(output)
+                yield render_task(output, output.path in shaped, output.path in ahead)
             return
         key = bytes_digest(state)
-        futures = {pool.submit(render_in_worker, output, key, state) for output in outputs}
+        futures = {pool.submit(render_in_worker, output, key, state, output.path in shaped, output.path in ahead)
+                   for output in outputs}
         try:
             while futures:
                 done, futures = wait(futures, return_when=FIRST_COMPLETED)
@@ -528,7 +593,7 @@ class Engine:
         # Sizes and times are filled in once the files are in place (commit).
         records = {relative: FileRecord(sha, 0, 0) for relative, sha in task.files.items()}
         return Entry(output.kind, _identity(output), inputs, records, task.pages, task.warnings, task.seconds,
-                     subject=output.subject, edition=output.edition)
+                     subject=output.subject, edition=output.edition, shape=task.shape)
 
     def prepare_folders(self) -> None:
         """The output and cache folders, or one clear error saying why kit cannot write there."""
@@ -608,11 +673,13 @@ class Workers:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _waves(outputs: list[Output]) -> list[list[Output]]:
-    """The outputs in groups that can render side by side: each after the outputs it is made from."""
+def _waves(outputs: list[Output], ahead: set[str] = frozenset()) -> list[list[Output]]:
+    """The outputs in groups that can render side by side: each after the outputs it is made from,
+    except those `ahead`, which render beside them."""
     level: dict[str, int] = {}
     for output in outputs:  # the plan's order puts an output after those it is made from
-        level[output.path] = 1 + max((level.get(p, -1) for p in output.made_from), default=-1)
+        after = () if output.path in ahead else output.made_from
+        level[output.path] = 1 + max((level.get(p, -1) for p in after), default=-1)
     waves: list[list[Output]] = [[] for _ in range(max(level.values(), default=-1) + 1)]
     for output in outputs:
         waves[level[output.path]].append(output)
@@ -623,6 +690,32 @@ def _waves(outputs: list[Output]) -> list[list[Output]]:
 # which renderers its workers need (weasyprint for documents, reportlab for cards).
 FOLDER_KINDS = {"sessions": "agenda", "guides": "guide", "field": "field-overview", "worksheets": "service-sheet",
                 "decks": "deck"}
+
+
+def likely_kinds(manifest: Manifest, kit_root: Path, files: FileDigests, previous: dict[str, str]) -> set[str]:
+    """The kinds of output a rebuild will likely render, guessed before the content is read: those
+    that read a file whose digest changed since the last build, and those made from them. A changed
+    file no output read (kit.yaml, kit's code or templates, a new file) may change anything: every
+    kind then. Only a head start for the workers: a renderer not guessed is imported when needed."""
+    everything = {entry.kind for entry in manifest.entries.values()}
+    readers: dict[str, set[str]] = {}
+    for path, entry in manifest.entries.items():
+        for key in entry.inputs:
+            if key.startswith("file:"):
+                readers.setdefault(str(kit_root / key[len("file:"):]), set()).add(path)
+    dirty: set[str] = set()
+    for name, digest in files.seen.items():
+        if previous.get(name) != digest:
+            if name not in readers:
+                return everything
+            dirty |= readers[name]
+    grown = True
+    while grown:  # outputs made from outputs that render
+        before = len(dirty)
+        dirty |= {path for path, entry in manifest.entries.items()
+                  if any(key.startswith(MADE_FROM) and key.partition(":")[2] in dirty for key in entry.inputs)}
+        grown = len(dirty) > before
+    return {manifest.entries[path].kind for path in dirty}
 
 
 def _kinds_in_folders(kit_root: Path) -> set[str]:

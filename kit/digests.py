@@ -66,6 +66,28 @@ class FileDigests:
         self.seen.clear()
 
 
+def shape_digest(files: dict[str, Path]) -> str:
+    """One digest of the pages of an output's files: how many and their sizes (to 0.01 pt) for a
+    PDF, the bytes of any other file. An edit that keeps it changes nothing a print list shows."""
+    parts = []
+    for relative, path in sorted(files.items()):
+        if path.suffix.lower() != ".pdf":
+            parts.append(f"{relative}={file_sha256(path)}")
+            continue
+        import pypdfium2 as pdfium  # reads page sizes without parsing the pages
+
+        from kit import pdfium_lock
+
+        with pdfium_lock.lock():
+            document = pdfium.PdfDocument(str(path))
+            try:
+                sizes = ",".join("%.2fx%.2f" % document.get_page_size(index) for index in range(len(document)))
+            finally:
+                document.close()
+        parts.append(f"{relative}:{sizes}")
+    return text_digest("\n".join(parts))
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -92,22 +114,27 @@ class Digester:
     """Digests of input keys for one build: files of the kit and the package, settings, values.
 
     `settings` gives a kit.yaml setting's value as text; `printed` the PDFs made from a content
-    file; `outputs` the digest of an output already rendered (for outputs made from outputs).
+    file; `outputs` the digest of an output already rendered (for outputs made from outputs), and
+    `shapes` the digest of its pages and their sizes.
     """
 
     def __init__(self, kit_root: Path, files: FileDigests, settings: Callable[[str], str],
                  printed: dict[str, tuple[str, ...]] | None = None,
-                 outputs: Callable[[str], str] | None = None):
+                 outputs: Callable[[str], str] | None = None, shapes: Callable[[str], str] | None = None):
         self.kit_root = kit_root
         self.files = files
         self.settings = settings
         self.printed = printed or {}
         self.outputs = outputs or (lambda path: "unknown")
+        self.shapes = shapes or (lambda path: "unknown")
         self._memo: dict[str, str] = {}
 
     def __call__(self, key: str) -> str:
-        if key.startswith("output:"):  # not memoised: known only once that output has been rendered
+        # Not memoised: known only once that output has been rendered.
+        if key.startswith("output:"):
             return self.outputs(key[len("output:"):])
+        if key.startswith("shape:"):
+            return self.shapes(key[len("shape:"):])
         if key not in self._memo:
             self._memo[key] = self._digest(key)
         return self._memo[key]

@@ -40,7 +40,9 @@ LAYOUT_DIR = "layout"
 @cache
 def _weasyprint():
     """weasyprint, imported on first layout, with kit's font subsetting installed (kit.pdffonts)."""
-    import weasyprint
+    from kit.weasyprint_import import import_weasyprint
+
+    weasyprint = import_weasyprint()
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     from kit import pdffonts

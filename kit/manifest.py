@@ -40,6 +40,7 @@ class Entry:
     seconds: float = 0.0
     subject: str = ""                  # the plan's subject and edition (what `kit build` names after it)
     edition: str = ""
+    shape: str = ""                    # kit.digests.shape_digest of its files, when an output reads it
 
     @property
     def digest(self) -> str:
@@ -131,6 +132,8 @@ def describe(key: str) -> str:
         return f"the files printed from {rest}"
     if kind == "output":
         return f"output/{rest}"
+    if kind == "shape":
+        return f"the pages of output/{rest}"
     if kind == "value":
         return rest.partition("=")[0]
     return {"fonts": "the fonts", "code": "kit's code"}.get(key, key)

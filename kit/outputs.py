@@ -14,6 +14,8 @@ the output must be rendered again (`kit.digests` knows how to digest each kind o
     code               kit's own version: its Python code
     printed:<path>     the PDF paths made from a content file (a checklist prints them)
     output:<path>      another output's files (an output made from other outputs)
+    shape:<path>       another output's pages and page sizes only (a print list counts pages and
+                       papers: an edit that keeps them renders it not again)
     value:<name>=<v>   a piece of derived content the output prints (a guide's title…)
 """
 
@@ -36,10 +38,13 @@ CALENDAR_SETTINGS = ("timezone",)
 # What an output that prints other outputs' file names reads (a print list): kit.yaml's names.
 FILE_NAME_SETTINGS = ("file_names",)
 
+# The input keys that name another output.
+MADE_FROM = ("output:", "shape:")
+
 
 def needs(*, files: Iterable[str] = (), settings: Iterable[str] = DOCUMENT_SETTINGS,
           templates: Iterable[str] = (), fonts: bool = True, language: str | None = None,
-          printed: Iterable[str] = (), outputs: Iterable[str] = (),
+          printed: Iterable[str] = (), outputs: Iterable[str] = (), shapes: Iterable[str] = (),
           values: dict[str, str] | None = None) -> tuple[str, ...]:
     """The input keys of an output, from the groups a generator thinks in; kit's code always."""
     keys = [f"file:{f}" for f in dict.fromkeys(files) if f]
@@ -51,6 +56,7 @@ def needs(*, files: Iterable[str] = (), settings: Iterable[str] = DOCUMENT_SETTI
         keys.append(f"labels:{language}")
     keys += [f"printed:{p}" for p in dict.fromkeys(printed) if p]
     keys += [f"output:{o}" for o in outputs]
+    keys += [f"shape:{o}" for o in shapes]
     keys += [f"value:{name}={value}" for name, value in sorted((values or {}).items())]
     keys.append("code")
     return tuple(dict.fromkeys(keys))
@@ -77,8 +83,13 @@ class Output:
 
     @property
     def made_from(self) -> tuple[str, ...]:
-        """The other outputs this one is made from (rendered first)."""
-        return tuple(key[len("output:"):] for key in self.inputs if key.startswith("output:"))
+        """The other outputs this one is made from (rendered first): their files, or their shapes."""
+        return tuple(dict.fromkeys(key.partition(":")[2] for key in self.inputs if key.startswith(MADE_FROM)))
+
+    @property
+    def shaped_by(self) -> tuple[str, ...]:
+        """The other outputs of which this one reads only the pages and their sizes."""
+        return tuple(key[len("shape:"):] for key in self.inputs if key.startswith("shape:"))
 
 
 @dataclass
@@ -106,6 +117,7 @@ class RenderContext:
     staging_dir: Path | None = None
     printed: dict[str, tuple[str, ...]] = field(default_factory=dict)
     out_dir: Path | None = None  # the output folder, where outputs rendered by earlier builds are
+    read_staged: bool = True     # False: read other outputs as the last build left them (kit.build: ahead)
 
     def staged(self, relative: str) -> Path:
         """Where a generator writes a file itself: in the build's staging folder, never in place."""
@@ -118,7 +130,7 @@ class RenderContext:
     def made(self, relative: str) -> Path:
         """Where to read a file of an output this one is made from (`needs(outputs=...)`): staged if
         it was rendered in this build (the engine renders it in an earlier wave), else in place."""
-        if self.staging_dir is not None and (self.staging_dir / relative).is_file():
+        if self.read_staged and self.staging_dir is not None and (self.staging_dir / relative).is_file():
             return self.staging_dir / relative
         if self.out_dir is None:
             raise RuntimeError(f"output/{relative}: no output folder to read it from: render through the engine")

@@ -182,6 +182,43 @@ def test_no_op_build_check_and_list_import_no_renderer(kit_copy, command):
     assert "LOADED []" in result.stdout, result.stdout + result.stderr
 
 
+def test_weasyprint_imports_without_searching_for_its_libraries():
+    """Each name weasyprint tries in vain used to cost ctypes.util.find_library's processes
+    (ldconfig, gcc): about 70 of them per import. The sonames load directly."""
+    script = ("import ctypes.util, sys\n"
+              "def refuse(name):\n    raise AssertionError(f'find_library({name!r}) called')\n"
+              "ctypes.util.find_library = refuse\n"
+              "from kit.weasyprint_import import import_weasyprint\n"
+              "weasyprint = import_weasyprint()\n"
+              "assert ctypes.util.find_library is refuse\n"
+              "print(weasyprint.HTML(string='<p>ok</p>').render().pages[0].width > 0)")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.stdout.strip() == "True", result.stderr
+
+
+def test_a_rebuild_guesses_the_kinds_it_renders_before_reading_the_content(kit_copy):
+    """The workers import only the renderers of the outputs that read a changed file; a change that
+    no output read as a file (kit.yaml, kit's code) may change anything."""
+    from kit.build import likely_kinds
+    from kit.digests import FileDigests
+    from kit.manifest import Manifest
+
+    def guess() -> set[str]:
+        engine = Engine(kit_copy)
+        manifest = Manifest.load(engine.cache_dir)
+        files = FileDigests(manifest.stat)
+        previous = {path: known[-1] for path, known in files.known.items()}
+        engine.snapshot(manifest, files)
+        return likely_kinds(manifest, engine.kit_root, files, previous)
+
+    build(kit_copy, jobs=1)  # what is known of the files is known at the copy's own paths
+    assert guess() == set()
+    edit(kit_copy / "content/sessions/session-08.yaml", "title: \"Session 8", "title: \"Session 8 bis")
+    assert guess() == {"agenda", "calendar"}
+    edit(kit_copy / "kit.yaml", "organisation: La Transfo", "organisation: Le labo")
+    assert guess() == {entry.kind for entry in Manifest.load(kit_copy / "output/.cache").entries.values()}
+
+
 def test_fonts_are_subset_the_same_way_with_or_without_the_system_library(kit_copy, tmp_path, monkeypatch):
     """kit subsets with uharfbuzz's HarfBuzz, never weasyprint's fontTools fallback (slow, time-stamped)."""
     from weasyprint.pdf import fonts

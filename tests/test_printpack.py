@@ -16,6 +16,7 @@ from kit.build import build
 from kit.cli import main
 from kit.content import load_kit
 from kit.generators import GENERATORS
+from kit.manifest import Manifest
 from kit.generators.printpack import (APART, BINDER, SEND, SHOP, binder_layout, other_outputs, pack_parts,
                                       read_rows)
 
@@ -161,6 +162,66 @@ def test_a_changed_part_renders_the_list_and_the_binder_again(packed, tmp_path):
     assert {"guides/rendez-vous.pdf", "session-08/classeur.pdf", "session-08/a-imprimer.pdf"} <= rendered
     again = build(root, jobs=2)
     assert not again.of("rendered")
+
+
+def _rebuild(root, tmp_path):
+    """Build the edited kit, counting how often each output was rendered; and a clean build of it."""
+    counts: dict[str, int] = {}
+    summary = build(root, jobs=2, progress=lambda report: counts.__setitem__(report.path, counts.get(report.path, 0) + 1))
+    build(root, tmp_path / "clean", jobs=2)
+    return summary, counts
+
+
+def test_a_part_whose_pages_stay_renders_the_binder_not_the_list(packed, tmp_path):
+    """The list reads only its parts' pages and papers: a pictogram drawn again changes the part and
+    the binder that holds it, not the list."""
+    root = tmp_path / "kit"
+    shutil.copytree(packed, root)
+    manifest = Manifest.load(root / "output/.cache")
+    parts = [key[len("output:"):] for key in manifest.entries["session-08/classeur.pdf"].inputs
+             if key.startswith("output:")]
+    part, image = next((part, key[len("file:"):]) for part in parts for key in manifest.entries[part].inputs
+                       if key.startswith("file:images/"))
+    picture = root / image
+    drawing, recoloured = re.subn(r"#[0-9A-Fa-f]{6}", "#123456", picture.read_text(encoding="utf-8"), count=1)
+    assert recoloured, image
+    picture.write_text(drawing, encoding="utf-8")
+    summary, _ = _rebuild(root, tmp_path)
+    rendered = {r.path for r in summary.of("rendered")}
+    assert {part, "session-08/classeur.pdf"} <= rendered
+    assert "session-08/a-imprimer.pdf" not in rendered
+
+
+def test_the_list_renders_beside_its_parts_once_when_their_pages_stay(packed, tmp_path):
+    root = tmp_path / "kit"
+    shutil.copytree(packed, root)
+    session = root / "content/sessions/session-08.yaml"
+    session.write_text(session.read_text(encoding="utf-8").replace('title: "Session 8', 'title: "Session 8 bis', 1),
+                       encoding="utf-8")
+    summary, counts = _rebuild(root, tmp_path)
+    assert counts["session-08/a-imprimer.pdf"] == 1
+    assert "Session 8 bis" in pdf_pages(root / "output/session-08/classeur.pdf")[0]  # the binder opens on the new list
+    for name in ("a-imprimer.pdf", "classeur.pdf"):
+        assert (root / "output/session-08" / name).read_bytes() == (tmp_path / "clean/session-08" / name).read_bytes()
+
+
+def test_the_list_renders_again_when_a_part_gains_pages(packed, tmp_path):
+    """Rendered beside its parts with their pages of the last build, the list is rendered again once
+    a part turns out longer: it then counts the new pages, like a clean build."""
+    root = tmp_path / "kit"
+    shutil.copytree(packed, root)
+    pages_before = len(PdfReader(root / "output/session-08/programme-nouveaux.pdf").pages)
+    session = root / "content/sessions/session-08.yaml"
+    welcome = "Bienvenue **Véronique, Pascale et Hélène** !"
+    long = welcome + " " + " ".join(["Une phrase de plus pour la page d'accueil des nouveaux."] * 120)
+    session.write_text(session.read_text(encoding="utf-8").replace(welcome, long, 1), encoding="utf-8")
+    summary, counts = _rebuild(root, tmp_path)
+    assert len(PdfReader(root / "output/session-08/programme-nouveaux.pdf").pages) > pages_before
+    assert counts["session-08/a-imprimer.pdf"] == 2
+    assert "the pages of output/session-08/programme-nouveaux.pdf" in next(
+        r.reason for r in summary.outputs if r.path == "session-08/a-imprimer.pdf")
+    for name in ("a-imprimer.pdf", "classeur.pdf"):
+        assert (root / "output/session-08" / name).read_bytes() == (tmp_path / "clean/session-08" / name).read_bytes()
 
 
 def test_kit_build_session_prints_the_same_list(packed):

@@ -273,9 +273,10 @@ class PrintListGenerator(_PackGenerator):
     def outputs(self, content: Content) -> list[Output]:
         result = []
         for session, parts in self.packs(content):
+            # It counts the parts' pages and names their paper: an edit that keeps those renders it not again.
             inputs = needs(files=self.files(content, session), templates=[LIST_TEMPLATE],
                            settings=(*DOCUMENT_SETTINGS, *FILE_NAME_SETTINGS, "print.duplex"), language=content.config.language,
-                           outputs=[p.path for p in parts])
+                           shapes=[p.path for p in parts])
             result.append(Output(self.kind, pack_path(session, "list", content.config), session.id,
                                  (session.file,), "list", inputs=inputs))
         return result
