@@ -316,6 +316,9 @@ class Engine:
         if rebuild:
             self.prepare_folders()
         staging: Path | None = None
+        from kit import images
+
+        images.remember_digests(files.known)  # before any process forks: photos hashed once
         try:
             with TemporaryFolder(self.cache_dir, create=rebuild) as temporary, Workers(self.jobs) as workers:
                 # The workers import the renderers while this process loads the content, then

@@ -500,6 +500,14 @@ def source_digest(source: Path, index_dir: Path | None = None) -> tuple[str, byt
     return digest, data
 
 
+def remember_digests(known: dict[str, list]) -> None:
+    """Take the digests a build already has of the kit's files (kit.digests.FileDigests.known: path →
+    [size, mtime_ns, inode, ctime_ns, digest]): a photo is then hashed once per version, not once
+    more to find its prepared file (processes forked afterwards know them too)."""
+    for path, (size, mtime_ns, inode, ctime_ns, digest) in known.items():
+        _DIGESTS[(path, size, inode, mtime_ns, ctime_ns)] = digest
+
+
 def _known_digest(source: Path, index_dir: Path | None) -> tuple[SourceStamp, Path | None, str | None]:
     """The file's stamp, its index entry, and its digest when remembered (never reads the file)."""
     stat = source.stat()

@@ -129,3 +129,20 @@ def test_a_build_prepares_photos_ahead_and_still_reports_a_damaged_one_at_its_ca
     with pytest.raises(ContentError) as raised:
         build(root, jobs=JOBS)
     assert [p.field for p in raised.value.problems] == ["cards[1].image"]
+
+
+def test_a_photo_the_build_has_hashed_is_not_read_again_to_find_its_prepared_file(tmp_path, monkeypatch):
+    """The build digests every kit file once (kit.digests.FileDigests); preparing a photo reuses
+    that digest for its cache key instead of reading and hashing the photo again."""
+    from kit.digests import FileDigests
+
+    monkeypatch.setattr(images, "_DIGESTS", {})
+    source = photo(tmp_path / "kit/images/a.jpg", COLOURS[0])
+    files = FileDigests()
+    digest = files(source)
+    assert images.source_digest(source) == (digest, source.read_bytes())  # unknown: read and hashed
+    monkeypatch.setattr(images, "_DIGESTS", {})
+    images.remember_digests(files.known)
+    assert images.source_digest(source) == (digest, None)
+    source.write_bytes(source.read_bytes() + b"\0")  # another version: hashed again
+    assert images.source_digest(source)[1] is not None
