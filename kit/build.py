@@ -6,7 +6,9 @@ and of every file it wrote. A build:
 - answers at once when nothing the kit holds changed since the last full build (file stats only:
   no content is parsed, no renderer imported);
 - otherwise loads and checks the content, plans the whole kit, and renders only the outputs whose
-  inputs changed (or whose files were deleted or edited on disk), saying why;
+  inputs changed (or whose files were deleted or edited on disk), saying why; an output that
+  reads only other outputs' pages (a print list) renders beside them, with their pages of the
+  last build, and again only if those changed;
 - renders into a staging folder under output/.cache, in parallel processes that return digests,
   not bytes; only when every output rendered does it move the files into place, delete the
   outputs whose content was removed, and save the manifest. A failed build leaves every previous
