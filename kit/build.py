@@ -135,7 +135,18 @@ class Task:
 # The content and render context of the build in progress, in this process; a worker receives
 # them once per build, pickled (a worker may have been started before the content was loaded).
 _STATE: tuple[Content, RenderContext] | None = None
-_STATE_KEY: str = ""
+# What a worker received of the build in progress, by use ("render", "check"): the digest of the
+# pickled bytes and what they hold, unpickled once per build.
+_RECEIVED: dict[str, tuple[str, object]] = {}
+
+
+def _received(use: str, key: str, data: bytes):
+    held = _RECEIVED.get(use)
+    if held is None or held[0] != key:
+        import pickle
+
+        held = _RECEIVED[use] = (key, pickle.loads(data))
+    return held[1]
 
 
 def _warm_up(modules: tuple[str, ...]) -> None:
@@ -164,29 +175,17 @@ def import_renderer(module: str) -> None:
         import_module(module)
 
 
-# The content the checks of this build measure, in a worker: received once per build, pickled.
-_CHECKED: Content | None = None
-_CHECKED_KEY: str = ""
-
-
 def _check_in_worker(kind: str, name: str, cache_dir: Path, key: str, content: bytes):
-    global _CHECKED, _CHECKED_KEY
+    """Measure one check in a worker, on the content the checks of this build measure."""
     from kit.checks import run_named
     from kit.generators import GENERATORS
 
-    if key != _CHECKED_KEY:
-        import pickle
-
-        _CHECKED, _CHECKED_KEY = pickle.loads(content), key
-    return run_named(_CHECKED, GENERATORS, kind, name, cache_dir)
+    return run_named(_received("check", key, content), GENERATORS, kind, name, cache_dir)
 
 
 def render_in_worker(output: Output, key: str, state: bytes, shaped: bool = False, ahead: bool = False) -> Task:
-    global _STATE, _STATE_KEY
-    if key != _STATE_KEY:
-        import pickle
-
-        _STATE, _STATE_KEY = pickle.loads(state), key
+    global _STATE
+    _STATE = _received("render", key, state)
     return render_task(output, shaped, ahead)
 
 

@@ -29,6 +29,13 @@ def bytes_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def stat_mark(stat: os.stat_result) -> list[int]:
+    """What tells one version of a file from another without reading it: size, mtime, inode and
+    ctime. ctime too: any write changes it and no tool sets it back (a copy that keeps the size and
+    the modification time is still seen)."""
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
+
+
 class FileDigests:
     """SHA-256 of files, recomputed only when a file's size, mtime, inode or ctime moved.
 
@@ -49,9 +56,7 @@ class FileDigests:
         except OSError:
             digest = "missing"
         else:
-            # ctime too: any write changes it and no tool sets it back (a copy that keeps the
-            # size and the modification time is still seen).
-            mark = [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
+            mark = stat_mark(stat)
             cached = self.known.get(key)
             if cached and cached[:4] == mark:
                 digest = cached[4]
@@ -74,17 +79,9 @@ def shape_digest(files: dict[str, Path]) -> str:
         if path.suffix.lower() != ".pdf":
             parts.append(f"{relative}={file_sha256(path)}")
             continue
-        import pypdfium2 as pdfium  # reads page sizes without parsing the pages
+        from kit.pdfium_lock import page_sizes
 
-        from kit import pdfium_lock
-
-        with pdfium_lock.lock():
-            document = pdfium.PdfDocument(str(path))
-            try:
-                sizes = ",".join("%.2fx%.2f" % document.get_page_size(index) for index in range(len(document)))
-            finally:
-                document.close()
-        parts.append(f"{relative}:{sizes}")
+        parts.append(f"{relative}:" + ",".join("%.2fx%.2f" % size for size in page_sizes(path)))
     return text_digest("\n".join(parts))
 
 

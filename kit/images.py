@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Iterable
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from kit.colours import LUMA  # the grey Pillow's "L" conversion and every grey of kit give
+from kit.digests import stat_mark
 from kit.errors import KitError, Problem
 
 if TYPE_CHECKING:
@@ -237,9 +238,7 @@ def decode_ahead(config: KitConfig, relatives: Iterable[str]) -> None:
 
 
 def _stamp(path: Path) -> list[int]:
-    # ctime too: any write to the file changes it, and no tool can set it back.
-    stat = path.stat()
-    return [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
+    return stat_mark(path.stat())
 
 
 def _decode_quietly(path: Path) -> None:

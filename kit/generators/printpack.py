@@ -183,19 +183,12 @@ def paper_name(width_pt: float, height_pt: float) -> str:
 def read_rows(parts: list[Part], paper: str, locate) -> list[Row]:
     """Each part with its file's pages and paper, read back (`locate(path)` says where the file is);
     a part whose sheets are not the kit's paper (A3) leaves the binder for the list's "apart"."""
-    import pypdfium2 as pdfium  # reads every page's size without parsing the pages (pypdf did, 10× slower)
-
-    from kit import pdfium_lock
+    from kit.pdfium_lock import page_sizes
 
     rows = []
     for part in parts:
-        with pdfium_lock.lock():
-            document = pdfium.PdfDocument(str(locate(part.path)))
-            try:
-                pages = len(document)
-                sizes = {paper_name(*document.get_page_size(index)) for index in range(pages)}
-            finally:
-                document.close()
+        every = page_sizes(locate(part.path))
+        pages, sizes = len(every), {paper_name(*size) for size in every}
         found = sizes.pop() if len(sizes) == 1 else " / ".join(sorted(sizes))
         place = APART if part.place == BINDER and found != paper else part.place
         sides = part.sides or ("long" if pages > 1 else "simplex")
