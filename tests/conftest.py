@@ -67,22 +67,26 @@ def default_kit(tmp_path: Path) -> Path:
     return copy_kit(DEFAULT_KIT, tmp_path / "kit")
 
 
+def write_kit(root: Path, files: dict[str, str | bytes], config: str = MINIMAL_CONFIG) -> Path:
+    """Write a kit at `root` from {relative path: text (dedented) or bytes} and its kit.yaml."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "kit.yaml").write_text(textwrap.dedent(config), encoding="utf-8")
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
 @pytest.fixture
 def make_kit(tmp_path: Path):
     """Write a kit from {relative path: text}; kit.yaml defaults to a minimal French config."""
 
     def make(files: dict[str, str | bytes], config: str = MINIMAL_CONFIG, name: str = "kit") -> Path:
-        root = tmp_path / name
-        root.mkdir(parents=True, exist_ok=True)
-        (root / "kit.yaml").write_text(textwrap.dedent(config), encoding="utf-8")
-        for relative, text in files.items():
-            path = root / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(text, bytes):
-                path.write_bytes(text)
-            else:
-                path.write_text(textwrap.dedent(text), encoding="utf-8")
-        return root
+        return write_kit(tmp_path / name, files, config)
 
     return make
 

@@ -14,6 +14,7 @@ from importlib import import_module
 import pytest
 
 from conftest import REPO
+from serving import TINY_SESSION
 
 if str(REPO) not in sys.path:  # bench/ is not installed with kit: imported from the repository
     sys.path.insert(0, str(REPO))
@@ -21,15 +22,7 @@ if str(REPO) not in sys.path:  # bench/ is not installed with kit: imported from
 from bench.run import BENCHMARKS  # noqa: E402
 
 TINY_KIT = {
-    "content/sessions/s.yaml": """\
-        title: Lancement
-        days:
-          - date: 2019-05-23
-            start: "9:00"
-            blocks:
-              - {title: Accueil, duration: 30, lead: Joana}
-              - {title: Déjeuner, at: "12:30", duration: 1h, kind: pause}
-        """,
+    "content/sessions/s.yaml": TINY_SESSION,
     "content/worksheets/b.yaml": "kind: besoins-solutions\n",
     # Pocket cards: drawn with reportlab, so never part of the documents benchmark.
     "content/guides/v.yaml": """\

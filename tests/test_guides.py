@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import textwrap
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 
-from conftest import outputs_of, MINIMAL_CONFIG, copy_fixture_kit, pdf_pages, pdf_text
+from conftest import outputs_of, MINIMAL_CONFIG, copy_fixture_kit, pdf_pages, pdf_text, write_kit
 from kit.build import build
 from kit.content import load_kit
 from kit.content.guides import RENDEZ_VOUS, VOLEE, NoteSpace, parse_note_space
@@ -35,16 +34,6 @@ def squash(text: str) -> str:
 def printed(text: str) -> str:
     """A content text as the PDF prints it (French typography), squashed."""
     return squash(typeset(text, "fr"))
-
-
-def write_kit(root: Path, files: dict[str, str], config: str = MINIMAL_CONFIG) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "kit.yaml").write_text(textwrap.dedent(config), encoding="utf-8")
-    for relative, text in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return root
 
 
 @pytest.fixture(scope="module")

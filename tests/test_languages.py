@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import MINIMAL_CONFIG, pdf_text
+from conftest import MINIMAL_CONFIG, pdf_text, write_kit
 from kit.build import build
 from kit.content import load_kit
 from kit.errors import ContentError
@@ -91,16 +91,6 @@ ENGLISH_KIT = {
 # What French typography or French words would leave in an English kit's printed labels.
 FRENCH_MARKS = {"\u202f": "narrow no-break space", " :": "space before a colon", "«": "guillemet",
                 "»": "guillemet", "100 %": "spaced percent", " ;": "space before a semicolon"}
-
-
-def write_kit(root, files, config):
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "kit.yaml").write_text(config, encoding="utf-8")
-    for relative, text in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return root
 
 
 @pytest.fixture(scope="module")
