@@ -1,0 +1,102 @@
+"""kit.documents: a template's shared style sheet is parsed once per process, and that changes no byte."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import REPO
+from kit import documents
+from kit.documents import render_pdf
+
+PAGE = """<!DOCTYPE html><html><head>
+<style id="kit-page">@page {{ size: A6; @top-left {{ content: "{stamp}"; }} }}</style>
+<style id="kit-shared">{shared}</style>
+</head><body><h1>{title}</h1><p>Un paragraphe en Inter, avec des accents : été, çà, œuvre.</p></body></html>"""
+
+SHARED = (documents.font_face_css()
+          + "\nbody { font-family: Inter; } h1 { color: #1d4e89; } @page { @top-left { font-family: Inter; } }")
+
+
+def page(title: str, stamp: str = "Comptoir", shared: str = SHARED) -> str:
+    return PAGE.format(title=title, stamp=stamp, shared=shared)
+
+
+def fonts_of(pdf: bytes) -> set[str]:
+    import io
+
+    names = set()
+    for pdf_page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in pdf_page["/Resources"]["/Font"].values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    return names
+
+
+def test_the_shared_sheet_is_parsed_once_and_the_page_stamp_for_each_document(tmp_path, monkeypatch):
+    weasyprint, _ = documents._weasyprint()
+    monkeypatch.setattr(documents, "_shared", None)
+    parsed = []
+    original = weasyprint.CSS
+
+    class Counting(original):
+        def __init__(self, *args, string=None, **kwargs):
+            parsed.append("shared" if "font-face" in string else "page")
+            super().__init__(*args, string=string, **kwargs)
+
+    monkeypatch.setattr(weasyprint, "CSS", Counting)
+    for title in ("Premier", "Deuxième", "Troisième"):
+        render_pdf(page(title, stamp=title), tmp_path)
+    assert parsed == ["page", "shared", "page", "page"]
+    render_pdf(page("Autre gabarit", shared=SHARED + " h1 { color: #b5651d; }"), tmp_path)
+    assert parsed[-2:] == ["page", "shared"]
+
+
+def test_a_document_laid_out_after_others_has_the_bytes_it_has_alone(tmp_path):
+    for title in ("Avant", "Encore avant"):
+        render_pdf(page(title), tmp_path)
+    after_others, _ = render_pdf(page("Le comptoir des services"), tmp_path)
+    html = tmp_path / "page.html"
+    html.write_text(page("Le comptoir des services"), encoding="utf-8")
+    alone = tmp_path / "alone.pdf"
+    subprocess.run([sys.executable, "-c",
+                    "import sys; from pathlib import Path; from kit.documents import render_pdf; "
+                    "pdf, _ = render_pdf(Path(sys.argv[1]).read_text(), Path(sys.argv[2])); "
+                    "Path(sys.argv[3]).write_bytes(pdf)", str(html), str(tmp_path), str(alone)],
+                   check=True, cwd=REPO)
+    assert after_others == alone.read_bytes()
+
+
+def test_the_page_stamp_comes_first_so_a_template_can_silence_it(tmp_path):
+    silenced = SHARED + " @page { @top-left { content: none; } }"
+    pdf, _ = render_pdf(page("Fiche", stamp="EN-TÊTE", shared=silenced), tmp_path)
+    import io
+
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Fiche" in text and "EN-TÊTE" not in text
+    pdf, _ = render_pdf(page("Fiche", stamp="EN-TÊTE"), tmp_path)
+    assert "EN-TÊTE" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+def test_fonts_registered_in_a_build_that_ended_are_registered_again(tmp_path):
+    """A build deletes its temporary folder, where weasyprint keeps the fonts it registered: the next
+    build in the same process (kit serve, a test run) must not lay out with fonts that are gone."""
+    first, _ = render_pdf(page("Avant"), tmp_path)
+    assert fonts_of(first) == {"Inter", "Inter-Bold"}
+    folder = documents._shared.font_config._folder
+    assert folder is not None and Path(folder).is_dir()
+    shutil.rmtree(folder)
+    second, _ = render_pdf(page("<i>Après</i>"), tmp_path)  # a face the first did not use
+    assert fonts_of(second) == {"Inter", "Inter-Bold-Italic"}
+    assert Path(documents._shared.font_config._folder).is_dir()
+
+
+@pytest.mark.parametrize("html", ["<p>Sans feuille de style de kit</p>",
+                                  "<style>p { color: red }</style><p>Une feuille à soi</p>"])
+def test_html_without_kit_sheets_is_laid_out_as_it_is(tmp_path, html):
+    pdf, pages = render_pdf(html, tmp_path)
+    assert pages == 1 and pdf.startswith(b"%PDF")
