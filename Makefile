@@ -11,19 +11,28 @@ TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 # The default kit ships inside the package (kit new --template comptoir copies it); make kit builds it here.
 DEFAULT_KIT := kit/starter_kits/comptoir
+# Python keeps compiled modules beside the sources, but not where it may not write them
+# (PYTHONDONTWRITEBYTECODE, some CI and managed machines): there every kit process and each of
+# its render workers compiles kit's modules again, a third of a second a build. Compiled here,
+# incrementally (a tenth of a second when nothing changed), before each command.
+BYTECODE := $(BIN)/python -m compileall -q kit
 
 .PHONY: kit test check bench golden constraints clean
 
 kit: $(STAMP)
+	$(BYTECODE)
 	$(BIN)/kit build --kit $(DEFAULT_KIT) --out output
 
 test: $(TEST_STAMP)
+	$(BYTECODE)
 	$(BIN)/python -m pytest
 
 check: $(STAMP)
+	$(BYTECODE)
 	$(BIN)/kit check --kit $(DEFAULT_KIT)
 
 bench: $(BENCH_STAMP)
+	$(BYTECODE)
 	$(BIN)/python bench/run.py
 
 # Regenerate the expected images the look tests compare against (review the diff before committing).
