@@ -130,6 +130,7 @@ class Task:
     warnings: list[str]
     seconds: float
     shape: str = ""  # kit.digests.shape_digest of the files, when another output reads it
+    cost: float = 0.0  # processor seconds: the render without any wait for another worker's layout
 
 
 # The content and render context of the build in progress, in this process; a worker receives
@@ -198,7 +199,7 @@ def render_task(output: Output, shaped: bool = False, ahead: bool = False) -> Ta
     content, context = _STATE  # type: ignore[misc]
     if ahead:
         context = replace(context, read_staged=False)
-    started = time.perf_counter()
+    started, processor = time.perf_counter(), time.process_time()
     rendered = GENERATORS[output.kind].render(output, content, context)
     files: dict[str, str] = {}
     for relative in [*rendered.files, *rendered.written]:
@@ -212,7 +213,8 @@ def render_task(output: Output, shaped: bool = False, ahead: bool = False) -> Ta
     for relative in rendered.written:
         files[relative] = file_sha256(context.staged(relative))
     shape = shape_digest({relative: context.staged(relative) for relative in files}) if shaped else ""
-    return Task(output.path, files, rendered.pages, list(rendered.warnings), time.perf_counter() - started, shape)
+    return Task(output.path, files, rendered.pages, list(rendered.warnings), time.perf_counter() - started, shape,
+                time.process_time() - processor)
 
 
 def render_one(output: Output, content: Content, context: RenderContext):
@@ -529,10 +531,10 @@ class Engine:
             for module in {m for o in todo for m in getattr(GENERATORS[o.kind], "renderers", ())}:
                 import_renderer(module)  # rendering here, in this process
         else:
-            # Longest first, by what each took last time: the group ends sooner on few cores. In
+            # Costliest first, by what each took last time: the group ends sooner on few cores. In
             # this process (the preview's edit loop) the plan's order stays, which puts a
             # session's programme first, the page a resident looks at.
-            todo.sort(key=lambda o: -_last_seconds(manifest, o.path))
+            todo.sort(key=lambda o: -_last_cost(manifest, o.path))
         return state
 
     def run(self, outputs: list[Output], pool, state: bytes | None, shaped: set[str] = frozenset(),
@@ -597,7 +599,7 @@ class Engine:
         # Sizes and times are filled in once the files are in place (commit).
         records = {relative: FileRecord(sha, 0, 0) for relative, sha in task.files.items()}
         return Entry(output.kind, _identity(output), inputs, records, task.pages, task.warnings, task.seconds,
-                     subject=output.subject, edition=output.edition, shape=task.shape)
+                     subject=output.subject, edition=output.edition, shape=task.shape, cost=task.cost)
 
     def prepare_folders(self) -> None:
         """The output and cache folders, or one clear error saying why kit cannot write there."""
@@ -727,9 +729,11 @@ def _kinds_in_folders(kit_root: Path) -> set[str]:
     return {kind for folder, kind in FOLDER_KINDS.items() if (content / folder).is_dir()}
 
 
-def _last_seconds(manifest: Manifest, path: str) -> float:
+def _last_cost(manifest: Manifest, path: str) -> float:
+    """What an output cost to render last time: its processor time, not its wall time, which counts
+    the wait for a layout another worker was doing (the per-pair copies share their guide's)."""
     entry = manifest.entries.get(path)
-    return entry.seconds if entry is not None else 0.0
+    return (entry.cost or entry.seconds) if entry is not None else 0.0
 
 
 def _identity(output: Output) -> str:

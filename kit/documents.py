@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,6 +26,11 @@ import jinja2
 from markupsafe import Markup
 
 from kit.digests import bytes_digest, file_sha256
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: there two workers may lay out the same document twice
+    fcntl = None
 from kit.markup import plain, to_html
 from kit.theme import Theme, font_face_css
 from kit.typography import typeset
@@ -250,6 +256,25 @@ class LayoutCache:
         except (OSError, ValueError, KeyError):
             return None
 
+    @contextmanager
+    def claim(self, key: str):
+        """Hold this layout for this process: another worker asking for the same layout at the same
+        time (the per-pair copies of one guide lay out the same blank master) waits, then finds it
+        in the cache, instead of laying it out a second time."""
+        if self.folder is None or fcntl is None:
+            yield
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        lock = self.folder / f"{key}.lock"
+        with open(lock, "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                # Whoever waited on this file finds the layout cached once it gets the lock.
+                lock.unlink(missing_ok=True)
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def put(self, key: str, laid_out: LaidOut, read: dict[str, str]) -> None:
         if self.folder is None:
             return
@@ -278,6 +303,14 @@ def render_document(htmls: list[str], context, inspect: Callable[[Any], Any] | N
     found = cache.get(key)
     if found is not None:
         return found
+    with cache.claim(key):
+        found = cache.get(key)  # laid out by another worker while this one waited
+        if found is not None:
+            return found
+        return _lay_out(htmls, kit_root, inspect, cache, key)
+
+
+def _lay_out(htmls: list[str], kit_root: Path, inspect, cache: LayoutCache, key: str) -> LaidOut:
     fetcher = url_fetcher(kit_root)
     documents = [layout_document(html, kit_root, fetcher) for html in htmls]
     extra = [inspect(d) for d in documents] if inspect else None

@@ -100,3 +100,39 @@ def test_fonts_registered_in_a_build_that_ended_are_registered_again(tmp_path):
 def test_html_without_kit_sheets_is_laid_out_as_it_is(tmp_path, html):
     pdf, pages = render_pdf(html, tmp_path)
     assert pages == 1 and pdf.startswith(b"%PDF")
+
+
+def test_two_workers_asking_for_one_layout_at_once_lay_it_out_once(tmp_path, monkeypatch):
+    """The per-pair copies of a guide all start from one blank master: two workers that ask for it
+    at the same moment must not both lay it out. The second waits, then reads it from the cache."""
+    import multiprocessing
+    import time
+    from types import SimpleNamespace
+
+    log = tmp_path / "layouts.log"
+    lay_out = documents._lay_out
+
+    def slow_lay_out(*args):
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write("laid out\n")
+        time.sleep(0.4)  # long enough for the other worker to ask meanwhile
+        return lay_out(*args)
+
+    monkeypatch.setattr(documents, "_lay_out", slow_lay_out)
+    context = SimpleNamespace(cache_dir=tmp_path / "cache", kit_root=tmp_path)
+    html = page("Guide vierge")
+
+    def worker(number: int) -> None:
+        pdf, _ = render_pdf(html, context)
+        (tmp_path / f"worker-{number}.pdf").write_bytes(pdf)
+
+    fork = multiprocessing.get_context("fork")
+    workers = [fork.Process(target=worker, args=(n,)) for n in (1, 2)]
+    for process in workers:
+        process.start()
+    for process in workers:
+        process.join(timeout=60)
+        assert process.exitcode == 0
+    assert log.read_text(encoding="utf-8").splitlines() == ["laid out"]
+    assert (tmp_path / "worker-1.pdf").read_bytes() == (tmp_path / "worker-2.pdf").read_bytes()
+    assert not list((tmp_path / "cache").rglob("*.lock"))  # no lock file is left behind

@@ -412,3 +412,23 @@ def test_what_is_known_of_the_kit_files_outlives_a_deleted_manifest(kit_copy, mo
     summary = build(kit_copy, jobs=1)
     assert len(rendered(summary)) == len(summary.outputs)  # no manifest: every output renders
     assert hashed == []
+
+
+def test_outputs_render_costliest_first_by_processor_time_not_by_waiting(kit_copy):
+    """A per-pair copy that waited for another worker's layout of the blank master took long but
+    cost little: the next build must not put it first (it would wait again, beside the guide)."""
+    from kit.build import _last_cost
+    from kit.manifest import Manifest
+
+    edit(kit_copy / "content/guides/rendez-vous.yaml", "En quelques mots", "En deux mots")
+    build(kit_copy, jobs=2)
+    manifest = Manifest.load(kit_copy / "output/.cache")
+    copies = [manifest.entries[path] for path in sorted(PAIR_COPIES)]
+    assert all(0 < entry.cost for entry in copies)
+    assert all(_last_cost(manifest, path) == manifest.entries[path].cost for path in PAIR_COPIES)
+    waited, busy = copies[0], copies[1]
+    waited.seconds, waited.cost = 1.0, 0.05
+    busy.seconds, busy.cost = 0.5, 0.5
+    order = sorted(["field/enquete-24-mai/guides-binome-1.pdf", "field/enquete-24-mai/guides-binome-2.pdf"],
+                   key=lambda path: -_last_cost(manifest, path))
+    assert order == ["field/enquete-24-mai/guides-binome-2.pdf", "field/enquete-24-mai/guides-binome-1.pdf"]
