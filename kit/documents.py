@@ -344,9 +344,17 @@ def css_string(text: str) -> Markup:
 
 
 
+_warmed = False
+
+
 def warm_up() -> None:
     """Lay out one line in kit's fonts, thrown away: a new render process pays the first use of
-    pango, the fonts and the templates while the build is still loading the content."""
+    pango, the fonts and the templates while the build is still loading the content. Once per
+    process, and not again in a fork of a process that did (kit.warm)."""
+    global _warmed
+    if _warmed:
+        return
+    _warmed = True
     weasyprint, fetcher = _weasyprint()
     environment().get_template("base.html.j2")
     html = f"<style>{font_face_css()} body {{ font-family: Inter }}</style><p>Été <b>gras</b> <i>italique</i></p>"
