@@ -1,5 +1,5 @@
-"""Run the command line with `python -m kit`."""
+"""Run the command line with `python -m kit` (in a fork of kit's warm process when there is one)."""
 
-from kit.cli import main
+from kit.warm import main
 
 main()

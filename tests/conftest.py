@@ -12,6 +12,9 @@ from PIL import Image, ImageChops
 from pypdf import PdfReader
 
 REPO = Path(__file__).resolve().parent.parent
+# Every `kit` the tests start runs in its own process: no warm process is left behind by the
+# suite (kit.warm); tests/test_warm.py turns it on for its own commands and stops what it starts.
+os.environ["KIT_WARM"] = "0"
 GOLDEN = Path(__file__).parent / "golden"
 # A pixel "differs" past this grey level of difference; a render may differ in this share of
 # its pixels (anti-aliasing, font hinting) and still match.
