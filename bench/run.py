@@ -25,6 +25,9 @@ BENCHMARKS = {
 
 
 def main(names: list[str]) -> None:
+    unknown = [name for name in names if name not in BENCHMARKS]
+    if unknown:
+        sys.exit(f"usage: bench/run.py [{' | '.join(BENCHMARKS)} ...]; unknown: {', '.join(unknown)}")
     for name in names or list(BENCHMARKS):
         module = import_module(BENCHMARKS[name])
         print_rows(f"{name}: {module.__doc__.strip().splitlines()[0]}", module.run())
