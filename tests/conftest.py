@@ -27,6 +27,17 @@ DEFAULT_KIT = REPO / "kit" / "starter_kits" / "comptoir"
 # tests asserting particular content run on it, never on the shipped kit (see its README.md).
 FIXTURE_KIT = Path(__file__).parent / "fixtures" / "comptoir"
 
+# One small session: two blocks on one day (the CLI, build and warm-process tests build it).
+SMALL_SESSION = """\
+title: Session d'essai
+days:
+  - date: 2019-05-23
+    start: "9:00"
+    blocks:
+      - {title: Accueil, duration: 30}
+      - {title: Atelier, duration: 1h30, notes: "Préparer la salle"}
+"""
+
 MINIMAL_CONFIG = """\
 title: Kit d'essai
 organisation: La Transfo

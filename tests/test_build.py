@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from conftest import outputs_of, pdf_text
+from conftest import SMALL_SESSION, outputs_of, pdf_text
 from kit.build import build
 from kit.cli import main
 from kit.documents import render_pdf, url_fetcher
@@ -15,15 +15,7 @@ from kit.outputs import Output
 from kit.content import load_kit
 from kit.writer import target_path, write_atomic
 
-SESSION = """\
-title: Session d'essai
-days:
-  - date: 2019-05-23
-    start: "9:00"
-    blocks:
-      - {title: Accueil, duration: 30}
-      - {title: Atelier, duration: 1h30, notes: "Préparer la salle"}
-"""
+SESSION = SMALL_SESSION
 
 
 @pytest.fixture

@@ -16,21 +16,14 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from conftest import SMALL_SESSION
 from kit import console
 from kit.cli import main
 from kit.console import colour_wanted, plural
 
 ESC = "\x1b["
 
-SESSION = """\
-title: Session d'essai
-days:
-  - date: 2019-05-23
-    start: "9:00"
-    blocks:
-      - {title: Accueil, duration: 30}
-      - {title: Atelier, duration: 1h30, notes: "Préparer la salle"}
-"""
+SESSION = SMALL_SESSION
 
 DECK = """\
 title: Cartes d'essai
