@@ -101,9 +101,18 @@ def main() -> None:
     try:
         cli(args=argv)
     except SystemExit:
-        if warm:
-            start_warm_process()
+        if warm and start_warm_process() and not {"-q", "--quiet", "--json"} & set(argv) and _on_terminal():
+            # Said once, where a person reads it: a process stays behind them.
+            print("kit: a warm process stays 15 minutes to start the next builds sooner (KIT_WARM=0: without it)",
+                  file=sys.stderr)
         raise
+
+
+def _on_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def program_name() -> str:
@@ -181,9 +190,9 @@ def _pass_on(child: int, signum: int) -> None:
         pass
 
 
-def start_warm_process() -> None:
+def start_warm_process() -> bool:
     """Start a warm process in the background for the next command (it leaves at once if another
-    already holds the address)."""
+    already holds the address); whether one was started."""
     import subprocess
 
     try:
@@ -193,7 +202,8 @@ def start_warm_process() -> None:
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True,
                          start_new_session=True)
     except OSError:
-        pass
+        return False
+    return True
 
 
 def ask(what: str) -> dict | None:

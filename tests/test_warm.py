@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -188,3 +190,22 @@ def test_the_warm_process_answers_no_other_user(warm_process):
         assert ask("status")["served"] == 0
     finally:
         server.kill()
+
+
+@pytest.mark.skipif(shutil.which("script") is None, reason="util-linux `script` (a pseudo-terminal) is not installed")
+def test_a_person_at_a_terminal_is_told_once_that_a_warm_process_stays(make_kit, warm_process):
+    root = make_kit({"content/sessions/essai.yaml": SESSION})
+    command = f"{shlex.quote(sys.executable)} -m kit build --kit {shlex.quote(str(root))}"
+
+    def at_a_terminal() -> str:
+        done = subprocess.run(["script", "-qec", command, "/dev/null"], cwd=REPO, env=environment(),
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout
+        return done.stdout
+
+    said = "a warm process stays 15 minutes"
+    assert said in at_a_terminal()
+    wait_for_warm_process()
+    second = at_a_terminal()
+    assert said not in second and "outputs:" in second
+    assert said not in kit("build", "--kit", str(root), KIT_WARM="1").stderr  # piped: never said
