@@ -349,7 +349,8 @@ class Engine:
                     raise StrictWarnings(warnings)
 
                 log.info("write")
-                entries = {path: self.entry(whole.by_path[path], inputs[path], task) for path, task in tasks.items()}
+                entries = {path: self.entry(whole.by_path[path], inputs[path], task, manifest.entries.get(path))
+                           for path, task in tasks.items()}
                 removed = [path for path in manifest.entries if path not in whole.by_path]
                 changed = self.commit(staging, tasks, manifest, entries, removed)
         finally:
@@ -595,11 +596,15 @@ class Engine:
             raise StrictWarnings(warnings)
         return Summary(reports, warnings, time.perf_counter() - started)
 
-    def entry(self, output: Output, inputs: dict[str, str], task: Task) -> Entry:
+    def entry(self, output: Output, inputs: dict[str, str], task: Task, last: Entry | None) -> Entry:
         # Sizes and times are filled in once the files are in place (commit).
         records = {relative: FileRecord(sha, 0, 0) for relative, sha in task.files.items()}
+        # What the next build orders by: the costliest this output has been lately. A render that
+        # found its layout cached cost next to nothing, and the next one, with a real edit, may not:
+        # it must not be put last and end the build alone on one core.
+        cost = max(task.cost, last.cost / 2 if last is not None else 0.0)
         return Entry(output.kind, _identity(output), inputs, records, task.pages, task.warnings, task.seconds,
-                     subject=output.subject, edition=output.edition, shape=task.shape, cost=task.cost)
+                     subject=output.subject, edition=output.edition, shape=task.shape, cost=cost)
 
     def prepare_folders(self) -> None:
         """The output and cache folders, or one clear error saying why kit cannot write there."""

@@ -41,7 +41,7 @@ class Entry:
     subject: str = ""                  # the plan's subject and edition (what `kit build` names after it)
     edition: str = ""
     shape: str = ""                    # kit.digests.shape_digest of its files, when an output reads it
-    cost: float = 0.0                  # processor seconds of its last render (the engine's order)
+    cost: float = 0.0                  # processor seconds of its costly renders lately (the engine's order)
 
     @property
     def digest(self) -> str:

@@ -432,3 +432,20 @@ def test_outputs_render_costliest_first_by_processor_time_not_by_waiting(kit_cop
     order = sorted(["field/enquete-24-mai/guides-binome-1.pdf", "field/enquete-24-mai/guides-binome-2.pdf"],
                    key=lambda path: -_last_cost(manifest, path))
     assert order == ["field/enquete-24-mai/guides-binome-2.pdf", "field/enquete-24-mai/guides-binome-1.pdf"]
+
+
+def test_a_render_that_found_its_layout_cached_keeps_the_output_near_the_front(tmp_path):
+    """The print list of a session found cached costs nothing; the next edit lays it out for real:
+    it must not then be started last, alone on one core. An output's cost falls by half a build."""
+    from kit.build import Task
+    from kit.manifest import Entry
+    from kit.outputs import Output
+
+    output = Output("print-list", "session-08/a-imprimer.pdf", "session-08", ())
+    engine = Engine(tmp_path)
+    costly = engine.entry(output, {}, Task(output.path, {}, 1, [], 0.9, cost=0.8), None)
+    assert costly.cost == 0.8
+    cached = engine.entry(output, {}, Task(output.path, {}, 1, [], 0.06, cost=0.05), costly)
+    assert cached.cost == 0.4
+    assert engine.entry(output, {}, Task(output.path, {}, 1, [], 1.0, cost=0.9), cached).cost == 0.9
+    assert isinstance(cached, Entry)
