@@ -7,7 +7,9 @@ with the theme's fonts, colours, page size and running header/footer.
 
 Laying out is the costly part of a document, so its result is cached under output/.cache/layout,
 keyed by the HTML itself and checked against every file the layout fetched: an edit that does
-not change a document's HTML costs no layout. weasyprint is imported only to lay out.
+not change a document's HTML costs no layout, and two workers asking for one layout at once lay
+it out once. The style sheet a template's documents share is parsed once per process, its fonts
+registered once. weasyprint is imported only to lay out.
 """
 
 from __future__ import annotations
@@ -26,14 +28,14 @@ import jinja2
 from markupsafe import Markup
 
 from kit.digests import bytes_digest, file_sha256
-
-try:
-    import fcntl
-except ImportError:  # not on Windows: there two workers may lay out the same document twice
-    fcntl = None
 from kit.markup import plain, to_html
 from kit.theme import Theme, font_face_css
 from kit.typography import typeset
+
+try:
+    import fcntl
+except ImportError:  # Windows has none: there two workers may lay out the same document twice
+    fcntl = None
 
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
