@@ -160,6 +160,18 @@ def run_in_warm_process(argv: list[str]) -> int | None:
                for name in ("stdin", "stdout", "stderr") if getattr(sys, name) is not None}
     request = {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ), "umask": _umask(), "streams": streams,
                "program": program_name()}
+    # Ctrl-C and the like go to the fork that runs the command, even one pressed before it started.
+    child: list[int] = []
+    pending: list[int] = []
+
+    def pass_on(signum, frame) -> None:
+        if child:
+            _pass_on(child[0], signum)
+        else:
+            pending.append(signum)
+
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, pass_on)
     with connection:
         try:
             socket.send_fds(connection, [json.dumps(request).encode("utf-8")], [0, 1, 2])
@@ -167,18 +179,22 @@ def run_in_warm_process(argv: list[str]) -> int | None:
             replies = connection.makefile("r", encoding="utf-8")
             started = replies.readline()
         except OSError:
+            started = ""
+        if not started:  # the warm process was leaving: run here, as if it had not been asked
+            for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                signal.signal(number, signal.default_int_handler if number == signal.SIGINT else signal.SIG_DFL)
+            for signum in pending:
+                signal.raise_signal(signum)
             return None
-        if not started:  # the warm process was leaving: run here
-            return None
-        child = json.loads(started)["pid"]
-        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            signal.signal(number, lambda signum, frame: _pass_on(child, signum))
+        child.append(json.loads(started)["pid"])
+        for signum in pending:
+            _pass_on(child[0], signum)
         try:
             finished = replies.readline()
         except OSError:
             finished = ""
     if not finished:  # the fork died without a word (killed): say so as a shell would
-        print(f"kit: the build process {child} ended without an exit code", file=sys.stderr)
+        print(f"kit: the build process {child[0]} ended without an exit code", file=sys.stderr)
         return 1
     return int(json.loads(finished)["exit"])
 
