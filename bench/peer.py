@@ -17,6 +17,9 @@ count on both sides:
   the issue's figures were measured with (their 158 MB PDF); and, for information, centre-cropped
   to the panel as kit prints it (protograf's `sliced`, Pillow re-saving the full-size crop).
 
+kit runs each command in its own process (KIT_WARM=0): a fork of kit's warm process would
+inherit its imports, and its memory and processor time would not be the command's own.
+
 Each is run REPEAT times, interleaved so drift on the machine falls on both sides; the medians of
 wall time, CPU time and peak RSS are kept. Peak memory is the largest single process's resident
 set (kit's renderer workers included), as GNU time reports it: from wait4's rusage of a command.
@@ -107,6 +110,7 @@ def measure(work: Path, repeat: int) -> list[Row]:
     root = write_kit(work / "kit", photos, CARDS)
     # protograf keeps its cropped photos under ~/.protograf: a home of its own keeps the user's clean.
     peer_env = os.environ | {"HOME": str(work / "home")}
+    kit_env = os.environ | {"KIT_WARM": "0"}
     peer_out = work / "protograf"
     peer_out.mkdir()
     log = work / "last.log"
@@ -119,12 +123,12 @@ def measure(work: Path, repeat: int) -> list[Row]:
     for n in range(repeat):
         out = work / f"kit-out-{n}"
         build = [str(KIT), "build", "--kit", str(root), "--out", str(out)]
-        kit_cold.append(run_command(build, log))
-        kit_noop.append(run_command(build, log))
+        kit_cold.append(run_command(build, log, kit_env))
+        kit_noop.append(run_command(build, log, kit_env))
         retitle(root, n)
-        kit_edit.append(run_command(build, log))
+        kit_edit.append(run_command(build, log, kit_env))
         (out / MANIFEST).unlink(missing_ok=True)
-        kit_render.append(run_command(build, log))
+        kit_render.append(run_command(build, log, kit_env))
         peer_whole.append(protograf("whole.pdf", "--whole-photos"))
         peer_crop.append(protograf("crop.pdf"))
     incremental = (out / MANIFEST).exists()
