@@ -150,8 +150,9 @@ def _received(use: str, key: str, data: bytes):
     return held[1]
 
 
-def _warm_up(modules: tuple[str, ...]) -> None:
-    """In a new worker: import the renderers (weasyprint, reportlab) while the parent loads the content."""
+def warm_up_renderers(modules: tuple[str, ...]) -> None:
+    """Import these renderers (weasyprint, reportlab) and load pango and the fonts: in a new worker
+    while the parent loads the content, and in kit's warm process (kit.warm)."""
     for module in modules:
         try:
             import_renderer(module)
@@ -164,6 +165,13 @@ def _warm_up(modules: tuple[str, ...]) -> None:
             warm_up()
         except Exception:  # noqa: BLE001 — only a head start: the first real document reports any problem
             pass
+
+
+def renderers_of(kinds) -> tuple[str, ...]:
+    """The drawing libraries the generators of these output kinds name in `renderers`."""
+    from kit.generators import GENERATORS
+
+    return tuple(sorted({m for kind in kinds if kind in GENERATORS for m in getattr(GENERATORS[kind], "renderers", ())}))
 
 
 def import_renderer(module: str) -> None:
@@ -514,8 +522,6 @@ class Engine:
                         on_render) -> bytes | None:
         """Before a group of outputs renders: for the first, the photos, the workers and what they
         are sent (the content and context, pickled once); then the group's order. The state sent."""
-        from kit.generators import GENERATORS
-
         if on_render:
             on_render(todo)
         if not started:
@@ -529,7 +535,7 @@ class Engine:
 
                 state = pickle.dumps((content, context))
         if workers.pool is None:
-            for module in {m for o in todo for m in getattr(GENERATORS[o.kind], "renderers", ())}:
+            for module in renderers_of({o.kind for o in todo}):
                 import_renderer(module)  # rendering here, in this process
         else:
             # Costliest first, by what each took last time: the group ends sooner on few cores. In
@@ -667,12 +673,8 @@ class Workers:
         kit of card decks never loads weasyprint)."""
         if self.pool is not None or self.jobs <= 1:
             return
-        from kit.generators import GENERATORS
-
-        modules = tuple(sorted({m for kind in kinds if kind in GENERATORS
-                                for m in getattr(GENERATORS[kind], "renderers", ())}))
         self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=get_context("fork"),
-                                        initializer=_warm_up, initargs=(modules,))
+                                        initializer=warm_up_renderers, initargs=(renderers_of(kinds),))
         for _ in range(self.jobs):  # fork every worker now, not at the first task
             self.pool.submit(time.sleep, 0)
 

@@ -91,9 +91,14 @@ def main() -> None:
     """The `kit` command: run it in a fork of the warm process when there is one, else here (and
     leave a warm process for the next time)."""
     argv = sys.argv[1:]
-    warm = enabled() and command_of(argv) in COMMANDS and not {"-h", "--help"} & set(argv)
-    if warm:
-        code = run_in_warm_process(argv)
+    where = None
+    if enabled() and command_of(argv) in COMMANDS and not {"-h", "--help"} & set(argv):
+        try:
+            where = address()  # once: the kit files' stat is most of what asking costs
+        except OSError:
+            where = None
+    if where is not None:
+        code = run_in_warm_process(argv, where)
         if code is not None:
             sys.exit(code)
     from kit.cli import main as cli
@@ -101,18 +106,13 @@ def main() -> None:
     try:
         cli(args=argv)
     except SystemExit:
-        if warm and start_warm_process() and not {"-q", "--quiet", "--json"} & set(argv) and _on_terminal():
-            # Said once, where a person reads it: a process stays behind them.
-            print("kit: a warm process stays 15 minutes to start the next builds sooner (KIT_WARM=0: without it)",
-                  file=sys.stderr)
+        if where is not None and start_warm_process(where) and not {"-q", "--quiet", "--json"} & set(argv):
+            from kit.console import is_terminal
+
+            if is_terminal(sys.stderr):  # said once, where a person reads it: a process stays behind them
+                print("kit: a warm process stays 15 minutes to start the next builds sooner "
+                      "(KIT_WARM=0: without it)", file=sys.stderr)
         raise
-
-
-def _on_terminal() -> bool:
-    try:
-        return sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 def program_name() -> str:
@@ -126,11 +126,11 @@ def program_name() -> str:
     return f"python -m {module.lstrip('.')}"
 
 
-def _connect(timeout: float = 5.0) -> socket.socket | None:
+def _connect(where: bytes | None = None, timeout: float = 5.0) -> socket.socket | None:
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     connection.settimeout(timeout)
     try:
-        connection.connect(address())
+        connection.connect(where or address())
         if peer_uid(connection) == os.getuid():
             return connection
     except OSError:
@@ -139,27 +139,23 @@ def _connect(timeout: float = 5.0) -> socket.socket | None:
     return None
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+def run_in_warm_process(argv: list[str], where: bytes) -> int | None:
+    """Run one command in a fork of the warm process at `where`, with this process's terminal; its
+    exit code, or None when no warm process took it (then run it here)."""
+    from kit.writer import current_umask
 
-
-def run_in_warm_process(argv: list[str]) -> int | None:
-    """Run one command in a fork of the warm process, with this process's terminal; its exit code,
-    or None when no warm process took it (then run it here)."""
     try:
         for fd in (0, 1, 2):
             os.fstat(fd)
     except OSError:  # a closed standard stream cannot be handed over
         return None
-    connection = _connect()
+    connection = _connect(where)
     if connection is None:
         return None
     streams = {name: [getattr(sys, name).encoding, getattr(sys, name).errors]
                for name in ("stdin", "stdout", "stderr") if getattr(sys, name) is not None}
-    request = {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ), "umask": _umask(), "streams": streams,
-               "program": program_name()}
+    request = {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ), "umask": current_umask(),
+               "streams": streams, "program": program_name()}
     # Ctrl-C and the like go to the fork that runs the command, even one pressed before it started.
     child: list[int] = []
     pending: list[int] = []
@@ -206,7 +202,7 @@ def _pass_on(child: int, signum: int) -> None:
         pass
 
 
-def start_warm_process() -> bool:
+def start_warm_process(where: bytes) -> bool:
     """Start a warm process in the background for the next command (it leaves at once if another
     already holds the address); whether one was started."""
     import subprocess
@@ -214,7 +210,7 @@ def start_warm_process() -> bool:
     try:
         # From this folder (it is the first place `python -m` imports from); it names the address it
         # is for, and serves nothing if it would import another kit than this process did.
-        subprocess.Popen([sys.executable, "-m", "kit.warm", "serve", address().hex()], stdin=subprocess.DEVNULL,
+        subprocess.Popen([sys.executable, "-m", "kit.warm", "serve", where.hex()], stdin=subprocess.DEVNULL,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True,
                          start_new_session=True)
     except OSError:
@@ -241,20 +237,13 @@ def ask(what: str) -> dict | None:
 def preload() -> None:
     """Import what every build uses and what its workers render with, and load pango and the
     fonts: a fork of this process renders at once."""
-    import kit.build  # noqa: F401 (the engine, the CLI and the generators)
-    import kit.cli  # noqa: F401
-    from kit.build import import_renderer
+    import kit.cli  # noqa: F401 (the command line)
+    from kit.build import renderers_of, warm_up_renderers
+    from kit.documents import environment
     from kit.generators import GENERATORS
 
-    for module in sorted({m for generator in GENERATORS.values() for m in getattr(generator, "renderers", ())}):
-        try:
-            import_renderer(module)
-        except ImportError:
-            pass
-    from kit.documents import environment, warm_up
-
+    warm_up_renderers(renderers_of(GENERATORS))
     try:
-        warm_up()
         templates = environment()
         for name in templates.list_templates(extensions=["j2"]):
             templates.get_template(name)  # compiled once here, not in every worker

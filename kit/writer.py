@@ -30,7 +30,7 @@ def write_atomic(target: Path, data: bytes) -> bool:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         # mkstemp creates the file private (0600); outputs are ordinary files, readable as usual.
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, 0o666 & ~current_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -42,7 +42,8 @@ def write_atomic(target: Path, data: bytes) -> bool:
     return True
 
 
-def _umask() -> int:
+def current_umask() -> int:
+    """This process's umask (reading it means setting it: set back at once)."""
     mask = os.umask(0)
     os.umask(mask)
     return mask
@@ -102,7 +103,7 @@ def commit_files(out_dir: Path, moves: dict[str, tuple[Path, str]]) -> int:
         target = targets[relative]
         if _same_file(target, staged):
             continue
-        os.chmod(staged, 0o666 & ~_umask())
+        os.chmod(staged, 0o666 & ~current_umask())
         try:
             os.replace(staged, target)
         except OSError as error:

@@ -81,17 +81,20 @@ def default_kit(tmp_path: Path) -> Path:
     return copy_kit(DEFAULT_KIT, tmp_path / "kit")
 
 
-def write_kit(root: Path, files: dict[str, str | bytes], config: str = MINIMAL_CONFIG) -> Path:
-    """Write a kit at `root` from {relative path: text (dedented) or bytes} and its kit.yaml."""
+def write_kit(root: Path, files: dict[str, str | bytes], config: str = MINIMAL_CONFIG, as_is: bool = False) -> Path:
+    """Write a kit at `root` from {relative path: text (dedented) or bytes} and its kit.yaml;
+    `as_is`: generated text, written undedented and with any lone surrogate kept."""
+    shape = (lambda text: text) if as_is else textwrap.dedent
+    errors = "surrogatepass" if as_is else "strict"
     root.mkdir(parents=True, exist_ok=True)
-    (root / "kit.yaml").write_text(textwrap.dedent(config), encoding="utf-8")
+    (root / "kit.yaml").write_text(shape(config), encoding="utf-8")
     for relative, text in files.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(text, bytes):
             path.write_bytes(text)
         else:
-            path.write_text(textwrap.dedent(text), encoding="utf-8")
+            path.write_text(shape(text), encoding="utf-8", errors=errors)
     return root
 
 

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
+from conftest import write_kit
 from kit.content import load_kit
 from kit.errors import ContentError
 
@@ -79,16 +80,7 @@ def load_or_content_error(files: dict[str, str | bytes], config: str = MINIMAL_C
     """Write a kit of `files` and load it: loading may fail only with a ContentError."""
     root = Path(tempfile.mkdtemp(prefix="kit-property-"))
     try:
-        (root / "kit.yaml").write_text(config, encoding="utf-8")
-        (root / "images").mkdir()
-        (root / "images" / "p.svg").write_text(PICTOGRAM)
-        for relative, text in files.items():
-            path = root / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(text, bytes):
-                path.write_bytes(text)
-            else:
-                path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        write_kit(root, {"images/p.svg": PICTOGRAM, **files}, config, as_is=True)
         try:
             load_kit(root)
         except ContentError as error:
