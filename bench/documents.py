@@ -42,32 +42,52 @@ def recording() -> Iterator[tuple[list[list[str]], list[int]]]:
     A group is the HTML of one `kit.documents.render_document` call laid out (its documents share
     that call's URL fetcher, and are joined into one PDF); `asked` counts the calls, hit or miss
     of the layout cache, so an output whose layout was found cached still shows it is weasyprint's.
+    kit lays a document's body and its page stamp out apart (kit.stamps); the floor lays out the
+    whole document, stamp and all, in one pass, as weasyprint alone would: a body is recorded as
+    the document it came from, and the stamp's own layout not at all.
     """
     import kit.documents
+    import kit.stamps
 
     groups: list[list[str]] = []
     asked = [0]
     layout, key = kit.documents.layout_document, kit.documents.LayoutCache.key
+    split, stamp_html = kit.stamps.split, kit.stamps.stamp_html
     previous: list[object] = [None]
+    whole_of: dict[str, str] = {}
+    stamp_documents: set[str] = set()
 
     def recording_layout(html, kit_root, fetcher=None):
-        if fetcher is None or fetcher is not previous[0]:
-            groups.append([])
-        previous[0] = fetcher
-        groups[-1].append(html)
+        if html not in stamp_documents:
+            if fetcher is None or fetcher is not previous[0]:
+                groups.append([])
+            previous[0] = fetcher
+            groups[-1].append(whole_of.get(html, html))
         return layout(html, kit_root, fetcher)
 
     def counting_key(html, kit_root):
         asked[0] += 1
         return key(html, kit_root)
 
+    def recording_split(html):
+        parts = split(html)
+        whole_of[parts.body] = html
+        return parts
+
+    def recording_stamp_html(head, page_names):
+        html = stamp_html(head, page_names)
+        stamp_documents.add(html)
+        return html
+
     kit.documents.layout_document = recording_layout
     kit.documents.LayoutCache.key = staticmethod(counting_key)
+    kit.stamps.split, kit.stamps.stamp_html = recording_split, recording_stamp_html
     try:
         yield groups, asked
     finally:
         kit.documents.layout_document = layout
         kit.documents.LayoutCache.key = staticmethod(key)
+        kit.stamps.split, kit.stamps.stamp_html = split, stamp_html
 
 
 def loaded(root: Path, cache_dir: Path):

@@ -27,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from markupsafe import Markup
 
+from kit import stamps
 from kit.digests import bytes_digest, file_sha256
 from kit.markup import plain, to_html
 from kit.theme import Theme, font_face_css
@@ -42,7 +43,7 @@ TEMPLATE_DIR = PACKAGE_DIR / "templates"
 
 
 # Bump when what kit does to a laid-out document changes (a cached PDF from before is then unused).
-LAYOUT_CACHE_VERSION = "1"
+LAYOUT_CACHE_VERSION = "2"
 LAYOUT_DIR = "layout"
 
 
@@ -103,6 +104,8 @@ def environment() -> jinja2.Environment:
     )
     env.filters["clock"] = _clock
     env.filters["css"] = css_string
+    env.globals["side_widths"] = stamps.side_widths
+    env.globals["page_count_sample"] = stamps.PAGE_COUNT_SAMPLE
     return env
 
 
@@ -156,8 +159,8 @@ def layout_document(html: str, kit_root: Path, fetcher=None):
         stylesheets=sheets, font_config=font_config)
 
 
-# base.html.j2's two style elements: the document's page stamp, and the sheet its template shares.
-_KIT_STYLE = re.compile(r'<style id="kit-(page|shared)">(.*?)</style>', re.S)
+# base.html.j2's style elements: the document's paper and page stamp, and the sheet its template shares.
+_KIT_STYLE = re.compile(r'<style id="kit-(page|stamp|shared)">(.*?)</style>', re.S)
 _SHARED_SHEETS_KEPT = 32  # distinct shared sheets kept per process (templates × themes); then cleared
 
 
@@ -202,7 +205,7 @@ def _style_sheets(html: str, base_url: str, fetcher):
     sheets = []
     for match in found:
         kind, text = match.groups()
-        if kind == "page":
+        if kind != "shared":
             sheets.append(weasyprint.CSS(string=text, base_url=base_url, url_fetcher=fetcher,
                                          font_config=font_config))
             continue
@@ -226,6 +229,8 @@ class LaidOut:
     pdf: bytes
     pages: int
     extra: Any = None
+    page_names: tuple[tuple[str, ...], ...] = ()  # each document's pages' names (CSS named pages)
+    stamp_extra: Any = None  # what was read off the page stamp's boxes (its margin boxes)
 
 
 class LayoutCache:
@@ -254,7 +259,8 @@ class LayoutCache:
             for path, sha in meta["read"].items():
                 if _current(Path(path)) != sha:
                     return None
-            return LaidOut((self.folder / f"{key}.pdf").read_bytes(), meta["pages"], meta.get("extra"))
+            return LaidOut((self.folder / f"{key}.pdf").read_bytes(), meta["pages"], meta.get("extra"),
+                           tuple(tuple(names) for names in meta["page_names"]))
         except (OSError, ValueError, KeyError):
             return None
 
@@ -284,7 +290,7 @@ class LayoutCache:
 
         self.folder.mkdir(parents=True, exist_ok=True)
         write_atomic(self.folder / f"{key}.pdf", laid_out.pdf)
-        meta = {"pages": laid_out.pages, "extra": laid_out.extra, "read": read}
+        meta = {"pages": laid_out.pages, "extra": laid_out.extra, "read": read, "page_names": laid_out.page_names}
         write_atomic(self.folder / f"{key}.json", json.dumps(meta, sort_keys=True).encode("utf-8"))
 
 
@@ -295,12 +301,34 @@ def _current(path: Path) -> str:
         return "missing"
 
 
-def render_document(htmls: list[str], context, inspect: Callable[[Any], Any] | None = None) -> LaidOut:
+def render_document(htmls: list[str], context, inspect: Callable[[Any], Any] | None = None,
+                    inspect_stamp: Callable[[Any], Any] | None = None) -> LaidOut:
     """Lay out one or several HTML documents (each its own "page n / m") into one PDF, through the
-    layout cache; `inspect(document)` reads what it needs off the boxes (kept in the cache too)."""
+    layout cache; `inspect(document)` reads what it needs off the body's boxes, `inspect_stamp` off
+    the page stamp's (both kept in the cache too).
+
+    A document's body and its page stamp are laid out apart and the stamp drawn over the body
+    (kit.stamps): an edit that only changes what the running header or footer prints (a title, the
+    version, the date) lays out the stamp's few lines, not the body again."""
     cache_dir = getattr(context, "cache_dir", None)
     kit_root = getattr(context, "kit_root", context)
     cache = LayoutCache(cache_dir)
+    parts = [stamps.split(html) for html in htmls]
+    body = _cached_layout([part.body for part in parts], kit_root, inspect, cache)
+    if all(part.stamp is None for part in parts):
+        return body
+    marks = _cached_layout([stamps.stamp_html(part.stamp or _PLAIN_HEAD, list(names))
+                            for part, names in zip(parts, body.page_names)], kit_root, inspect_stamp, cache)
+    if marks.pages != body.pages:  # not expected: lay the documents out whole, as they are
+        return _cached_layout(htmls, kit_root, inspect, cache)
+    return LaidOut(stamps.stamped(body.pdf, marks.pdf), body.pages, body.extra, body.page_names, marks.extra)
+
+
+# The head of a document without a stamp, when another document joined with it has one.
+_PLAIN_HEAD = "<!DOCTYPE html><html><head></head><body>"
+
+
+def _cached_layout(htmls: list[str], kit_root: Path, inspect, cache: LayoutCache) -> LaidOut:
     key = cache.key("\0".join(htmls), kit_root)
     found = cache.get(key)
     if found is not None:
@@ -318,9 +346,16 @@ def _lay_out(htmls: list[str], kit_root: Path, inspect, cache: LayoutCache, key:
     extra = [inspect(d) for d in documents] if inspect else None
     pages = [page for document in documents for page in document.pages]
     document = documents[0] if len(documents) == 1 else documents[0].copy(pages)
-    laid_out = LaidOut(document.write_pdf(), len(pages), extra)
+    names = tuple(tuple(_page_name(page) for page in d.pages) for d in documents)
+    laid_out = LaidOut(document.write_pdf(), len(pages), extra, names)
     cache.put(key, laid_out, fetcher.read)
     return laid_out
+
+
+def _page_name(page) -> str:
+    """The CSS page name a laid-out page was made with ("" for none): its stamp page takes it."""
+    page_type = getattr(getattr(page, "_page_box", None), "page_type", None)
+    return getattr(page_type, "name", "") or ""
 
 
 def render_pdf(html: str, context) -> tuple[bytes, int]:

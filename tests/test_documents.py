@@ -1,4 +1,6 @@
-"""kit.documents: a template's shared style sheet is parsed once per process, and that changes no byte."""
+"""kit.documents: a template's shared style sheet is parsed once per process, and that changes no byte;
+a document's page stamp is laid out apart from its body and drawn over it (kit.stamps), the pixels
+those of the document laid out whole, so an edit of the stamp alone lays out no body again."""
 
 from __future__ import annotations
 
@@ -15,12 +17,15 @@ from kit import documents
 from kit.documents import render_pdf
 
 PAGE = """<!DOCTYPE html><html><head>
-<style id="kit-page">@page {{ size: A6; @top-left {{ content: "{stamp}"; }} }}</style>
+<title>{title}</title>
+<style id="kit-page">@page {{ size: A6; }}</style>
+<style id="kit-stamp">@page {{ @top-left {{ content: "{stamp}"; }} @bottom-right {{ content: "page " counter(page) " / " counter(pages); }} }}</style>
 <style id="kit-shared">{shared}</style>
 </head><body><h1>{title}</h1><p>Un paragraphe en Inter, avec des accents : été, çà, œuvre.</p></body></html>"""
 
 SHARED = (documents.font_face_css()
-          + "\nbody { font-family: Inter; } h1 { color: #1d4e89; } @page { @top-left { font-family: Inter; } }")
+          + "\nbody { font-family: Inter; } h1 { color: #1d4e89; }"
+          + " @page { @top-left { font-family: Inter; } @bottom-right { font-family: Inter; } }")
 
 
 def page(title: str, stamp: str = "Comptoir", shared: str = SHARED) -> str:
@@ -37,7 +42,7 @@ def fonts_of(pdf: bytes) -> set[str]:
     return names
 
 
-def test_the_shared_sheet_is_parsed_once_and_the_page_stamp_for_each_document(tmp_path, monkeypatch):
+def test_the_shared_sheet_is_parsed_once_and_the_page_sheets_for_each_document(tmp_path, monkeypatch):
     weasyprint, _ = documents._weasyprint()
     monkeypatch.setattr(documents, "_shared", None)
     parsed = []
@@ -45,15 +50,16 @@ def test_the_shared_sheet_is_parsed_once_and_the_page_stamp_for_each_document(tm
 
     class Counting(original):
         def __init__(self, *args, string=None, **kwargs):
-            parsed.append("shared" if "font-face" in string else "page")
+            parsed.append("shared" if "font-face" in string else "stamp" if "content" in string else "paper")
             super().__init__(*args, string=string, **kwargs)
 
     monkeypatch.setattr(weasyprint, "CSS", Counting)
     for title in ("Premier", "Deuxième", "Troisième"):
         render_pdf(page(title, stamp=title), tmp_path)
-    assert parsed == ["page", "shared", "page", "page"]
+    # Each document: its body (paper), then its stamp (paper and stamp); the shared sheet once.
+    assert parsed == ["paper", "shared", "paper", "stamp"] + ["paper", "paper", "stamp"] * 2
     render_pdf(page("Autre gabarit", shared=SHARED + " h1 { color: #b5651d; }"), tmp_path)
-    assert parsed[-2:] == ["page", "shared"]
+    assert parsed[-4:] == ["paper", "shared", "paper", "stamp"]
 
 
 def test_a_document_laid_out_after_others_has_the_bytes_it_has_alone(tmp_path):
@@ -112,11 +118,11 @@ def test_two_workers_asking_for_one_layout_at_once_lay_it_out_once(tmp_path, mon
     log = tmp_path / "layouts.log"
     lay_out = documents._lay_out
 
-    def slow_lay_out(*args):
+    def slow_lay_out(htmls, *args):
         with open(log, "a", encoding="utf-8") as handle:
-            handle.write("laid out\n")
+            handle.write("stamp\n" if htmls[0].endswith("</div></body></html>") else "body\n")
         time.sleep(0.4)  # long enough for the other worker to ask meanwhile
-        return lay_out(*args)
+        return lay_out(htmls, *args)
 
     monkeypatch.setattr(documents, "_lay_out", slow_lay_out)
     context = SimpleNamespace(cache_dir=tmp_path / "cache", kit_root=tmp_path)
@@ -133,6 +139,6 @@ def test_two_workers_asking_for_one_layout_at_once_lay_it_out_once(tmp_path, mon
     for process in workers:
         process.join(timeout=60)
         assert process.exitcode == 0
-    assert log.read_text(encoding="utf-8").splitlines() == ["laid out"]
+    assert log.read_text(encoding="utf-8").splitlines() == ["body", "stamp"]
     assert (tmp_path / "worker-1.pdf").read_bytes() == (tmp_path / "worker-2.pdf").read_bytes()
     assert not list((tmp_path / "cache").rglob("*.lock"))  # no lock file is left behind

@@ -305,7 +305,7 @@ class GuideGenerator:
         """One copy of the guide per rendez-vous of the pair, its header filled in. The guide is laid
         out once, blank (and that layout is cached); each copy is its pages with the pair, day, site,
         time and the copy's name written over the blank lines (kit.render.copies)."""
-        from kit.render.copies import FillInValues, blank_positions, fill_copies
+        from kit.render.copies import FillInValues, blank_lines, edition_slot, fill_copies
 
         plan = content.of("field")[output.subject]
         guides = content.of("guides")
@@ -319,7 +319,8 @@ class GuideGenerator:
             if guide.id not in masters:
                 html = render_html(TEMPLATE, document_context(guide, content, context.theme, fill_ins(labels),
                                                               BLANK_EDITION, day=plan.date))
-                masters[guide.id] = render_document([html], context, inspect=blank_positions)
+                masters[guide.id] = render_document([html], context, inspect=blank_lines,
+                                                   inspect_stamp=edition_slot)
             values = [field.value for field in fill_ins(labels, pair=names, day=labels.date(plan.date),
                                                         site=site.name, time=f"{labels.time(slot.start)} – {labels.time(slot.end)}")]
             edition = f"{labels('guide.copy', pair=names)} · {labels.time(slot.start)}"

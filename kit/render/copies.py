@@ -3,9 +3,9 @@
 A pair's copies of a rendez-vous guide differ only by the header they carry (pair, day, site,
 time) and the copy's name in the running header. Laying the whole guide out again for each copy
 would repeat the same work (8 pairs, 16 copies); instead the guide is laid out once with blank
-lines, the positions of those lines are read off its boxes (`blank_positions`, kept with the
-cached layout), and each copy is the blank pages with a thin reportlab layer of text merged on
-top (pypdf). Identical objects (fonts, page contents) are stored once in the joined file.
+lines, the positions of those lines are read off its boxes (`blank_lines`) and that of the running
+header's right slot off its page stamp's (`edition_slot`), both kept with the cached layout, and
+each copy is the blank pages with a thin reportlab layer of text merged on top (pypdf). Identical objects (fonts, page contents) are stored once in the joined file.
 """
 
 from __future__ import annotations
@@ -41,13 +41,12 @@ def _colour(style_colour) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def blank_positions(document) -> dict:
-    """Where the first page's blank fill-in lines and the running header's right slot are, in points
-    from the page's bottom-left corner, with the type they are set in."""
+def blank_lines(document) -> list[dict]:
+    """Where the first page's blank fill-in lines are, in points from the page's bottom-left corner,
+    with the type they are set in."""
     page = document.pages[0]
     height_pt = page.height * PX
     lines = []
-    edition = None
     for box in _boxes(page._page_box):
         element = getattr(box, "element", None)
         classes = (element.get("class") or "").split() if element is not None else []
@@ -57,6 +56,16 @@ def blank_positions(document) -> dict:
                           "bottom": height_pt - (box.content_box_y() + box.height) * PX,
                           "size": style["font_size"] * PX, "colour": _colour(style["color"]),
                           "weight": style["font_weight"]})
+    return lines
+
+
+def edition_slot(document) -> dict | None:
+    """Where the running header's right slot ends and its baseline is, read off the first page of
+    the page stamp (kit.stamps), with the type it is set in."""
+    page = document.pages[0]
+    height_pt = page.height * PX
+    edition = None
+    for box in _boxes(page._page_box):
         if getattr(box, "at_keyword", None) == "@top-right":
             style = box.style
             baseline = None
@@ -66,7 +75,7 @@ def blank_positions(document) -> dict:
                     break
             edition = {"right": (box.content_box_x() + box.width) * PX, "baseline": baseline,
                        "size": style["font_size"] * PX, "colour": _colour(style["color"])}
-    return {"lines": lines, "edition": edition}
+    return edition
 
 
 def _font(weight: int) -> str:
@@ -78,18 +87,17 @@ def overlay(copy: FillInValues, sizes: list[tuple[float, float]], language: str)
     from reportlab.pdfgen.canvas import Canvas
 
     register_reportlab_fonts()
-    positions = copy.master.extra[0]
+    lines, edition = copy.master.extra[0], copy.master.stamp_extra[0]
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=sizes[0], invariant=1, pageCompression=1, initialFontName=RL_FONTS["regular"])
     for number, size in enumerate(sizes):
         canvas.setPageSize(size)
         if number == 0:
-            for line, value in zip(positions["lines"], copy.values):
+            for line, value in zip(lines, copy.values):
                 if value:
                     canvas.setFillColor(line["colour"])
                     canvas.setFont(_font(line["weight"]), line["size"])
                     canvas.drawString(line["x"], line["bottom"] + VALUE_LIFT_MM * MM, typeset(value, language))
-        edition = positions["edition"]
         if edition and edition["baseline"] is not None:
             canvas.setFillColor(edition["colour"])
             canvas.setFont(RL_FONTS["regular"], edition["size"])

@@ -1,0 +1,131 @@
+"""kit.stamps: a document's running header and footer are laid out apart from its body and drawn over
+it. The pages look as if laid out whole; an edit of what only the margins print (a title, the
+version) lays out the margins, not the body; the margin boxes' widths fit their texts."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import pypdfium2
+import pytest
+from PIL import ImageChops
+from pypdf import PdfReader
+
+from conftest import FIXTURE_KIT
+from kit import documents, stamps
+from kit.build import build
+from kit.documents import render_pdf
+
+FACES = documents.font_face_css()
+
+# Three pages, the second a named page with margins of its own: its margin boxes sit elsewhere.
+DOCUMENT = """<!DOCTYPE html><html><head><title>{title}</title>
+<style id="kit-page">@page {{ size: A5; }}</style>
+<style id="kit-stamp">@page {{
+  @top-left {{ width: {left}%; content: "{header}"; }} @top-right {{ width: {right}%; content: "Édition animateurs"; }}
+  @bottom-right {{ content: "page " counter(page) " / " counter(pages); }} }}</style>
+<style id="kit-shared">{faces}
+body {{ font-family: Inter; font-size: 11pt; }}
+@page {{ margin: 20mm 15mm; @top-left {{ font-family: Inter; font-size: 8pt; color: #555; vertical-align: bottom; }}
+  @top-right {{ font-family: Inter; font-size: 8pt; vertical-align: bottom; }}
+  @bottom-right {{ font-family: Inter; font-size: 8pt; }} }}
+@page large {{ margin: 35mm 8mm; }}
+section {{ break-before: page; }} section.large {{ page: large; }}
+</style></head><body>
+<h1>Déroulé</h1><p>Accueil des ambassadeurs, café.</p>
+<section class="large"><h2>Jour 2</h2><p>Enquête de terrain, en binômes.</p></section>
+<section><h2>Clôture</h2><p>Ce que nous avons appris.</p></section>
+</body></html>"""
+
+
+def document(header: str = "Le comptoir des services · Session 8", title: str = "Session 8") -> str:
+    left, right = stamps.side_widths(header, "Édition animateurs")
+    return DOCUMENT.format(header=header, title=title, left=left, right=right, faces=FACES)
+
+
+def images(pdf: bytes) -> list:
+    return [page.render(scale=100 / 72).to_pil().convert("RGB") for page in pypdfium2.PdfDocument(pdf)]
+
+
+def test_a_stamped_document_has_the_pixels_of_the_document_laid_out_whole(tmp_path):
+    html = document()
+    stamped, pages = render_pdf(html, tmp_path)
+    whole = documents.layout_document(html, tmp_path).write_pdf()  # one weasyprint pass, stamp and all
+    assert pages == 3
+    for number, (mine, theirs) in enumerate(zip(images(stamped), images(whole), strict=True), start=1):
+        assert mine.size == theirs.size
+        box = ImageChops.difference(mine, theirs).getbbox()
+        assert box is None, f"page {number} differs in {box}"
+    text = [page.extract_text() for page in PdfReader(io.BytesIO(stamped)).pages]
+    assert all("Le comptoir des services · Session 8" in t and "Édition animateurs" in t for t in text)
+    assert [f"page {n} / 3" in t for n, t in enumerate(text, start=1)] == [True] * 3
+    assert PdfReader(io.BytesIO(stamped)).metadata.title == "Session 8"
+
+
+def test_an_edit_of_the_stamp_alone_lays_out_the_stamp_not_the_body(tmp_path, monkeypatch):
+    laid_out = []
+    original = documents._lay_out
+
+    def counting(htmls, *args):
+        laid_out.append("stamp" if htmls[0].endswith("</div></body></html>") else "body")
+        return original(htmls, *args)
+
+    monkeypatch.setattr(documents, "_lay_out", counting)
+    context = type("Context", (), {"cache_dir": tmp_path / "cache", "kit_root": tmp_path})()
+    render_pdf(document(), context)
+    assert laid_out == ["body", "stamp"]
+    pdf, _ = render_pdf(document("Le comptoir des services · Session 8 bis", title="Session 8 bis"), context)
+    assert laid_out == ["body", "stamp", "stamp"]
+    reader = PdfReader(io.BytesIO(pdf))
+    assert "Session 8 bis" in reader.pages[1].extract_text() and reader.metadata.title == "Session 8 bis"
+    render_pdf(document().replace("Enquête de terrain", "Enquête sur le terrain"), context)
+    assert laid_out == ["body", "stamp", "stamp", "body"]  # a body edit: the stamp is found cached
+
+
+def test_two_builds_stamp_the_same_bytes(tmp_path):
+    first, _ = render_pdf(document(), tmp_path)
+    render_pdf(document("Une autre en-tête"), tmp_path)
+    again, _ = render_pdf(document(), tmp_path)
+    assert first == again
+
+
+@pytest.mark.parametrize("left, right", [
+    ("Le comptoir des services · Session 8.1 : démarrer le cas pratique n° 3", "Édition nouveaux ambassadeurs"),
+    ("version 1.0 · 20 mai 2019", "page 88 / 88"),
+    ("Kit", ""),
+    ("", ""),
+])
+def test_margin_boxes_share_the_width_in_proportion_to_their_texts(left, right):
+    wide_left, wide_right = stamps.side_widths(left, right)
+    assert 0 <= wide_left <= 100 and 0 <= wide_right <= 100 and wide_left + wide_right <= 100
+    if left and right:
+        assert wide_left / wide_right == pytest.approx(stamps.text_width(left) / stamps.text_width(right), rel=1e-3)
+    assert stamps.text_width("mmm") > stamps.text_width("iii") > 0
+
+
+def test_a_version_edit_lays_out_only_the_bodies_that_print_the_version(tmp_path, monkeypatch):
+    """The kit's version is in every document's footer: only the bodies that print it too (a guide's
+    list of changes) are laid out again; every other document gets a new stamp over its cached body."""
+    root = tmp_path / "kit"
+    shutil.copytree(FIXTURE_KIT, root)
+    build(root, jobs=1)
+    laid_out = []
+    original = documents._lay_out
+
+    def recording(htmls, *args):
+        laid_out.append(htmls)
+        return original(htmls, *args)
+
+    monkeypatch.setattr(documents, "_lay_out", recording)
+    config = root / "kit.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace('version: "1.0"', 'version: "7.3"'), encoding="utf-8")
+    summary = build(root, jobs=1)
+    bodies = [htmls for htmls in laid_out if not htmls[0].endswith("</div></body></html>")]
+    stamps_laid_out = [htmls for htmls in laid_out if htmls[0].endswith("</div></body></html>")]
+    assert len(summary.of("rendered")) > 20
+    assert len(stamps_laid_out) >= 10
+    assert all("7.3" in "".join(htmls) for htmls in bodies), "a body that does not print the version was laid out"
+    assert len(bodies) < len(stamps_laid_out)
+    programme = PdfReader(root / "output/session-08/programme.pdf")
+    assert all("version 7.3" in page.extract_text() for page in programme.pages)
