@@ -15,6 +15,7 @@ registered once. weasyprint is imported only to lay out.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 from contextlib import contextmanager
@@ -231,6 +232,7 @@ class LaidOut:
     extra: Any = None
     page_names: tuple[tuple[str, ...], ...] = ()  # each document's pages' names (CSS named pages)
     stamp_extra: Any = None  # what was read off the page stamp's boxes (its margin boxes)
+    bookmarks: tuple = ()  # each page's weasyprint bookmarks: (level, label, (x, y), state)
 
 
 class LayoutCache:
@@ -260,7 +262,9 @@ class LayoutCache:
                 if _current(Path(path)) != sha:
                     return None
             return LaidOut((self.folder / f"{key}.pdf").read_bytes(), meta["pages"], meta.get("extra"),
-                           tuple(tuple(names) for names in meta["page_names"]))
+                           tuple(tuple(names) for names in meta["page_names"]),
+                           bookmarks=tuple(tuple((level, label, tuple(point), state) for level, label, point, state
+                                                 in page) for page in meta["bookmarks"]))
         except (OSError, ValueError, KeyError):
             return None
 
@@ -290,7 +294,8 @@ class LayoutCache:
 
         self.folder.mkdir(parents=True, exist_ok=True)
         write_atomic(self.folder / f"{key}.pdf", laid_out.pdf)
-        meta = {"pages": laid_out.pages, "extra": laid_out.extra, "read": read, "page_names": laid_out.page_names}
+        meta = {"pages": laid_out.pages, "extra": laid_out.extra, "read": read, "page_names": laid_out.page_names,
+                "bookmarks": laid_out.bookmarks}
         write_atomic(self.folder / f"{key}.json", json.dumps(meta, sort_keys=True).encode("utf-8"))
 
 
@@ -317,11 +322,64 @@ def render_document(htmls: list[str], context, inspect: Callable[[Any], Any] | N
     body = _cached_layout([part.body for part in parts], kit_root, inspect, cache)
     if all(part.stamp is None for part in parts):
         return body
-    marks = _cached_layout([stamps.stamp_html(part.stamp or _PLAIN_HEAD, list(names))
-                            for part, names in zip(parts, body.page_names)], kit_root, inspect_stamp, cache)
-    if marks.pages != body.pages:  # not expected: lay the documents out whole, as they are
-        return _cached_layout(htmls, kit_root, inspect, cache)
-    return LaidOut(stamps.stamped(body.pdf, marks.pdf), body.pages, body.extra, body.page_names, marks.extra)
+    heads = [part.stamp or _PLAIN_HEAD for part in parts]
+    stamped = _stamped(body, heads, kit_root, cache, inspect_stamp)
+    return stamped or _cached_layout(htmls, kit_root, inspect, cache)  # (not expected) laid out whole
+
+
+def render_parts(parts: list[str], context) -> LaidOut:
+    """Lay out one document made of parts, each beginning a page (an agenda's welcome, then each of
+    its days): each part's body is laid out and cached alone, so an edit lays out again only the
+    parts that print it (a session's title: its first day); the pages are joined, with one outline,
+    and stamped as one document ("page n / m" over them all)."""
+    if len(parts) == 1:
+        return render_document(parts, context)
+    cache_dir = getattr(context, "cache_dir", None)
+    kit_root = getattr(context, "kit_root", context)
+    cache = LayoutCache(cache_dir)
+    split = [stamps.split(html) for html in parts]
+    bodies = [_cached_layout([part.body], kit_root, None, cache) for part in split]
+    from kit.pdfparts import join_documents
+
+    bookmarks = tuple(page for body in bodies for page in body.bookmarks)
+    names = (tuple(name for body in bodies for name in body.page_names[0]),)
+    joined = join_documents([body.pdf for body in bodies], _outline(bookmarks, [body.pdf for body in bodies]))
+    body = LaidOut(joined, sum(body.pages for body in bodies), None, names, bookmarks=bookmarks)
+    if split[0].stamp is None:
+        return body
+    stamped = _stamped(body, [split[0].stamp], kit_root, cache, None)
+    if stamped is None:
+        raise RuntimeError(f"the page stamp of a document in parts has not its {body.pages} pages")
+    return stamped
+
+
+def _stamped(body: LaidOut, heads: list[str], kit_root: Path, cache: "LayoutCache", inspect_stamp) -> LaidOut | None:
+    """`body` with its page stamp drawn over it: the stamp of each of its documents (`heads`, one
+    per document), laid out over as many pages of the same names. None if the pages do not match."""
+    marks = _cached_layout([stamps.stamp_html(head, list(names)) for head, names in zip(heads, body.page_names)],
+                           kit_root, inspect_stamp, cache)
+    if marks.pages != body.pages:
+        return None
+    return LaidOut(stamps.stamped(body.pdf, marks.pdf), body.pages, body.extra, body.page_names, marks.extra,
+                   body.bookmarks)
+
+
+def _outline(bookmarks: tuple, pdfs: list[bytes]) -> list:
+    """weasyprint's bookmark tree of joined pages, from each page's bookmarks and height, in PDF points."""
+    from types import SimpleNamespace
+
+    import pikepdf
+
+    weasyprint, _ = _weasyprint()
+    heights = []
+    for pdf in pdfs:
+        with pikepdf.open(io.BytesIO(pdf)) as document:
+            heights += [float(page.mediabox[3]) / PX for page in document.pages]
+    pages = [SimpleNamespace(bookmarks=marks, height=height) for marks, height in zip(bookmarks, heights)]
+    return weasyprint.Document.make_bookmark_tree(SimpleNamespace(pages=pages), scale=PX, transform_pages=True)
+
+
+PX = 0.75  # PDF points per CSS pixel
 
 
 # The head of a document without a stamp, when another document joined with it has one.
@@ -347,7 +405,9 @@ def _lay_out(htmls: list[str], kit_root: Path, inspect, cache: LayoutCache, key:
     pages = [page for document in documents for page in document.pages]
     document = documents[0] if len(documents) == 1 else documents[0].copy(pages)
     names = tuple(tuple(_page_name(page) for page in d.pages) for d in documents)
-    laid_out = LaidOut(document.write_pdf(), len(pages), extra, names)
+    bookmarks = tuple(tuple((level, label, tuple(point), state) for level, label, point, state in page.bookmarks)
+                      for page in pages)
+    laid_out = LaidOut(document.write_pdf(), len(pages), extra, names, bookmarks=bookmarks)
     cache.put(key, laid_out, fetcher.read)
     return laid_out
 

@@ -1,4 +1,5 @@
-"""Turn a long run of reportlab pages into one PDF file on disk, a few sheets at a time, in flat memory.
+"""Turn parts of a document into one PDF: a long run of reportlab pages written a few sheets at a time,
+in flat memory, and laid-out documents joined with one outline (`join_documents`).
 
 reportlab keeps every page of a canvas (and every photo it placed) in memory until it saves, then
 builds the whole file in memory once more: a 500-card deck held a quarter of a gigabyte. A
@@ -94,3 +95,44 @@ def join(parts: list[Path], target: Path) -> None:
         finally:
             for other in others:
                 other.close()
+
+
+def join_documents(pdfs: list[bytes], outline: list) -> bytes:
+    """One PDF of several laid-out documents' pages, in order, with one outline over them all.
+
+    `outline` is weasyprint's bookmark tree of the joined pages (kit.documents makes it from each
+    part's bookmarks): [(title, (page index, x, y), children, "open" | "closed")], points from the
+    page's bottom-left corner. Each part embeds its own font subsets; the first part's catalogue
+    (language, viewer settings) is the joined file's. Deterministic: same parts, same bytes."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdfs[0])) as joined:
+        others = [pikepdf.open(io.BytesIO(pdf)) for pdf in pdfs[1:]]
+        try:
+            for other in others:
+                joined.pages.extend(other.pages)
+            if "/Outlines" in joined.Root:
+                del joined.Root.Outlines
+            if outline:
+                with joined.open_outline() as tree:
+                    tree.root.extend(_outline_items(outline))
+            out = io.BytesIO()
+            joined.save(out, deterministic_id=True)
+            return out.getvalue()
+        finally:
+            for other in others:
+                other.close()
+
+
+def _outline_items(subtrees: list) -> list:
+    from pikepdf import OutlineItem, PageLocation
+
+    items = []
+    for title, (page, x, y), children, state in subtrees:
+        item = OutlineItem(title, page, PageLocation.XYZ, left=x, top=y, zoom=0)
+        item.is_closed = state == "closed"
+        item.children.extend(_outline_items(children))
+        items.append(item)
+    return items

@@ -129,3 +129,86 @@ def test_a_version_edit_lays_out_only_the_bodies_that_print_the_version(tmp_path
     assert len(bodies) < len(stamps_laid_out)
     programme = PdfReader(root / "output/session-08/programme.pdf")
     assert all("version 7.3" in page.extract_text() for page in programme.pages)
+
+
+PART = """<!DOCTYPE html><html><head><title>Programme</title>
+<style id="kit-page">@page {{ size: A5; }}</style>
+<style id="kit-stamp">@page {{ @bottom-right {{ content: "page " counter(page) " / " counter(pages); }} }}</style>
+<style id="kit-shared">{faces}
+body {{ font-family: Inter; font-size: 11pt; }} .new-page {{ break-before: page; }}
+@page {{ margin: 20mm 15mm; @bottom-right {{ font-family: Inter; font-size: 8pt; }} }}
+</style></head><body>{body}</body></html>"""
+
+DAYS = ["<h1>{title}</h1><h2>Jour 1</h2><p>Accueil, café, tour de table.</p>",
+        "<section class='new-page'><h2>Jour 2</h2><p>Enquête de terrain.</p>" + "<p>Retour.</p>" * 40 + "</section>",
+        "<section class='new-page'><h2>Jour 3</h2><p>Mise en commun.</p></section>"]
+
+
+def parts(title: str = "Le comptoir") -> list[str]:
+    return [PART.format(faces=FACES, body=day.format(title=title)) for day in DAYS]
+
+
+def outline_of(pdf: bytes) -> list:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document, document.open_outline() as outline:
+        def items(level):
+            return [(item.title, document.pages.index(pikepdf.Page(item.destination[0])),
+                     round(float(item.destination[3]), 2), items(item.children)) for item in level]
+        return items(outline.root)
+
+
+def test_a_document_in_parts_has_the_pages_and_outline_of_the_document_laid_out_whole(tmp_path):
+    joined = documents.render_parts(parts(), tmp_path)
+    whole = documents.layout_document(PART.format(faces=FACES, body="".join(DAYS).format(title="Le comptoir")),
+                                      tmp_path).write_pdf()
+    count = joined.pages
+    assert count == len(PdfReader(io.BytesIO(whole)).pages) >= 4  # day 2 runs over pages
+    for number, (mine, theirs) in enumerate(zip(images(joined.pdf), images(whole), strict=True), start=1):
+        difference = ImageChops.difference(mine, theirs).convert("L").point(lambda v: 255 if v > 96 else 0)
+        assert difference.getbbox() is None, f"page {number} differs in {difference.getbbox()}"
+    text = [page.extract_text() for page in PdfReader(io.BytesIO(joined.pdf)).pages]
+    assert [f"page {n} / {count}" in t for n, t in enumerate(text, start=1)] == [True] * count
+    assert outline_of(joined.pdf) == outline_of(whole)
+    assert [title for title, *_ in outline_of(joined.pdf)[0][3]] == ["Jour 1", "Jour 2", "Jour 3"]
+
+
+def test_an_edit_of_one_part_lays_out_that_part_only(tmp_path, monkeypatch):
+    laid_out = []
+    original = documents._lay_out
+
+    def recording(htmls, *args):
+        laid_out.append("stamp" if htmls[0].endswith("</div></body></html>") else htmls[0])
+        return original(htmls, *args)
+
+    monkeypatch.setattr(documents, "_lay_out", recording)
+    context = type("Context", (), {"cache_dir": tmp_path / "cache", "kit_root": tmp_path})()
+    documents.render_parts(parts(), context)
+    assert len(laid_out) == 4  # three parts and the stamp
+    edited = documents.render_parts(parts("Le comptoir des services"), context)
+    assert len(laid_out) == 5 and "Le comptoir des services" in laid_out[-1]  # the first part; the stamp is cached
+    assert "Le comptoir des services" in PdfReader(io.BytesIO(edited.pdf)).pages[0].extract_text()
+
+
+def test_a_session_title_edit_lays_out_the_first_day_of_each_agenda_only(tmp_path, monkeypatch):
+    root = tmp_path / "kit"
+    shutil.copytree(FIXTURE_KIT, root)
+    build(root, jobs=1)
+    laid_out = []
+    original = documents._lay_out
+
+    def recording(htmls, *args):
+        laid_out.append(htmls[0])
+        return original(htmls, *args)
+
+    monkeypatch.setattr(documents, "_lay_out", recording)
+    session = root / "content/sessions/session-08.yaml"
+    session.write_text(session.read_text(encoding="utf-8").replace('title: "Session 8', 'title: "Session 8 bis', 1),
+                       encoding="utf-8")
+    build(root, jobs=1)
+    bodies = [html for html in laid_out if not html.endswith("</div></body></html>")]
+    agendas = [html for html in bodies if "edition-" in html]
+    assert len(agendas) == 3  # the first day of each edition, neither the welcome nor the second day
+    assert all("Session 8 bis" in html and "Jour 1" in html and "Jour 2" not in html for html in agendas)
+    nouveaux = PdfReader(root / "output/session-08/programme-nouveaux.pdf")
+    assert "Session 8 bis" in nouveaux.pages[1].extract_text() and "Bienvenue" in nouveaux.pages[0].extract_text()

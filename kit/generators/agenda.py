@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from kit.content import Content, session_files
 from kit.content.materials import Material
 from kit.content.sessions import Block, Session
-from kit.documents import Stamp, base_context, render_html, render_pdf
+from kit.documents import Stamp, base_context, render_html, render_parts
 from kit.file_names import named
 from kit.generators import RenderContext, Rendered, register
 from kit.labels import Labels
@@ -154,6 +154,7 @@ def agenda_context(session: Session, edition: Edition, content: Content, context
         "days": days,
         "config": config,
         "intro": session.introduction if edition.introduction else None,
+        "part": None,  # the whole agenda; or "welcome", or a day's index: that part alone
     }
 
 
@@ -204,6 +205,9 @@ class AgendaGenerator:
     def render(self, output: Output, content: Content, context: RenderContext) -> Rendered:
         session = content.sessions[output.subject]
         edition = EDITIONS[output.edition]
-        html = render_html(TEMPLATE, agenda_context(session, edition, content, context))
-        pdf, pages = render_pdf(html, context)
-        return Rendered({output.path: pdf}, pages)
+        data = agenda_context(session, edition, content, context)
+        # Laid out part by part (the welcome, then each day, each beginning a page), so an edit of
+        # one day, or of the title its first day prints, lays out that day again, not the others.
+        parts = (["welcome"] if data["intro"] else []) + list(range(len(data["days"])))
+        laid_out = render_parts([render_html(TEMPLATE, {**data, "part": part}) for part in parts], context)
+        return Rendered({output.path: laid_out.pdf}, laid_out.pages)
