@@ -150,9 +150,10 @@ def _received(use: str, key: str, data: bytes):
     return held[1]
 
 
-def warm_up_renderers(modules: tuple[str, ...]) -> None:
+def warm_up_renderers(modules: tuple[str, ...], fonts: bool = True) -> None:
     """Import these renderers (weasyprint, reportlab) and load pango and the fonts: in a new worker
-    while the parent loads the content, and in kit's warm process (kit.warm)."""
+    while the parent loads the content, and in kit's warm process (kit.warm: not kit's own fonts,
+    which weasyprint would copy to the system's temporary folder; kit.documents.warm_up)."""
     for module in modules:
         try:
             import_renderer(module)
@@ -162,7 +163,7 @@ def warm_up_renderers(modules: tuple[str, ...]) -> None:
         from kit.documents import warm_up
 
         try:
-            warm_up()
+            warm_up(fonts)
         except Exception:  # noqa: BLE001 — only a head start: the first real document reports any problem
             pass
 
@@ -331,7 +332,7 @@ class Engine:
 
         images.remember_digests(files.known)  # before any process forks: photos hashed once
         try:
-            with TemporaryFolder(self.cache_dir, create=rebuild) as temporary, Workers(self.jobs) as workers:
+            with TemporaryFolder(self.cache_dir) as temporary, Workers(self.jobs) as workers:
                 # The workers import the renderers while this process loads the content, then
                 # measure the checks side by side: those of the outputs the changed files will
                 # likely render, or on a first build those the kit's content folders give.
@@ -755,27 +756,39 @@ def _theme(content: Content):
 
 class TemporaryFolder:
     """Point the system temp folder of this process (and its forked workers) into the cache while
-    building, then delete it: libraries' temp files (weasyprint's fonts) never stay behind."""
+    building, then delete it: libraries' temp files (weasyprint's copies of kit's fonts, made as
+    soon as a check or a worker's warm-up lays out a line) never go to, nor stay in, the system's.
 
-    def __init__(self, cache_dir: Path, create: bool = True):
+    On a first build the output folder does not exist yet: if the build fails (a content error),
+    the folders made to hold this one go again, with whatever the build cached there meanwhile
+    (parsed YAML): it made them, so they hold nothing else, and a failed first build leaves nothing."""
+
+    def __init__(self, cache_dir: Path):
         self.path = cache_dir / TMP_NAME
-        self.create = create
         self.previous: str | None = None
+        self.made: list[Path] = []
 
     def __enter__(self):
         self.previous = tempfile.tempdir
-        if self.create:  # else the build creates its folders (and this one) once the content is valid
-            self.path.mkdir(parents=True, exist_ok=True)
-            tempfile.tempdir = str(self.path)
+        folder = self.path
+        while not folder.exists() and folder != folder.parent:
+            self.made.append(folder)
+            folder = folder.parent
+        try:
+            self.point()
+        except OSError:  # a folder kit cannot write to: the build reports it, once it knows the outputs
+            self.made = []
         return self
 
     def point(self) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
         tempfile.tempdir = str(self.path)
 
-    def __exit__(self, *exc):
+    def __exit__(self, failed, *exc):
         tempfile.tempdir = self.previous
         shutil.rmtree(self.path, ignore_errors=True)
+        if failed and self.made:
+            shutil.rmtree(self.made[-1], ignore_errors=True)
 
 
 def build(kit_root: Path, out_dir: Path | None = None, only: list[str] | None = None,

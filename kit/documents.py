@@ -441,18 +441,27 @@ def css_string(text: str) -> Markup:
 
 
 
-_warmed = False
+_warmed: set[str] = set()  # what warm_up has done in this process: "pango", "fonts"
 
 
-def warm_up() -> None:
-    """Lay out one line in kit's fonts, thrown away: a new render process pays the first use of
-    pango, the fonts and the templates while the build is still loading the content. Once per
-    process, and not again in a fork of a process that did (kit.warm)."""
-    global _warmed
-    if _warmed:
-        return
-    _warmed = True
+def warm_up(fonts: bool = True) -> None:
+    """Lay out a line or two, thrown away: a new render process pays the first use of pango,
+    fontconfig, the templates and kit's fonts while the build is still loading the content. Each
+    once per process, and not again in a fork of a process that did (kit.warm).
+
+    Kit's fonts only when `fonts`, inside a build: weasyprint copies the files of @font-face fonts
+    into a temporary folder, which kit.build.TemporaryFolder puts under the output folder while it
+    builds (kit's warm process, which builds nothing, warms up in the system's own sans-serif).
+    They are registered in the font configuration the build's documents then share."""
     weasyprint, fetcher = _weasyprint()
-    environment().get_template("base.html.j2")
-    html = f"<style>{font_face_css()} body {{ font-family: Inter }}</style><p>Été <b>gras</b> <i>italique</i></p>"
-    weasyprint.HTML(string=html, url_fetcher=fetcher((PACKAGE_DIR,))).render().write_pdf()
+    if "pango" not in _warmed:
+        _warmed.add("pango")
+        environment().get_template("base.html.j2")
+        stamps.text_width("")  # the fonts' advance widths, which every page stamp is measured with
+        html = "<style>body { font-family: sans-serif }</style><p>Été <b>gras</b> <i>italique</i></p>"
+        weasyprint.HTML(string=html, url_fetcher=fetcher((PACKAGE_DIR,))).render().write_pdf()
+    if fonts and "fonts" not in _warmed:
+        _warmed.add("fonts")
+        html = (f'<style id="kit-shared">{font_face_css()} body {{ font-family: Inter }}</style>'
+                "<p>Été <b>gras</b> <i>italique</i> <b><i>gras italique</i></b></p>")
+        layout_document(html, PACKAGE_DIR).write_pdf()

@@ -242,7 +242,10 @@ def preload() -> None:
     from kit.documents import environment
     from kit.generators import GENERATORS
 
-    warm_up_renderers(renderers_of(GENERATORS))
+    warm_up_renderers(renderers_of(GENERATORS), fonts=False)
+    from kit.typography import font_characters
+
+    font_characters()  # what kit's fonts draw, which every text field is checked against
     try:
         templates = environment()
         for name in templates.list_templates(extensions=["j2"]):

@@ -234,12 +234,20 @@ def test_fonts_are_subset_the_same_way_with_or_without_the_system_library(kit_co
         assert (tmp_path / "a" / path).read_bytes() == (tmp_path / "b" / path).read_bytes(), path
 
 
-def test_nothing_of_kit_stays_in_the_system_temp_folder(kit_copy, tmp_path, monkeypatch):
+@pytest.mark.parametrize("first", [False, True], ids=["rebuild", "first build"])
+def test_nothing_of_kit_stays_in_the_system_temp_folder(kit_copy, tmp_path, monkeypatch, first):
+    """Not weasyprint's copies of kit's fonts either, which a render worker warming up before a first
+    build has its own temporary folder (under output/) would have left in the system's."""
     import tempfile
+
+    from kit import documents
 
     system_tmp = tmp_path / "system-tmp"
     system_tmp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(system_tmp))
+    monkeypatch.setattr(documents, "_warmed", set())  # the forked workers warm up as new ones do
+    if first:
+        shutil.rmtree(kit_copy / "output")
     edit(kit_copy / "kit.yaml", "title: Le comptoir des services", "title: Le comptoir")
     build(kit_copy, jobs=2)
     assert list(system_tmp.iterdir()) == []

@@ -133,16 +133,22 @@ def test_ctrl_c_reaches_the_build_and_leaves_the_outputs_as_they_were(tmp_path, 
     assert outputs(root) == before
 
 
-def test_the_warm_process_leaves_when_idle(warm_process):
+def test_the_warm_process_leaves_when_idle_and_writes_nothing(warm_process, tmp_path):
+    """Nothing in the system's temporary folder either: it warms pango up without kit's fonts,
+    which weasyprint would copy there."""
+    system_tmp = tmp_path / "system-tmp"
+    system_tmp.mkdir()
     address = subprocess.run([sys.executable, "-c", "import kit.warm as w; print(w.address().hex())"], cwd=REPO,
                              env=environment(), capture_output=True, text=True, check=True).stdout.strip()
-    server = subprocess.Popen([sys.executable, "-m", "kit.warm", "serve", address, "1"], cwd=REPO, env=environment())
+    server = subprocess.Popen([sys.executable, "-m", "kit.warm", "serve", address, "1"], cwd=REPO,
+                              env=environment(TMPDIR=str(system_tmp)))
     try:
         wait_for_warm_process()
         assert server.wait(timeout=30) == 0
     finally:
         server.kill()
     assert ask("status") is None
+    assert list(system_tmp.iterdir()) == []
 
 
 def test_a_warm_process_started_for_another_kit_serves_nothing(warm_process):
