@@ -287,3 +287,39 @@ def test_a_deleted_kit_folder_is_reported_not_a_traceback(tmp_path):
         assert server.interrupt() == 0
     assert "Traceback" not in server.output, server.output
     assert "is gone" in server.output
+
+
+def test_the_warm_up_render_writes_nothing_outside_the_output_folder(tmp_path, monkeypatch):
+    """kit serve renders one agenda, thrown away, to warm itself up: its cache and weasyprint's copies
+    of the fonts go in the build's temporary folder under output/.cache, deleted afterwards."""
+    import tempfile
+
+    import kit.build
+    from kit.build import Engine
+    from kit.content import load_kit
+    from kit.generators import GENERATORS
+    from kit.plan import plan
+
+    root = tmp_path / "kit"
+    shutil.copytree(FIXTURE_KIT, root)
+    engine = Engine(root)
+    engine.build()
+    system_tmp = tmp_path / "system-tmp"
+    system_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_tmp))
+    rendered = []
+    render_one = kit.build.render_one
+
+    def recording(output, content, context):
+        rendered.append((output.kind, context.cache_dir))
+        assert list(system_tmp.iterdir()) == []
+        return render_one(output, content, context)
+
+    monkeypatch.setattr(kit.build, "render_one", recording)
+    loop = BuildLoop(engine, Preview(root), Thumbnails(tmp_path / "thumbs"), lambda _: None, say=lambda _: None)
+    content = load_kit(root)
+    loop._warm_up(content, plan(content, GENERATORS))
+    assert [kind for kind, _ in rendered] == ["agenda"]
+    assert root / "output" / ".cache" in rendered[0][1].parents
+    assert list(system_tmp.iterdir()) == [] and not (root / "output/.cache/tmp").exists()
+    assert tempfile.tempdir == str(system_tmp)

@@ -8,7 +8,6 @@ staging folder and leaves the outputs and the manifest as they were.
 
 from __future__ import annotations
 
-import tempfile
 import threading
 import time
 import traceback
@@ -212,18 +211,18 @@ class BuildLoop:
         The first build renders in forked workers; without this, the first save would pay here for
         loading weasyprint's fonts and styles (seconds) instead of the tenth of a second it takes warm.
         """
-        from kit.build import render_one
+        from kit.build import TemporaryFolder, render_one
         from kit.outputs import RenderContext
         from kit.theme import Theme
 
         agendas = [o for o in whole if o.kind == WARM_KIND]
-        if not agendas:
+        if not agendas or not self.engine.cache_dir.is_dir():
             return
-        # A cache of its own, thrown away: nothing is written in the kit folder, which the user
-        # may be renaming or deleting meanwhile.
-        with tempfile.TemporaryDirectory(prefix="kit-serve-warm-") as cache:
+        # A cache of its own, thrown away, in the temporary folder a build uses under the output
+        # folder (weasyprint's copies of the fonts go there too): nothing is written anywhere else.
+        with TemporaryFolder(self.engine.cache_dir) as temporary:
             context = RenderContext(theme=Theme.from_config(content.config), kit_root=self.engine.kit_root,
-                                    cache_dir=Path(cache), printed=whole.printed)
+                                    cache_dir=temporary.path / "warm-up", printed=whole.printed)
             try:
                 render_one(agendas[0], content, context)
             except Exception:  # only a head start: a real build reports any problem
