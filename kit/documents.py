@@ -460,8 +460,15 @@ def warm_up(fonts: bool = True) -> None:
         stamps.text_width("")  # the fonts' advance widths, which every page stamp is measured with
         html = "<style>body { font-family: sans-serif }</style><p>Été <b>gras</b> <i>italique</i></p>"
         weasyprint.HTML(string=html, url_fetcher=fetcher((PACKAGE_DIR,))).render().write_pdf()
+        import pyphen
+
+        from kit.labels import LANGUAGES
+
+        for language in LANGUAGES:  # the hyphenation dictionaries, parsed once per process
+            pyphen.Pyphen(lang=language)
     if fonts and "fonts" not in _warmed:
         _warmed.add("fonts")
         html = (f'<style id="kit-shared">{font_face_css()} body {{ font-family: Inter }}</style>'
-                "<p>Été <b>gras</b> <i>italique</i> <b><i>gras italique</i></b></p>")
+                "<p>Été <b>gras</b> <i>italique</i> <b><i>gras italique</i></b> <span style='font-weight: 600'>"
+                "demi-gras</span></p>")
         layout_document(html, PACKAGE_DIR).write_pdf()
