@@ -9,7 +9,10 @@ Laying out is the costly part of a document, so its result is cached under outpu
 keyed by the HTML itself and checked against every file the layout fetched: an edit that does
 not change a document's HTML costs no layout, and two workers asking for one layout at once lay
 it out once. The style sheet a template's documents share is parsed once per process, its fonts
-registered once. weasyprint is imported only to lay out.
+registered once. A document's running header and footer are laid out apart from its body and drawn
+over it (kit.stamps), and a document made of parts that each begin a page (an agenda's days) is
+laid out part by part: an edit lays out again only the part, or the margins, it changes.
+weasyprint is imported only to lay out.
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ except ImportError:  # Windows has none: there two workers may lay out the same 
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
 
+
+PX = 0.75  # weasyprint's CSS pixel in PDF points
 
 # Bump when what kit does to a laid-out document changes (a cached PDF from before is then unused).
 LAYOUT_CACHE_VERSION = "2"
@@ -353,7 +358,7 @@ def render_parts(parts: list[str], context) -> LaidOut:
     return stamped
 
 
-def _stamped(body: LaidOut, heads: list[str], kit_root: Path, cache: "LayoutCache", inspect_stamp) -> LaidOut | None:
+def _stamped(body: LaidOut, heads: list[str], kit_root: Path, cache: LayoutCache, inspect_stamp) -> LaidOut | None:
     """`body` with its page stamp drawn over it: the stamp of each of its documents (`heads`, one
     per document), laid out over as many pages of the same names. None if the pages do not match."""
     marks = _cached_layout([stamps.stamp_html(head, list(names)) for head, names in zip(heads, body.page_names)],
@@ -377,9 +382,6 @@ def _outline(bookmarks: tuple, pdfs: list[bytes]) -> list:
             heights += [float(page.mediabox[3]) / PX for page in document.pages]
     pages = [SimpleNamespace(bookmarks=marks, height=height) for marks, height in zip(bookmarks, heights)]
     return weasyprint.Document.make_bookmark_tree(SimpleNamespace(pages=pages), scale=PX, transform_pages=True)
-
-
-PX = 0.75  # PDF points per CSS pixel
 
 
 # The head of a document without a stamp, when another document joined with it has one.

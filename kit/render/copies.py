@@ -13,11 +13,10 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from kit.documents import LaidOut
+from kit.documents import PX, LaidOut
 from kit.theme import MM, RL_FONTS, register_reportlab_fonts
 from kit.typography import typeset
 
-PX = 0.75                 # weasyprint's CSS pixel in PDF points
 VALUE_LIFT_MM = 1.4       # a value's baseline above its line's rule, like handwriting on a line
 
 
