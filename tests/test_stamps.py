@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import shutil
+from pathlib import Path
 
 import pypdfium2
 import pytest
@@ -39,6 +40,31 @@ section {{ break-before: page; }} section.large {{ page: large; }}
 </body></html>"""
 
 
+@pytest.fixture
+def layouts(monkeypatch) -> list[list[str]]:
+    """The HTML of every layout kit does from here on, in order: bodies, parts and page stamps."""
+    laid_out = []
+    original = documents._lay_out
+
+    def recording(htmls, *args):
+        laid_out.append(htmls)
+        return original(htmls, *args)
+
+    monkeypatch.setattr(documents, "_lay_out", recording)
+    return laid_out
+
+
+def is_stamp(htmls: list[str]) -> bool:
+    return htmls[0].endswith("</div></body></html>")  # kit.stamps.stamp_html's empty pages
+
+
+def built_fixture_kit(tmp_path) -> Path:
+    root = tmp_path / "kit"
+    shutil.copytree(FIXTURE_KIT, root)
+    build(root, jobs=1)
+    return root
+
+
 def document(header: str = "Le comptoir des services · Session 8", title: str = "Session 8") -> str:
     left, right = stamps.side_widths(header, "Édition animateurs")
     return DOCUMENT.format(header=header, title=title, left=left, right=right, faces=FACES)
@@ -63,24 +89,16 @@ def test_a_stamped_document_has_the_pixels_of_the_document_laid_out_whole(tmp_pa
     assert PdfReader(io.BytesIO(stamped)).metadata.title == "Session 8"
 
 
-def test_an_edit_of_the_stamp_alone_lays_out_the_stamp_not_the_body(tmp_path, monkeypatch):
-    laid_out = []
-    original = documents._lay_out
-
-    def counting(htmls, *args):
-        laid_out.append("stamp" if htmls[0].endswith("</div></body></html>") else "body")
-        return original(htmls, *args)
-
-    monkeypatch.setattr(documents, "_lay_out", counting)
+def test_an_edit_of_the_stamp_alone_lays_out_the_stamp_not_the_body(tmp_path, layouts):
     context = type("Context", (), {"cache_dir": tmp_path / "cache", "kit_root": tmp_path})()
     render_pdf(document(), context)
-    assert laid_out == ["body", "stamp"]
+    assert [is_stamp(h) for h in layouts] == [False, True]
     pdf, _ = render_pdf(document("Le comptoir des services · Session 8 bis", title="Session 8 bis"), context)
-    assert laid_out == ["body", "stamp", "stamp"]
+    assert [is_stamp(h) for h in layouts] == [False, True, True]
     reader = PdfReader(io.BytesIO(pdf))
     assert "Session 8 bis" in reader.pages[1].extract_text() and reader.metadata.title == "Session 8 bis"
     render_pdf(document().replace("Enquête de terrain", "Enquête sur le terrain"), context)
-    assert laid_out == ["body", "stamp", "stamp", "body"]  # a body edit: the stamp is found cached
+    assert [is_stamp(h) for h in layouts] == [False, True, True, False]  # a body edit: the stamp is found cached
 
 
 def test_two_builds_stamp_the_same_bytes(tmp_path):
@@ -104,25 +122,16 @@ def test_margin_boxes_share_the_width_in_proportion_to_their_texts(left, right):
     assert stamps.text_width("mmm") > stamps.text_width("iii") > 0
 
 
-def test_a_version_edit_lays_out_only_the_bodies_that_print_the_version(tmp_path, monkeypatch):
+def test_a_version_edit_lays_out_only_the_bodies_that_print_the_version(tmp_path, layouts):
     """The kit's version is in every document's footer: only the bodies that print it too (a guide's
     list of changes) are laid out again; every other document gets a new stamp over its cached body."""
-    root = tmp_path / "kit"
-    shutil.copytree(FIXTURE_KIT, root)
-    build(root, jobs=1)
-    laid_out = []
-    original = documents._lay_out
-
-    def recording(htmls, *args):
-        laid_out.append(htmls)
-        return original(htmls, *args)
-
-    monkeypatch.setattr(documents, "_lay_out", recording)
+    root = built_fixture_kit(tmp_path)
+    layouts.clear()
     config = root / "kit.yaml"
     config.write_text(config.read_text(encoding="utf-8").replace('version: "1.0"', 'version: "7.3"'), encoding="utf-8")
     summary = build(root, jobs=1)
-    bodies = [htmls for htmls in laid_out if not htmls[0].endswith("</div></body></html>")]
-    stamps_laid_out = [htmls for htmls in laid_out if htmls[0].endswith("</div></body></html>")]
+    bodies = [htmls for htmls in layouts if not is_stamp(htmls)]
+    stamps_laid_out = [htmls for htmls in layouts if is_stamp(htmls)]
     assert len(summary.of("rendered")) > 20
     assert len(stamps_laid_out) >= 10
     assert all("7.3" in "".join(htmls) for htmls in bodies), "a body that does not print the version was laid out"
@@ -173,41 +182,23 @@ def test_a_document_in_parts_has_the_pages_and_outline_of_the_document_laid_out_
     assert [title for title, *_ in outline_of(joined.pdf)[0][3]] == ["Jour 1", "Jour 2", "Jour 3"]
 
 
-def test_an_edit_of_one_part_lays_out_that_part_only(tmp_path, monkeypatch):
-    laid_out = []
-    original = documents._lay_out
-
-    def recording(htmls, *args):
-        laid_out.append("stamp" if htmls[0].endswith("</div></body></html>") else htmls[0])
-        return original(htmls, *args)
-
-    monkeypatch.setattr(documents, "_lay_out", recording)
+def test_an_edit_of_one_part_lays_out_that_part_only(tmp_path, layouts):
     context = type("Context", (), {"cache_dir": tmp_path / "cache", "kit_root": tmp_path})()
     documents.render_parts(parts(), context)
-    assert len(laid_out) == 4  # three parts and the stamp
+    assert [is_stamp(h) for h in layouts] == [False, False, False, True]  # three parts and the stamp
     edited = documents.render_parts(parts("Le comptoir des services"), context)
-    assert len(laid_out) == 5 and "Le comptoir des services" in laid_out[-1]  # the first part; the stamp is cached
+    assert len(layouts) == 5 and "Le comptoir des services" in layouts[-1][0]  # the first part; the stamp is cached
     assert "Le comptoir des services" in PdfReader(io.BytesIO(edited.pdf)).pages[0].extract_text()
 
 
-def test_a_session_title_edit_lays_out_the_first_day_of_each_agenda_only(tmp_path, monkeypatch):
-    root = tmp_path / "kit"
-    shutil.copytree(FIXTURE_KIT, root)
-    build(root, jobs=1)
-    laid_out = []
-    original = documents._lay_out
-
-    def recording(htmls, *args):
-        laid_out.append(htmls[0])
-        return original(htmls, *args)
-
-    monkeypatch.setattr(documents, "_lay_out", recording)
+def test_a_session_title_edit_lays_out_the_first_day_of_each_agenda_only(tmp_path, layouts):
+    root = built_fixture_kit(tmp_path)
+    layouts.clear()
     session = root / "content/sessions/session-08.yaml"
     session.write_text(session.read_text(encoding="utf-8").replace('title: "Session 8', 'title: "Session 8 bis', 1),
                        encoding="utf-8")
     build(root, jobs=1)
-    bodies = [html for html in laid_out if not html.endswith("</div></body></html>")]
-    agendas = [html for html in bodies if "edition-" in html]
+    agendas = [htmls[0] for htmls in layouts if not is_stamp(htmls) and "edition-" in htmls[0]]
     assert len(agendas) == 3  # the first day of each edition, neither the welcome nor the second day
     assert all("Session 8 bis" in html and "Jour 1" in html and "Jour 2" not in html for html in agendas)
     nouveaux = PdfReader(root / "output/session-08/programme-nouveaux.pdf")
