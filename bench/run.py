@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from importlib import import_module
 from pathlib import Path
@@ -28,9 +29,15 @@ def main(names: list[str]) -> None:
     unknown = [name for name in names if name not in BENCHMARKS]
     if unknown:
         sys.exit(f"usage: bench/run.py [{' | '.join(BENCHMARKS)} ...]; unknown: {', '.join(unknown)}")
-    for name in names or list(BENCHMARKS):
-        module = import_module(BENCHMARKS[name])
-        print_rows(f"{name}: {module.__doc__.strip().splitlines()[0]}", module.run())
+    chosen = names or list(BENCHMARKS)
+    if len(chosen) > 1:
+        # Each in a process of its own: one benchmark's imports and memory do not weigh on the next
+        # (Linux counts a child's peak memory from the size of the process that started it).
+        for name in chosen:
+            subprocess.run([sys.executable, __file__, name], check=True)
+        return
+    module = import_module(BENCHMARKS[chosen[0]])
+    print_rows(f"{chosen[0]}: {module.__doc__.strip().splitlines()[0]}", module.run())
 
 
 if __name__ == "__main__":
