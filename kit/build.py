@@ -347,7 +347,7 @@ class Engine:
                 if not rebuild:  # a first build makes its folders once the content is valid
                     self.prepare_folders()
                 check_writable(self.out_dir, [o.path for o in chosen])
-                temporary.point()
+                temporary.point()  # done on entering, unless its folder could not be made then
                 staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.cache_dir))
                 reports, tasks, inputs = self.render(whole, chosen, content, manifest, digester, staging,
                                                      force, progress, workers, on_render)

@@ -18,7 +18,6 @@ weasyprint is imported only to lay out.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 from contextlib import contextmanager
@@ -320,9 +319,7 @@ def render_document(htmls: list[str], context, inspect: Callable[[Any], Any] | N
     A document's body and its page stamp are laid out apart and the stamp drawn over the body
     (kit.stamps): an edit that only changes what the running header or footer prints (a title, the
     version, the date) lays out the stamp's few lines, not the body again."""
-    cache_dir = getattr(context, "cache_dir", None)
-    kit_root = getattr(context, "kit_root", context)
-    cache = LayoutCache(cache_dir)
+    kit_root, cache = _root_and_cache(context)
     parts = [stamps.split(html) for html in htmls]
     body = _cached_layout([part.body for part in parts], kit_root, inspect, cache)
     if all(part.stamp is None for part in parts):
@@ -339,16 +336,14 @@ def render_parts(parts: list[str], context) -> LaidOut:
     and stamped as one document ("page n / m" over them all)."""
     if len(parts) == 1:
         return render_document(parts, context)
-    cache_dir = getattr(context, "cache_dir", None)
-    kit_root = getattr(context, "kit_root", context)
-    cache = LayoutCache(cache_dir)
+    kit_root, cache = _root_and_cache(context)
     split = [stamps.split(html) for html in parts]
     bodies = [_cached_layout([part.body], kit_root, None, cache) for part in split]
     from kit.pdfparts import join_documents
 
     bookmarks = tuple(page for body in bodies for page in body.bookmarks)
     names = (tuple(name for body in bodies for name in body.page_names[0]),)
-    joined = join_documents([body.pdf for body in bodies], _outline(bookmarks, [body.pdf for body in bodies]))
+    joined = join_documents([body.pdf for body in bodies], _outline(bookmarks))
     body = LaidOut(joined, sum(body.pages for body in bodies), None, names, bookmarks=bookmarks)
     if split[0].stamp is None:
         return body
@@ -369,19 +364,19 @@ def _stamped(body: LaidOut, heads: list[str], kit_root: Path, cache: LayoutCache
                    body.bookmarks)
 
 
-def _outline(bookmarks: tuple, pdfs: list[bytes]) -> list:
-    """weasyprint's bookmark tree of joined pages, from each page's bookmarks and height, in PDF points."""
+def _outline(bookmarks: tuple) -> list:
+    """weasyprint's bookmark tree of joined pages from each page's bookmarks, in PDF points from the
+    page's top-left corner (kit.pdfparts.join_documents turns them up, with each page's height)."""
     from types import SimpleNamespace
 
-    import pikepdf
-
     weasyprint, _ = _weasyprint()
-    heights = []
-    for pdf in pdfs:
-        with pikepdf.open(io.BytesIO(pdf)) as document:
-            heights += [float(page.mediabox[3]) / PX for page in document.pages]
-    pages = [SimpleNamespace(bookmarks=marks, height=height) for marks, height in zip(bookmarks, heights)]
-    return weasyprint.Document.make_bookmark_tree(SimpleNamespace(pages=pages), scale=PX, transform_pages=True)
+    pages = [SimpleNamespace(bookmarks=marks) for marks in bookmarks]
+    return weasyprint.Document.make_bookmark_tree(SimpleNamespace(pages=pages), scale=PX)
+
+
+def _root_and_cache(context) -> tuple[Path, LayoutCache]:
+    """The kit folder and layout cache of a RenderContext (or of a bare kit folder: no cache)."""
+    return getattr(context, "kit_root", context), LayoutCache(getattr(context, "cache_dir", None))
 
 
 # The head of a document without a stamp, when another document joined with it has one.

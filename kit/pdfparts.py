@@ -102,7 +102,7 @@ def join_documents(pdfs: list[bytes], outline: list) -> bytes:
 
     `outline` is weasyprint's bookmark tree of the joined pages (kit.documents makes it from each
     part's bookmarks): [(title, (page index, x, y), children, "open" | "closed")], points from the
-    page's bottom-left corner. Each part embeds its own font subsets; the first part's catalogue
+    page's top-left corner. Each part embeds its own font subsets; the first part's catalogue
     (language, viewer settings) is the joined file's. Deterministic: same parts, same bytes."""
     import io
 
@@ -116,8 +116,9 @@ def join_documents(pdfs: list[bytes], outline: list) -> bytes:
             if "/Outlines" in joined.Root:
                 del joined.Root.Outlines
             if outline:
+                heights = [float(page.mediabox[3]) for page in joined.pages]
                 with joined.open_outline() as tree:
-                    tree.root.extend(_outline_items(outline))
+                    tree.root.extend(_outline_items(outline, heights))
             out = io.BytesIO()
             joined.save(out, deterministic_id=True)
             return out.getvalue()
@@ -126,13 +127,13 @@ def join_documents(pdfs: list[bytes], outline: list) -> bytes:
                 other.close()
 
 
-def _outline_items(subtrees: list) -> list:
+def _outline_items(subtrees: list, heights: list[float]) -> list:
     from pikepdf import OutlineItem, PageLocation
 
     items = []
     for title, (page, x, y), children, state in subtrees:
-        item = OutlineItem(title, page, PageLocation.XYZ, left=x, top=y, zoom=0)
+        item = OutlineItem(title, page, PageLocation.XYZ, left=x, top=heights[page] - y, zoom=0)
         item.is_closed = state == "closed"
-        item.children.extend(_outline_items(children))
+        item.children.extend(_outline_items(children, heights))
         items.append(item)
     return items

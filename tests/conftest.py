@@ -149,3 +149,8 @@ def outputs_of(content, only=None, session=None):
     from kit.plan import plan, select
 
     return select(plan(content, GENERATORS), content, only, session)
+
+
+def is_page_stamp(htmls: list[str]) -> bool:
+    """Whether a layout kit.documents did was a page stamp's (kit.stamps.stamp_html's empty pages)."""
+    return htmls[0].endswith("</div></body></html>")

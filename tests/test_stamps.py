@@ -13,7 +13,7 @@ import pytest
 from PIL import ImageChops
 from pypdf import PdfReader
 
-from conftest import FIXTURE_KIT
+from conftest import FIXTURE_KIT, is_page_stamp
 from kit import documents, stamps
 from kit.build import build
 from kit.documents import render_pdf
@@ -54,10 +54,6 @@ def layouts(monkeypatch) -> list[list[str]]:
     return laid_out
 
 
-def is_stamp(htmls: list[str]) -> bool:
-    return htmls[0].endswith("</div></body></html>")  # kit.stamps.stamp_html's empty pages
-
-
 def built_fixture_kit(tmp_path) -> Path:
     root = tmp_path / "kit"
     shutil.copytree(FIXTURE_KIT, root)
@@ -92,13 +88,13 @@ def test_a_stamped_document_has_the_pixels_of_the_document_laid_out_whole(tmp_pa
 def test_an_edit_of_the_stamp_alone_lays_out_the_stamp_not_the_body(tmp_path, layouts):
     context = type("Context", (), {"cache_dir": tmp_path / "cache", "kit_root": tmp_path})()
     render_pdf(document(), context)
-    assert [is_stamp(h) for h in layouts] == [False, True]
+    assert [is_page_stamp(h) for h in layouts] == [False, True]
     pdf, _ = render_pdf(document("Le comptoir des services · Session 8 bis", title="Session 8 bis"), context)
-    assert [is_stamp(h) for h in layouts] == [False, True, True]
+    assert [is_page_stamp(h) for h in layouts] == [False, True, True]
     reader = PdfReader(io.BytesIO(pdf))
     assert "Session 8 bis" in reader.pages[1].extract_text() and reader.metadata.title == "Session 8 bis"
     render_pdf(document().replace("Enquête de terrain", "Enquête sur le terrain"), context)
-    assert [is_stamp(h) for h in layouts] == [False, True, True, False]  # a body edit: the stamp is found cached
+    assert [is_page_stamp(h) for h in layouts] == [False, True, True, False]  # a body edit: the stamp is found cached
 
 
 def test_two_builds_stamp_the_same_bytes(tmp_path):
@@ -130,8 +126,8 @@ def test_a_version_edit_lays_out_only_the_bodies_that_print_the_version(tmp_path
     config = root / "kit.yaml"
     config.write_text(config.read_text(encoding="utf-8").replace('version: "1.0"', 'version: "7.3"'), encoding="utf-8")
     summary = build(root, jobs=1)
-    bodies = [htmls for htmls in layouts if not is_stamp(htmls)]
-    stamps_laid_out = [htmls for htmls in layouts if is_stamp(htmls)]
+    bodies = [htmls for htmls in layouts if not is_page_stamp(htmls)]
+    stamps_laid_out = [htmls for htmls in layouts if is_page_stamp(htmls)]
     assert len(summary.of("rendered")) > 20
     assert len(stamps_laid_out) >= 10
     assert all("7.3" in "".join(htmls) for htmls in bodies), "a body that does not print the version was laid out"
@@ -185,7 +181,7 @@ def test_a_document_in_parts_has_the_pages_and_outline_of_the_document_laid_out_
 def test_an_edit_of_one_part_lays_out_that_part_only(tmp_path, layouts):
     context = type("Context", (), {"cache_dir": tmp_path / "cache", "kit_root": tmp_path})()
     documents.render_parts(parts(), context)
-    assert [is_stamp(h) for h in layouts] == [False, False, False, True]  # three parts and the stamp
+    assert [is_page_stamp(h) for h in layouts] == [False, False, False, True]  # three parts and the stamp
     edited = documents.render_parts(parts("Le comptoir des services"), context)
     assert len(layouts) == 5 and "Le comptoir des services" in layouts[-1][0]  # the first part; the stamp is cached
     assert "Le comptoir des services" in PdfReader(io.BytesIO(edited.pdf)).pages[0].extract_text()
@@ -198,7 +194,7 @@ def test_a_session_title_edit_lays_out_the_first_day_of_each_agenda_only(tmp_pat
     session.write_text(session.read_text(encoding="utf-8").replace('title: "Session 8', 'title: "Session 8 bis', 1),
                        encoding="utf-8")
     build(root, jobs=1)
-    agendas = [htmls[0] for htmls in layouts if not is_stamp(htmls) and "edition-" in htmls[0]]
+    agendas = [htmls[0] for htmls in layouts if not is_page_stamp(htmls) and "edition-" in htmls[0]]
     assert len(agendas) == 3  # the first day of each edition, neither the welcome nor the second day
     assert all("Session 8 bis" in html and "Jour 1" in html and "Jour 2" not in html for html in agendas)
     nouveaux = PdfReader(root / "output/session-08/programme-nouveaux.pdf")
