@@ -28,7 +28,6 @@ the draw, was 8×. `configure_reportlab()` sets it; the deck generator calls it 
 
 from __future__ import annotations
 
-import copy
 import difflib
 import hashlib
 import io
@@ -769,7 +768,8 @@ _DRAWINGS: dict[tuple[str, int, bool], Drawing] = {}
 
 
 def svg_drawing(source: Path, greyscale: bool = False, root: Path | None = None) -> Drawing:
-    """A reportlab Drawing of an SVG file (a fresh copy each call), parsed once per file version.
+    """A reportlab Drawing of an SVG file, parsed once per file version and shared: callers only
+    draw it (reportlab's renderer leaves a drawing as it found it), never change it.
 
     `root` (the kit folder; by default the SVG's own folder) is where svglib may follow <use> and
     <image> references: anything resolving outside it is refused by svglib itself.
@@ -791,7 +791,7 @@ def svg_drawing(source: Path, greyscale: bool = False, root: Path | None = None)
         register_reportlab_fonts()
         drawing.initialFontName = RL_FONTS["regular"]
         _DRAWINGS[key] = drawing
-    return copy.deepcopy(drawing)
+    return drawing
 
 
 def _grey_shapes(node) -> None:

@@ -313,8 +313,31 @@ def test_svg_drawing_of_a_pictogram_has_a_sane_size():
     drawing = svg_drawing(PICTOGRAMS / "manger__baguette-bread.svg")
     assert 10 <= drawing.width <= 100 and drawing.width == drawing.height  # a 32×32 viewBox
     assert drawing.contents
-    again = svg_drawing(PICTOGRAMS / "manger__baguette-bread.svg")
-    assert again is not drawing  # each caller may transform its own copy
+    assert svg_drawing(PICTOGRAMS / "manger__baguette-bread.svg") is drawing  # parsed once, shared
+
+
+def test_a_shared_pictogram_draws_the_same_every_time():
+    """The parsed drawing is shared by every card that draws it: drawing it must leave it as it was."""
+    import pickle
+
+    from reportlab.pdfgen.canvas import Canvas
+    from svglib.svglib import svg2rlg
+
+    def drawn(drawing) -> bytes:
+        out = io.BytesIO()
+        canvas = Canvas(out, pagesize=(100, 100), invariant=1)
+        draw_svg(canvas, drawing, (10, 10, 80, 80))
+        canvas.save()
+        return out.getvalue()
+
+    source = PICTOGRAMS / "loisirs__game-die.svg"
+    shared = svg_drawing(source)
+    before = pickle.dumps(shared)
+    first, second = drawn(shared), drawn(shared)
+    assert pickle.dumps(shared) == before
+    fresh = svg2rlg(str(source))
+    fresh.initialFontName = shared.initialFontName
+    assert first == second == drawn(fresh)
 
 
 def test_svg_greyscale_turns_every_colour_grey():
