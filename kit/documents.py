@@ -30,7 +30,7 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from markupsafe import Markup
 
-from kit import stamps
+from kit import stamps, ua_sheet
 from kit.digests import bytes_digest, file_sha256
 from kit.markup import plain, to_html
 from kit.theme import Theme, font_face_css
@@ -160,7 +160,7 @@ def layout_document(html: str, kit_root: Path, fetcher=None):
     fetcher = fetcher or url_fetcher(kit_root)
     base_url = kit_root.resolve().as_uri() + "/"
     html, sheets, font_config = _style_sheets(html, base_url, fetcher)
-    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+    return ua_sheet.html_class()(string=html, base_url=base_url, url_fetcher=fetcher).render(
         stylesheets=sheets, font_config=font_config)
 
 
@@ -456,7 +456,7 @@ def warm_up(fonts: bool = True) -> None:
         environment().get_template("base.html.j2")
         stamps.text_width("")  # the fonts' advance widths, which every page stamp is measured with
         html = "<style>body { font-family: sans-serif }</style><p>Été <b>gras</b> <i>italique</i></p>"
-        weasyprint.HTML(string=html, url_fetcher=fetcher((PACKAGE_DIR,))).render().write_pdf()
+        ua_sheet.html_class()(string=html, url_fetcher=fetcher((PACKAGE_DIR,))).render().write_pdf()
         import pyphen
 
         from kit.labels import LANGUAGES

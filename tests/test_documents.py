@@ -44,6 +44,7 @@ def fonts_of(pdf: bytes) -> set[str]:
 
 def test_the_shared_sheet_is_parsed_once_and_the_page_sheets_for_each_document(tmp_path, monkeypatch):
     weasyprint, _ = documents._weasyprint()
+    documents.ua_sheet.html_class()  # kit's user-agent sheet, parsed once per process
     monkeypatch.setattr(documents, "_shared", None)
     parsed = []
     original = weasyprint.CSS
@@ -142,3 +143,27 @@ def test_two_workers_asking_for_one_layout_at_once_lay_it_out_once(tmp_path, mon
     assert log.read_text(encoding="utf-8").splitlines() == ["body", "stamp"]
     assert (tmp_path / "worker-1.pdf").read_bytes() == (tmp_path / "worker-2.pdf").read_bytes()
     assert not list((tmp_path / "cache").rglob("*.lock"))  # no lock file is left behind
+
+
+def test_kits_user_agent_sheet_lays_out_what_weasyprints_own_does(tmp_path, monkeypatch):
+    """kit.ua_sheet drops the rules that give every element footnote, note and marker pseudo-elements
+    (markers stay on list items): the same bytes as weasyprint's own sheet, on what kit's templates
+    use (lists, nested and numbered, with markers; a table; headings; inline styles)."""
+    import weasyprint
+
+    from kit import ua_sheet
+
+    body = ("<h1>Titre</h1><h2>Sous-titre</h2><p>Un <b>paragraphe</b> <i>en</i> Inter.</p>"
+            "<ul><li>Premier point</li><li>Deuxième<ul><li>imbriqué</li><li>encore</li></ul></li></ul>"
+            "<ol><li>un</li><li>deux</li><li>trois</li><li>quatre</li><li>cinq</li><li>six</li><li>sept</li>"
+            "<li>huit</li><li>neuf</li><li>dix</li></ol>"
+            "<table><tr><th>Heure</th><th>Quoi</th></tr><tr><td>9:00</td><td>Accueil</td></tr></table>"
+            "<dl><dt>Binôme</dt><dd>deux ambassadeurs</dd></dl><blockquote>Citation</blockquote>")
+    html = page("Listes").replace("<h1>Listes</h1>", body)
+    ours, _ = render_pdf(html, tmp_path)
+    assert ua_sheet.html_class() is not weasyprint.HTML
+    monkeypatch.setattr(ua_sheet, "html_class", lambda: weasyprint.HTML)
+    theirs, _ = render_pdf(html, tmp_path / "theirs")
+    assert ours == theirs
+    trimmed = ua_sheet.trimmed(weasyprint.html.UA)
+    assert "::footnote-call" not in trimmed and "\n::marker" not in trimmed and "li::marker" in trimmed
