@@ -205,6 +205,30 @@ def test_the_list_renders_beside_its_parts_once_when_their_pages_stay(packed, tm
         assert (root / "output/session-08" / name).read_bytes() == (tmp_path / "clean/session-08" / name).read_bytes()
 
 
+def test_a_session_title_edit_lays_out_the_lists_header_not_its_page(packed, tmp_path, monkeypatch):
+    """The list names the session's first day in its body and the session's title in its running
+    header: a new title lays out the header (kit.stamps), not the page of rows again."""
+    from kit import documents
+    from conftest import is_page_stamp
+
+    root = tmp_path / "kit"
+    shutil.copytree(packed, root)
+    listed = pdf_pages(root / "output/session-08/a-imprimer.pdf")[0]
+    assert "Pour la session du jeudi 23 mai 2019" in listed and "Session 8" in listed
+    build(root, jobs=1, force=True)  # the layout cache is by kit folder: fill it for this copy
+    laid_out = []
+    original = documents._lay_out
+    monkeypatch.setattr(documents, "_lay_out", lambda htmls, *args: laid_out.append(htmls) or original(htmls, *args))
+    session = root / "content/sessions/session-08.yaml"
+    session.write_text(session.read_text(encoding="utf-8").replace('title: "Session 8', 'title: "Session 8 bis', 1),
+                       encoding="utf-8")
+    summary = build(root, jobs=1)
+    assert "session-08/a-imprimer.pdf" in {r.path for r in summary.of("rendered")}
+    assert not [htmls for htmls in laid_out if 'class="printlist"' in htmls[0] and not is_page_stamp(htmls)]
+    assert any('class="printlist"' in htmls[0] for htmls in laid_out)  # its stamp
+    assert "Session 8 bis" in pdf_pages(root / "output/session-08/a-imprimer.pdf")[0]
+
+
 def test_the_list_renders_again_when_a_part_gains_pages(packed, tmp_path):
     """Rendered beside its parts with their pages of the last build, the list is rendered again once
     a part turns out longer: it then counts the new pages, like a clean build."""
