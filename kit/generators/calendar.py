@@ -77,6 +77,9 @@ class CalendarGenerator:
     """One .ics per session, beside its agendas."""
 
     kind = "calendar"
+    # Imported by the render workers as they start, and by kit's warm process: a tenth of a second
+    # not spent after an edit (kit.build.warm_up_renderers).
+    renderers = ("icalendar",)
 
     def outputs(self, content: Content) -> list[Output]:
         result = []
