@@ -152,13 +152,18 @@ def _received(use: str, key: str, data: bytes):
 
 def warm_up_renderers(modules: tuple[str, ...], fonts: bool = True) -> None:
     """Import these renderers (weasyprint, reportlab) and load pango and the fonts: in a new worker
-    while the parent loads the content, and in kit's warm process (kit.warm: not kit's own fonts,
-    which weasyprint would copy to the system's temporary folder; kit.documents.warm_up)."""
+    while the parent loads the content, and in kit's warm process (kit.warm). reportlab reads kit's
+    fonts where they are; weasyprint copies them to a temporary folder, so the warm process, which
+    builds nothing, leaves them to each build (`fonts`; kit.documents.warm_up)."""
     for module in modules:
         try:
             import_renderer(module)
         except ImportError:  # a renderer that cannot import fails its own outputs, with its own error
             pass
+    if any(module.startswith("kit.") for module in modules):  # kit's own drawing, with reportlab
+        from kit.theme import register_reportlab_fonts
+
+        register_reportlab_fonts()  # Inter's five files parsed: a fifth of a second, read-only
     if "weasyprint" in modules:
         from kit.documents import warm_up
 
