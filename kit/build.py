@@ -150,11 +150,12 @@ def _received(use: str, key: str, data: bytes):
     return held[1]
 
 
-def warm_up_renderers(modules: tuple[str, ...], fonts: bool = True) -> None:
+def warm_up_renderers(modules: tuple[str, ...], fonts: bool = True, dictionaries: bool = False) -> None:
     """Import these renderers (weasyprint, reportlab) and load pango and the fonts: in a new worker
     while the parent loads the content, and in kit's warm process (kit.warm). reportlab reads kit's
     fonts where they are; weasyprint copies them to a temporary folder, so the warm process, which
-    builds nothing, leaves them to each build (`fonts`; kit.documents.warm_up)."""
+    builds nothing, leaves them to each build (`fonts`), and loads the hyphenation dictionaries
+    (`dictionaries`; kit.documents.warm_up)."""
     for module in modules:
         try:
             import_renderer(module)
@@ -168,7 +169,7 @@ def warm_up_renderers(modules: tuple[str, ...], fonts: bool = True) -> None:
         from kit.documents import warm_up
 
         try:
-            warm_up(fonts)
+            warm_up(fonts, dictionaries)
         except Exception:  # noqa: BLE001 — only a head start: the first real document reports any problem
             pass
 

@@ -441,7 +441,7 @@ def css_string(text: str) -> Markup:
 _warmed: set[str] = set()  # what warm_up has done in this process: "pango", "fonts"
 
 
-def warm_up(fonts: bool = True) -> None:
+def warm_up(fonts: bool = True, dictionaries: bool = False) -> None:
     """Lay out a line or two, thrown away: a new render process pays the first use of pango,
     fontconfig, the templates and kit's fonts while the build is still loading the content. Each
     once per process, and not again in a fork of a process that did (kit.warm).
@@ -449,19 +449,27 @@ def warm_up(fonts: bool = True) -> None:
     Kit's fonts only when `fonts`, inside a build: weasyprint copies the files of @font-face fonts
     into a temporary folder, which kit.build.TemporaryFolder puts under the output folder while it
     builds (kit's warm process, which builds nothing, warms up in the system's own sans-serif).
-    They are registered in the font configuration the build's documents then share."""
+    They are registered in the font configuration the build's documents then share.
+
+    The hyphenation dictionaries of every language kit prints (pyphen's, kept for the process) only
+    when `dictionaries`: in kit's warm process, which has the time. A render worker, whose warm-up
+    the build waits for, loads a language's the first time one of its documents hyphenates (a
+    tenth of a second, once; a French kit never loads the English one)."""
     weasyprint, fetcher = _weasyprint()
     if "pango" not in _warmed:
         _warmed.add("pango")
         environment().get_template("base.html.j2")
         stamps.text_width("")  # the fonts' advance widths, which every page stamp is measured with
-        html = "<style>body { font-family: sans-serif }</style><p>Été <b>gras</b> <i>italique</i></p>"
-        ua_sheet.html_class()(string=html, url_fetcher=fetcher((PACKAGE_DIR,))).render().write_pdf()
+        if not fonts:  # (with them, their own line warms pango up)
+            html = "<style>body { font-family: sans-serif }</style><p>Été <b>gras</b> <i>italique</i></p>"
+            ua_sheet.html_class()(string=html, url_fetcher=fetcher((PACKAGE_DIR,))).render().write_pdf()
+    if dictionaries and "dictionaries" not in _warmed:
+        _warmed.add("dictionaries")
         import pyphen
 
         from kit.labels import LANGUAGES
 
-        for language in LANGUAGES:  # the hyphenation dictionaries, parsed once per process
+        for language in LANGUAGES:
             pyphen.Pyphen(lang=language)
     if fonts and "fonts" not in _warmed:
         _warmed.add("fonts")

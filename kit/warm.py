@@ -242,7 +242,7 @@ def preload() -> None:
     from kit.documents import environment
     from kit.generators import GENERATORS
 
-    warm_up_renderers(renderers_of(GENERATORS), fonts=False)
+    warm_up_renderers(renderers_of(GENERATORS), fonts=False, dictionaries=True)
     from kit.typography import font_characters
 
     font_characters()  # what kit's fonts draw, which every text field is checked against
