@@ -194,8 +194,19 @@ def test_a_session_title_edit_lays_out_the_first_day_of_each_agenda_only(tmp_pat
     session.write_text(session.read_text(encoding="utf-8").replace('title: "Session 8', 'title: "Session 8 bis', 1),
                        encoding="utf-8")
     build(root, jobs=1)
-    agendas = [htmls[0] for htmls in layouts if not is_page_stamp(htmls) and "edition-" in htmls[0]]
+    agendas = [htmls[0] for htmls in layouts if not is_page_stamp(htmls) and 'class="agenda"' in htmls[0]]
     assert len(agendas) == 3  # the first day of each edition, neither the welcome nor the second day
     assert all("Session 8 bis" in html and "Jour 1" in html and "Jour 2" not in html for html in agendas)
     nouveaux = PdfReader(root / "output/session-08/programme-nouveaux.pdf")
     assert "Session 8 bis" in nouveaux.pages[1].extract_text() and "Bienvenue" in nouveaux.pages[0].extract_text()
+
+
+def test_a_day_two_editions_print_alike_is_laid_out_once(tmp_path, layouts):
+    """The participants' and the newcomers' programmes print their second day alike: one layout."""
+    root = tmp_path / "kit"
+    shutil.copytree(FIXTURE_KIT, root)
+    build(root, jobs=1)
+    second_days = [htmls[0] for htmls in layouts if not is_page_stamp(htmls) and "Jour 2 — vendredi" in htmls[0]]
+    assert len(second_days) == 2  # the run sheet's (with its facilitation notes) and the programmes'
+    for name in ("programme.pdf", "programme-nouveaux.pdf"):
+        assert "Jour 2 — vendredi" in PdfReader(root / "output/session-08" / name).pages[-1].extract_text()
