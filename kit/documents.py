@@ -156,7 +156,6 @@ def render_html(template: str, context: dict) -> str:
 
 def layout_document(html: str, kit_root: Path, fetcher=None):
     """The laid-out weasyprint Document of one HTML string (its boxes can be read back)."""
-    weasyprint, _ = _weasyprint()
     fetcher = fetcher or url_fetcher(kit_root)
     base_url = kit_root.resolve().as_uri() + "/"
     html, sheets, font_config = _style_sheets(html, base_url, fetcher)
@@ -438,7 +437,7 @@ def css_string(text: str) -> Markup:
 
 
 
-_warmed: set[str] = set()  # what warm_up has done in this process: "pango", "fonts"
+_warmed: set[str] = set()  # what warm_up has done in this process: "pango", "dictionaries", "fonts"
 
 
 def warm_up(fonts: bool = True, dictionaries: bool = False) -> None:
@@ -455,7 +454,7 @@ def warm_up(fonts: bool = True, dictionaries: bool = False) -> None:
     when `dictionaries`: in kit's warm process, which has the time. A render worker, whose warm-up
     the build waits for, loads a language's the first time one of its documents hyphenates (a
     tenth of a second, once; a French kit never loads the English one)."""
-    weasyprint, fetcher = _weasyprint()
+    _, fetcher = _weasyprint()
     if "pango" not in _warmed:
         _warmed.add("pango")
         environment().get_template("base.html.j2")
