@@ -27,6 +27,17 @@ def test_a_kit_loaded_from_kept_parses_is_the_same_kit(fixture_kit, tmp_path):
     assert kept.warnings == parsed.warnings
 
 
+def test_every_file_of_a_kit_is_kept_kit_yaml_too(fixture_kit, tmp_path):
+    """kit.yaml is read by every build: its `back_offset: {x: 0, y: 0}` (integers ruamel marks with
+    how they were written) is kept as their values, not parsed again each time."""
+    files = sorted(p for p in fixture_kit.rglob("*.yaml") if "output" not in p.parts)
+    assert "back_offset: {x: 0, y: 0}" in (fixture_kit / "kit.yaml").read_text(encoding="utf-8")
+    parsed = load(fixture_kit, tmp_path / "yaml")
+    assert len(list((tmp_path / "yaml").glob("*.json"))) == len(files)
+    kept = load(fixture_kit, tmp_path / "yaml")
+    assert repr(kept.config) == repr(parsed.config) and kept.config.printing.back_offset_mm == (0, 0)
+
+
 def test_mistakes_are_reported_at_the_same_lines_from_kept_parses(make_kit, tmp_path):
     root = make_kit({"content/sessions/s.yaml": """\
         title: Essai

@@ -18,6 +18,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarfloat import ScalarFloat
+from ruamel.yaml.scalarint import ScalarInt
 
 FORMAT = 1
 
@@ -39,6 +40,10 @@ def encode(value: Any) -> Any:
         from kit.content.fields import as_written
 
         return {"f": as_written(value)}
+    if isinstance(value, ScalarInt):
+        # How an integer was written (`0` in a flow mapping, `0o17`, `1_000`): kit reads only its
+        # value, as for a plain int (kit.content.fields.as_written keeps only floats as written).
+        return int(value)
     if isinstance(value, dt.datetime):
         raise NotKept("a date and time")
     if isinstance(value, dt.date):
