@@ -266,8 +266,7 @@ class LayoutCache:
                     return None
             return LaidOut((self.folder / f"{key}.pdf").read_bytes(), meta["pages"], meta.get("extra"),
                            tuple(tuple(names) for names in meta["page_names"]),
-                           bookmarks=tuple(tuple((level, label, tuple(point), state) for level, label, point, state
-                                                 in page) for page in meta["bookmarks"]))
+                           bookmarks=_frozen_bookmarks(meta["bookmarks"]))
         except (OSError, ValueError, KeyError):
             return None
 
@@ -300,6 +299,12 @@ class LayoutCache:
         meta = {"pages": laid_out.pages, "extra": laid_out.extra, "read": read, "page_names": laid_out.page_names,
                 "bookmarks": laid_out.bookmarks}
         write_atomic(self.folder / f"{key}.json", json.dumps(meta, sort_keys=True).encode("utf-8"))
+
+
+def _frozen_bookmarks(pages) -> tuple:
+    """Each page's bookmarks, as weasyprint gives them or as the cache's JSON kept them, in tuples."""
+    return tuple(tuple((level, label, tuple(point), state) for level, label, point, state in marks)
+                 for marks in pages)
 
 
 def _current(path: Path) -> str:
@@ -401,9 +406,8 @@ def _lay_out(htmls: list[str], kit_root: Path, inspect, cache: LayoutCache, key:
     pages = [page for document in documents for page in document.pages]
     document = documents[0] if len(documents) == 1 else documents[0].copy(pages)
     names = tuple(tuple(_page_name(page) for page in d.pages) for d in documents)
-    bookmarks = tuple(tuple((level, label, tuple(point), state) for level, label, point, state in page.bookmarks)
-                      for page in pages)
-    laid_out = LaidOut(document.write_pdf(), len(pages), extra, names, bookmarks=bookmarks)
+    laid_out = LaidOut(document.write_pdf(), len(pages), extra, names,
+                       bookmarks=_frozen_bookmarks(page.bookmarks for page in pages))
     cache.put(key, laid_out, fetcher.read)
     return laid_out
 

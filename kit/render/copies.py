@@ -5,7 +5,8 @@ time) and the copy's name in the running header. Laying the whole guide out agai
 would repeat the same work (8 pairs, 16 copies); instead the guide is laid out once with blank
 lines, the positions of those lines are read off its boxes (`blank_lines`) and that of the running
 header's right slot off its page stamp's (`edition_slot`), both kept with the cached layout, and
-each copy is the blank pages with a thin reportlab layer of text merged on top (pypdf). Identical objects (fonts, page contents) are stored once in the joined file.
+each copy is the blank pages with a thin reportlab layer of text merged on top (pypdf). Identical
+objects (fonts, page contents) are stored once in the joined file.
 """
 
 from __future__ import annotations
