@@ -492,43 +492,102 @@ class Engine:
             return {key: digester(key) for key in output.inputs} != guessed and out_of_date(output)
 
         _STATE = (content, context)
+        by_path = {output.path: output for output in chosen}
+        # What each output waits for: the chosen outputs it is made from (none for those ahead).
+        needs = {o.path: set() if o.path in ahead else {p for p in o.made_from if p in by_path} for o in chosen}
+        waiting = list(chosen)  # in the plan's order
+        done: set[str] = set()  # rendered or up to date, and, for those ahead, checked
+        unchecked: set[str] = set()  # rendered ahead, their sources not all done yet
+        queue: list[Output] = []  # out of date, their sources done: to render
+        rank = _ranks(chosen, ahead, manifest)
+        pool = workers.pool
+        running: dict = {}  # future: output
         state: bytes | None = None
+        key = ""
         started = False
-        waves = _waves(chosen, ahead)
-        chosen_paths = {output.path for output in chosen}
-        done: set[str] = set()
+
+        def finished(output: Output) -> None:
+            (unchecked if output.path in ahead else done).add(output.path)
+
+        def release() -> list[Output]:
+            """Outputs whose sources are all done now: those up to date are done too (which may
+            release more); those out of date are queued. Those ahead whose sources are all done are
+            checked: if their pages are not those of the last build after all, they render again,
+            before anything made from them."""
+            queued = []
+            moved = True
+            while moved:
+                moved = False
+                for output in [o for o in waiting if needs[o.path] <= done]:
+                    waiting.remove(output)
+                    moved = True
+                    if out_of_date(output):
+                        queued.append(output)
+                    else:
+                        finished(output)
+                for path in [p for p in unchecked if done.issuperset(needs_of(by_path[p]))]:
+                    unchecked.discard(path)
+                    ahead.discard(path)
+                    moved = True
+                    if guessed_wrong(by_path[path]):
+                        queued.append(by_path[path])
+                    else:
+                        done.add(path)
+            return queued
+
+        def needs_of(output: Output) -> set[str]:
+            return {p for p in output.made_from if p in by_path}
+
+        def collect(task: Task) -> None:
+            tasks[task.path] = task
+            report = reports[task.path]
+            report.pages, report.seconds, report.files = task.pages, task.seconds, tuple(task.files)
+            report.staged, report.digests = staging, task.files
+            if progress:
+                progress(report)
+            finished(by_path[task.path])
+
         try:
-            while waves:
-                wave = waves.pop(0)
-                todo = [output for output in wave if out_of_date(output)]
-                if todo:
-                    state = self.start_rendering(todo, chosen, content, context, manifest, workers, started, state,
-                                                 on_render)
+            while True:
+                queued = release()
+                if queued:
+                    state = self.start_rendering(queued, chosen, content, context, workers, started, state, on_render)
                     started = True
-                    for task in self.run(todo, workers.pool, state, shaped, ahead):
-                        tasks[task.path] = task
-                        report = reports[task.path]
-                        report.pages, report.seconds, report.files = task.pages, task.seconds, tuple(task.files)
-                        report.staged, report.digests = staging, task.files
-                        if progress:
-                            progress(report)
-                # Those ahead whose sources are all rendered now: if their pages are not those
-                # of the last build after all, they render again, before anything made from them.
-                done |= {output.path for output in wave}
-                checked = [o for o in chosen if o.path in ahead and done.issuperset(p for p in o.made_from if p in chosen_paths)]
-                ahead -= {o.path for o in checked}
-                wrong = [o for o in checked if guessed_wrong(o)]
-                if wrong:
-                    waves.insert(0, wrong)
+                    pool = workers.pool
+                    key = bytes_digest(state) if state is not None else ""
+                    queue.extend(queued)
+                if pool is None:  # here, in the plan's order (the preview's: a session's programme first)
+                    if not queue:
+                        break
+                    output = min(queue, key=lambda o: rank[o.path][1])
+                    queue.remove(output)
+                    collect(render_task(output, output.path in shaped, output.path in ahead))
+                    continue
+                # In the workers, those on the longest chain of work first, by what each took last
+                # time: a print list and its binder are not left to render alone at the end, while
+                # the other cores have nothing to do. No more than the workers can take is sent: one
+                # sent ahead would keep its place before an output that becomes ready meanwhile.
+                queue.sort(key=lambda o: rank[o.path])
+                while queue and len(running) < self.jobs:
+                    output = queue.pop(0)
+                    running[pool.submit(render_in_worker, output, key, state, output.path in shaped,
+                                        output.path in ahead)] = output
+                if not running:
+                    break
+                finished_now, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished_now:
+                    del running[future]
+                    collect(future.result())
         finally:
+            for future in running:
+                future.cancel()
             _STATE = None
         return [reports[o.path] for o in chosen], tasks, inputs
 
     def start_rendering(self, todo: list[Output], chosen: list[Output], content: Content, context: RenderContext,
-                        manifest: Manifest, workers: Workers, started: bool, state: bytes | None,
-                        on_render) -> bytes | None:
-        """Before a group of outputs renders: for the first, the photos, the workers and what they
-        are sent (the content and context, pickled once); then the group's order. The state sent."""
+                        workers: Workers, started: bool, state: bytes | None, on_render) -> bytes | None:
+        """Before outputs are queued to render: for the first, the photos, the workers and what they
+        are sent (the content and context, pickled once). The state sent."""
         if on_render:
             on_render(todo)
         if not started:
@@ -544,32 +603,7 @@ class Engine:
         if workers.pool is None:
             for module in renderers_of({o.kind for o in todo}):
                 import_renderer(module)  # rendering here, in this process
-        else:
-            # Costliest first, by what each took last time: the group ends sooner on few cores. In
-            # this process (the preview's edit loop) the plan's order stays, which puts a
-            # session's programme first, the page a resident looks at.
-            todo.sort(key=lambda o: -_last_cost(manifest, o.path))
         return state
-
-    def run(self, outputs: list[Output], pool, state: bytes | None, shaped: set[str] = frozenset(),
-            ahead: set[str] = frozenset()):
-        """Render outputs in the pool's workers (or here), yielding each result as it finishes;
-        those in `shaped` have their pages measured too, those `ahead` read the last build's files."""
-        if pool is None:
-            for output in outputs:
-                yield render_task(output, output.path in shaped, output.path in ahead)
-            return
-        key = bytes_digest(state)
-        futures = {pool.submit(render_in_worker, output, key, state, output.path in shaped, output.path in ahead)
-                   for output in outputs}
-        try:
-            while futures:
-                done, futures = wait(futures, return_when=FIRST_COMPLETED)
-                for future in done:
-                    yield future.result()
-        finally:
-            for future in futures:
-                future.cancel()
 
     def prepare_images(self, outputs: list[Output], content: Content, context: RenderContext) -> int:
         return prepare_images(outputs, content, context, self.jobs)
@@ -693,17 +727,24 @@ class Workers:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _waves(outputs: list[Output], ahead: set[str] = frozenset()) -> list[list[Output]]:
-    """The outputs in groups that can render side by side: each after the outputs it is made from,
-    except those `ahead`, which render beside them."""
-    level: dict[str, int] = {}
-    for output in outputs:  # the plan's order puts an output after those it is made from
-        after = () if output.path in ahead else output.made_from
-        level[output.path] = 1 + max((level.get(p, -1) for p in after), default=-1)
-    waves: list[list[Output]] = [[] for _ in range(max(level.values(), default=-1) + 1)]
+# What an output that has never rendered is taken to cost, in seconds: about a one-page document.
+UNKNOWN_COST = 0.3
+
+
+def _ranks(outputs: list[Output], ahead: set[str], manifest: Manifest) -> dict[str, tuple[float, int]]:
+    """The order outputs render in: (minus the longest chain of work that starts with it, its place
+    in the plan). The chain of an output is what it costs and then the longest of the outputs made
+    from it (a session's print list, then its binder), by what each took last time."""
+    chain: dict[str, float] = {}
+    made_into: dict[str, list[str]] = {}
     for output in outputs:
-        waves[level[output.path]].append(output)
-    return waves
+        if output.path not in ahead:
+            for source in output.made_from:
+                made_into.setdefault(source, []).append(output.path)
+    for output in reversed(outputs):  # the plan's order puts an output after those it is made from
+        cost = _last_cost(manifest, output.path) if output.path in manifest.entries else UNKNOWN_COST
+        chain[output.path] = cost + max((chain.get(p, 0.0) for p in made_into.get(output.path, ())), default=0.0)
+    return {output.path: (-chain[output.path], place) for place, output in enumerate(outputs)}
 
 
 # Which output kinds a kit's content folders give, before the content is read: enough to know

@@ -290,3 +290,30 @@ def test_badge_bands_are_readable(fixture_kit):
         theme = Theme.from_config(load_kit(fixture_kit).config, greyscale=greyscale)
         for background, text in role_bands(theme).values():
             assert contrast_ratio(background, text) >= 4.5
+
+
+def test_outputs_a_print_list_is_made_from_render_first_and_the_list_before_the_rest(fixture_kit):
+    """On several cores a session's print list and binder wait for every part they list: those parts
+    go first, then the list as soon as it can, while the outputs no list reads fill the other
+    cores; they are not left to render alone at the end. Costs known from the last build reorder."""
+    from kit.build import _ranks
+    from kit.manifest import Entry
+    from kit.plan import plan
+
+    outputs = plan(load_kit(with_people(fixture_kit)), GENERATORS).outputs
+    ranks = _ranks(outputs, set(), Manifest())  # a cold build: no cost known
+    order = [o.path for o in sorted(outputs, key=lambda o: ranks[o.path])]
+    listed = {p for o in outputs if o.kind in ("print-list", "binder") for p in o.made_from}
+    lists = [o.path for o in outputs if o.kind == "print-list"]
+    loose = [o.path for o in outputs if o.path not in listed and o.kind not in ("print-list", "binder")]
+    assert listed and lists and loose
+    parts_of_08 = next(o.made_from for o in outputs if o.path == "session-08/a-imprimer.pdf")
+    assert max(order.index(p) for p in parts_of_08) < order.index("session-08/a-imprimer.pdf") < min(
+        order.index(p) for p in loose)
+    assert order.index("session-08/a-imprimer.pdf") < order.index("session-08/classeur.pdf")
+    # A loose output that cost more than a part's whole chain goes before it.
+    manifest = Manifest()
+    slow = loose[0]
+    manifest.entries[slow] = Entry("deck", "", {}, {}, 1, [], 9.0, cost=9.0)
+    ranks = _ranks(outputs, set(), manifest)
+    assert min(outputs, key=lambda o: ranks[o.path]).path == slow
