@@ -457,4 +457,3 @@ def test_a_render_that_found_its_layout_cached_keeps_the_output_near_the_front(t
     assert cached.cost == 0.4
     assert engine.entry(output, {}, Task(output.path, {}, 1, [], 1.0, cost=0.9), cached).cost == 0.9
     assert isinstance(cached, Entry)
-
