@@ -62,8 +62,16 @@ def font_characters() -> frozenset[int]:
     from kit.theme import FONT_DIR, FONT_FACES
 
     covered = None
+    seen: set[bytes] = set()
     for name in FONT_FACES.values():
-        codes = set(TTFont(FONT_DIR / name, lazy=True)["cmap"].getBestCmap())
+        font = TTFont(FONT_DIR / name, lazy=True)
+        # The faces of one family usually map the same characters: a table read once is enough
+        # (decoding one is a twentieth of a second, before a new process can check any text).
+        table = font.reader["cmap"]
+        if table in seen:
+            continue
+        seen.add(table)
+        codes = set(font["cmap"].getBestCmap())
         covered = codes if covered is None else covered & codes
     return frozenset(covered or ())
 
