@@ -21,7 +21,7 @@ import hashlib
 import json
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Callable
@@ -333,16 +333,23 @@ def render_document(htmls: list[str], context, inspect: Callable[[Any], Any] | N
     return stamped or _cached_layout(htmls, kit_root, inspect, cache)  # (not expected) laid out whole
 
 
-def render_parts(parts: list[str], context) -> LaidOut:
+def render_parts(parts: list[str], context, piece: tuple[int, LaidOut] | None = None) -> LaidOut:
     """Lay out one document made of parts, each beginning a page (an agenda's welcome, then each of
     its days): each part's body is laid out and cached alone, so an edit lays out again only the
-    parts that print it (a session's title: its first day); the pages are joined, with one outline,
-    and stamped as one document ("page n / m" over them all)."""
-    if len(parts) == 1:
+    parts that print it; the pages are joined, with one outline, and stamped as one document
+    ("page n / m" over them all). `piece`: (a part's index, a piece laid out alone, `lay_out_piece`)
+    drawn on that part's first page, its bookmarks first (an agenda's title: its first day keeps
+    blank lines where it goes, so a new title lays out the title alone, not the day again)."""
+    if len(parts) == 1 and piece is None:
         return render_document(parts, context)
     kit_root, cache = _root_and_cache(context)
     split = [stamps.split(html) for html in parts]
     bodies = [_cached_layout([part.body], kit_root, None, cache) for part in split]
+    if piece is not None:
+        index, drawn = piece
+        under = bodies[index]
+        bookmarks = (tuple(drawn.bookmarks[0]) + tuple(under.bookmarks[0]), *under.bookmarks[1:])
+        bodies[index] = replace(under, pdf=stamps.drawn_under_first_page(under.pdf, drawn.pdf), bookmarks=bookmarks)
     from kit.pdfparts import join_documents
 
     bookmarks = tuple(page for body in bodies for page in body.bookmarks)
@@ -355,6 +362,20 @@ def render_parts(parts: list[str], context) -> LaidOut:
     if stamped is None:
         raise RuntimeError(f"the page stamp of a document in parts has not its {body.pages} pages")
     return stamped
+
+
+def boxes(box):
+    """A laid-out box and every box inside it, depth first (what generators read off a layout)."""
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from boxes(child)
+
+
+def lay_out_piece(html: str, context, inspect: Callable[[Any], Any] | None = None) -> LaidOut:
+    """A part of a page laid out alone, without the page stamp (one page; cached like a body), to
+    be drawn on a body's page (render_parts' `piece`); `inspect` reads what it needs off its boxes."""
+    kit_root, cache = _root_and_cache(context)
+    return _cached_layout([stamps.split(html).body], kit_root, inspect, cache)
 
 
 def _stamped(body: LaidOut, heads: list[str], kit_root: Path, cache: LayoutCache, inspect_stamp) -> LaidOut | None:

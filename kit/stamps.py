@@ -39,6 +39,8 @@ PAGE_COUNT_SAMPLE = "88 / 88"
 # The name the stamp's form XObject takes in a page's resources, numbered by page: weasyprint may
 # give all the pages of a document one resource dictionary.
 STAMP_NAME = "/KitStamp{number}"
+# The name of a piece laid out apart and drawn on a body's first page (drawn_under_first_page).
+PIECE_NAME = "/KitPiece"
 
 
 @dataclass(frozen=True)
@@ -83,15 +85,7 @@ def stamped(body_pdf: bytes, stamp_pdf: bytes) -> bytes:
         if len(body.pages) != len(stamp.pages):
             raise ValueError(f"the stamp has {len(stamp.pages)} pages, the body {len(body.pages)}")
         for number, (page, marks) in enumerate(zip(body.pages, stamp.pages), start=1):
-            if list(page.mediabox) != list(marks.mediabox):
-                raise ValueError(f"a stamp page of {list(marks.mediabox)} over a page of {list(page.mediabox)}")
-            form = body.copy_foreign(marks.as_form_xobject())
-            if "/Resources" not in page.obj:
-                page.obj.Resources = pikepdf.Dictionary()
-            if "/XObject" not in page.obj.Resources:
-                page.obj.Resources.XObject = pikepdf.Dictionary()
-            name = STAMP_NAME.format(number=number)
-            page.obj.Resources.XObject[name] = form
+            name = _add_form(body, page, marks, STAMP_NAME.format(number=number))
             # The body's drawing is closed in its own graphics state, so the stamp starts from the page's.
             page.contents_add(pikepdf.Stream(body, b"q\n"), prepend=True)
             page.contents_add(pikepdf.Stream(body, f"Q\nq {name} Do Q\n".encode("ascii")))
@@ -101,6 +95,36 @@ def stamped(body_pdf: bytes, stamp_pdf: bytes) -> bytes:
         out = io.BytesIO()
         body.save(out, deterministic_id=True)
         return out.getvalue()
+
+
+def drawn_under_first_page(body_pdf: bytes, piece_pdf: bytes) -> bytes:
+    """The body with the first page of `piece` (a part of its first page laid out alone: an
+    agenda's title) drawn on its first page, before the body's own drawing: a text read off the
+    page (copied, searched) begins with it, as it would laid out with the body."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(body_pdf)) as body, pikepdf.open(io.BytesIO(piece_pdf)) as piece:
+        page = body.pages[0]
+        name = _add_form(body, page, piece.pages[0], PIECE_NAME)
+        page.contents_add(pikepdf.Stream(body, f"q {name} Do Q\n".encode("ascii")), prepend=True)
+        out = io.BytesIO()
+        body.save(out, deterministic_id=True)
+        return out.getvalue()
+
+
+def _add_form(body, page, marks, name: str) -> str:
+    """Put page `marks` (of another PDF) in `page`'s resources as a form XObject named `name`."""
+    import pikepdf
+
+    if list(page.mediabox) != list(marks.mediabox):
+        raise ValueError(f"a page of {list(marks.mediabox)} over a page of {list(page.mediabox)}")
+    form = body.copy_foreign(marks.as_form_xobject())
+    if "/Resources" not in page.obj:
+        page.obj.Resources = pikepdf.Dictionary()
+    if "/XObject" not in page.obj.Resources:
+        page.obj.Resources.XObject = pikepdf.Dictionary()
+    page.obj.Resources.XObject[name] = form
+    return name
 
 
 def side_widths(left: str, right: str) -> tuple[float, float]:

@@ -57,7 +57,10 @@ def test_agendas_benchmark_runs_on_the_agendas_alone(make_kit):
     root = make_kit(TINY_KIT)
     paths, groups = capture(root, agendas.KINDS)
     assert paths == ["s/programme.pdf", "s/deroule-animateurs.pdf"]
-    assert [len(group) for group in groups] == [1, 1] and all("Lancement" in g[0] for g in groups)
+    assert [len(group) for group in groups] == [1, 1, 1]
+    title, *days = [group[0].split("<body", 1)[1] for group in groups]
+    assert "Lancement" in title and "Accueil" not in title  # the session's title, laid out alone
+    assert all("Accueil" in day and "Lancement" not in day for day in days)
     assert_measured(agendas.run(repeat=1, root=root), 1)
 
 

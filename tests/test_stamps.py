@@ -5,6 +5,7 @@ version) lays out the margins, not the body; the margin boxes' widths fit their 
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -187,7 +188,10 @@ def test_an_edit_of_one_part_lays_out_that_part_only(tmp_path, layouts):
     assert "Le comptoir des services" in PdfReader(io.BytesIO(edited.pdf)).pages[0].extract_text()
 
 
-def test_a_session_title_edit_lays_out_the_first_day_of_each_agenda_only(tmp_path, layouts):
+def test_a_session_title_edit_lays_out_the_title_alone(tmp_path, layouts):
+    """An agenda's title is laid out alone and drawn on its first day, which keeps blank lines for it:
+    a new title of as many lines lays out the title (once for the editions with a welcome, once for
+    the others) and the running headers, no day of any edition."""
     root = built_fixture_kit(tmp_path)
     layouts.clear()
     session = root / "content/sessions/session-08.yaml"
@@ -195,10 +199,45 @@ def test_a_session_title_edit_lays_out_the_first_day_of_each_agenda_only(tmp_pat
                        encoding="utf-8")
     build(root, jobs=1)
     agendas = [htmls[0] for htmls in layouts if not is_page_stamp(htmls) and 'class="agenda"' in htmls[0]]
-    assert len(agendas) == 3  # the first day of each edition, neither the welcome nor the second day
-    assert all("Session 8 bis" in html and "Jour 1" in html and "Jour 2" not in html for html in agendas)
+    assert len(agendas) == 2
+    assert all("Session 8 bis" in html and "Jour 1" not in html for html in agendas)
     nouveaux = PdfReader(root / "output/session-08/programme-nouveaux.pdf")
     assert "Session 8 bis" in nouveaux.pages[1].extract_text() and "Bienvenue" in nouveaux.pages[0].extract_text()
+    # A title that takes another line lays out the first days again (the blank lines kept change).
+    layouts.clear()
+    longer = "Session 8 bis, une session dont le titre est bien plus long qu'une ligne de programme"
+    session.write_text(session.read_text(encoding="utf-8").replace('title: "Session 8 bis', f'title: "{longer}', 1),
+                       encoding="utf-8")
+    build(root, jobs=1)
+    days = [htmls[0] for htmls in layouts if not is_page_stamp(htmls) and "Jour 1" in htmls[0]]
+    assert len(days) == 3 and all(longer not in html for html in days)
+    assert "bien plus long" in PdfReader(root / "output/session-08/programme.pdf").pages[0].extract_text()
+
+
+@pytest.mark.parametrize("title", ["Session 8 : démarrer", "Session 8 : " + "un titre bien plus long " * 5])
+def test_a_title_drawn_apart_gives_the_pixels_and_outline_of_the_day_laid_out_whole(tmp_path, title):
+    from kit.content import load_kit
+    from kit.documents import render_html
+    from kit.generators import GENERATORS, RenderContext
+    from kit.generators.agenda import TEMPLATE, agenda_context, EDITIONS
+    from kit.plan import plan
+    from kit.theme import Theme
+
+    root = tmp_path / "kit"
+    shutil.copytree(FIXTURE_KIT, root)
+    session_file = root / "content/sessions/session-08.yaml"
+    text = session_file.read_text(encoding="utf-8")
+    session_file.write_text(re.sub(r'(?m)^title: ".*"$', f'title: "{title}"', text, count=1), encoding="utf-8")
+    content = load_kit(root)
+    context = RenderContext(Theme.from_config(content.config), root, tmp_path / "cache")
+    output = next(o for o in plan(content, GENERATORS).outputs if o.path == "session-08/programme.pdf")
+    drawn_apart = GENERATORS["agenda"].render(output, content, context).files[output.path]
+    data = agenda_context(content.sessions["session-08"], EDITIONS[output.edition], content, context)
+    whole = documents.render_document([render_html(TEMPLATE, data)], context).pdf  # every day in one layout
+    assert title.split(" : ")[0] in PdfReader(io.BytesIO(drawn_apart)).pages[0].extract_text()
+    for mine, theirs in zip(images(drawn_apart), images(whole), strict=True):
+        assert ImageChops.difference(mine, theirs).getbbox() is None
+    assert outline_of(drawn_apart) == outline_of(whole)
 
 
 def test_a_day_two_editions_print_alike_is_laid_out_once(tmp_path, layouts):

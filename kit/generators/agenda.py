@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from kit.content import Content, session_files
 from kit.content.materials import Material
 from kit.content.sessions import Block, Session
-from kit.documents import Stamp, base_context, render_html, render_parts
+from kit.documents import Stamp, base_context, boxes, lay_out_piece, render_html, render_parts
 from kit.file_names import named
 from kit.generators import RenderContext, Rendered, register
 from kit.labels import Labels
@@ -154,7 +154,8 @@ def agenda_context(session: Session, edition: Edition, content: Content, context
         "days": days,
         "config": config,
         "intro": session.introduction if edition.introduction else None,
-        "part": None,  # the whole agenda; or "welcome", or a day's index: that part alone
+        "part": None,  # the whole agenda; or "welcome", or a day's index: that part alone; or "title"
+        "title_lines": None,  # lines kept blank for the title, drawn apart (AgendaGenerator.render)
     }
 
 
@@ -207,7 +208,22 @@ class AgendaGenerator:
         edition = EDITIONS[output.edition]
         data = agenda_context(session, edition, content, context)
         # Laid out part by part (the welcome, then each day, each beginning a page), so an edit of
-        # one day, or of the title its first day prints, lays out that day again, not the others.
+        # one day lays out that day again, not the others.
         parts = (["welcome"] if data["intro"] else []) + list(range(len(data["days"])))
-        laid_out = render_parts([render_html(TEMPLATE, {**data, "part": part}) for part in parts], context)
+        # The session's title is laid out alone and drawn on the first day's first page, which
+        # keeps as many blank lines for it: a title edit lays out the title, not the day again.
+        piece, lines = None, None
+        if data["days"]:
+            title = lay_out_piece(render_html(TEMPLATE, {**data, "part": "title"}), context, inspect=title_lines)
+            piece, lines = (parts.index(0), title), title.extra[0]
+        htmls = [render_html(TEMPLATE, {**data, "part": part, "title_lines": lines}) for part in parts]
+        laid_out = render_parts(htmls, context, piece=piece)
         return Rendered({output.path: laid_out.pdf}, laid_out.pages)
+
+
+def title_lines(document) -> int:
+    """How many lines the session's title (the first h1) takes in its piece."""
+    for box in boxes(document.pages[0]._page_box):
+        if getattr(box, "element_tag", None) == "h1":
+            return max(1, sum(1 for child in getattr(box, "children", ()) if type(child).__name__ == "LineBox"))
+    return 1

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from kit.checks import Check
 from kit.content import Content
 from kit.content.worksheets import NEEDS_SHEET, SERVICE_FIELDS, SERVICE_SHEET, NeedsSheet, ServiceSheet, Worksheet
-from kit.documents import Stamp, base_context, render_document, render_html, render_pdf
+from kit.documents import Stamp, base_context, boxes, render_document, render_html, render_pdf
 from kit.errors import Problem
 from kit.file_names import named
 from kit.generators import RenderContext, Rendered, register
@@ -180,12 +180,6 @@ class ServiceSheetGenerator(_SheetGenerator):
                 if sheet is not None and sheet.kind == SERVICE_SHEET and sheet.services]
 
 
-def _boxes(box):
-    yield box
-    for child in getattr(box, "children", ()):
-        yield from _boxes(child)
-
-
 def overflowing_answers(document) -> list[tuple[int, str, float]]:
     """(service index, field key, mm over) for each filled-in answer taller than its field.
 
@@ -194,14 +188,14 @@ def overflowing_answers(document) -> list[tuple[int, str, float]]:
     """
     result = []
     for page in document.pages:
-        for box in _boxes(page._page_box):
+        for box in boxes(page._page_box):
             element = getattr(box, "element", None)
             if element is None or box.element_tag != "div" or element.get("data-field") is None:
                 continue
             if "field" not in (element.get("class") or "").split():
                 continue
             bottom = box.content_box_y() + box.height
-            for inner in _boxes(box):
+            for inner in boxes(box):
                 inner_element = getattr(inner, "element", None)
                 if inner is box or inner_element is None or "answer" not in (inner_element.get("class") or ""):
                     continue

@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from kit.documents import PX, LaidOut
+from kit.documents import PX, LaidOut, boxes
 from kit.theme import MM, RL_FONTS, register_reportlab_fonts
 from kit.typography import typeset
 
@@ -30,12 +30,6 @@ class FillInValues:
     edition: str
 
 
-def _boxes(box):
-    yield box
-    for child in getattr(box, "children", ()):
-        yield from _boxes(child)
-
-
 def _colour(style_colour) -> str:
     r, g, b = (round(c * 255) for c in tuple(style_colour)[:3])
     return f"#{r:02x}{g:02x}{b:02x}"
@@ -47,7 +41,7 @@ def blank_lines(document) -> list[dict]:
     page = document.pages[0]
     height_pt = page.height * PX
     lines = []
-    for box in _boxes(page._page_box):
+    for box in boxes(page._page_box):
         element = getattr(box, "element", None)
         classes = (element.get("class") or "").split() if element is not None else []
         if "line" in classes and "blank" in classes:
@@ -65,11 +59,11 @@ def edition_slot(document) -> dict | None:
     page = document.pages[0]
     height_pt = page.height * PX
     edition = None
-    for box in _boxes(page._page_box):
+    for box in boxes(page._page_box):
         if getattr(box, "at_keyword", None) == "@top-right":
             style = box.style
             baseline = None
-            for inner in _boxes(box):
+            for inner in boxes(box):
                 if type(inner).__name__ == "LineBox":
                     baseline = height_pt - (inner.position_y + inner.baseline) * PX
                     break
