@@ -391,14 +391,11 @@ def drawing_problem(path: Path, shown: str, root: Path) -> str | None:
     by `kit check` (as a generator check: it imports reportlab) instead of in the middle of a
     build. `shown` is the path as the content wrote it; `root` the kit folder.
     """
-    from reportlab.graphics import renderPDF
-    from reportlab.pdfgen.canvas import Canvas
-
     key = (str(path), path.stat().st_mtime_ns)
     if key in _DRAWABLE:
         return None
     try:
-        renderPDF.draw(svg_drawing(path, root=root), Canvas(io.BytesIO()), 0, 0)
+        _operators(svg_drawing(path, root=root))  # drawn once: what the render then writes again
     except UnreadableImage as exc:
         return exc.message
     except Exception as exc:  # noqa: BLE001 — any failure inside svglib/reportlab means "cannot be drawn"
@@ -810,6 +807,7 @@ def _grey_shapes(node) -> None:
 def draw_svg(canvas, drawing: Drawing, box: tuple[float, float, float, float], fit: str = "contain") -> None:
     """Draw `drawing` scaled into box (x, y, w, h in pt), centred: "contain" shows it whole, "cover" fills and clips."""
     from reportlab.graphics import renderPDF
+    from reportlab.pdfgen.canvas import ExtGState
 
     x, y, w, h = box
     if drawing.width <= 0 or drawing.height <= 0:
@@ -828,5 +826,42 @@ def draw_svg(canvas, drawing: Drawing, box: tuple[float, float, float, float], f
         canvas.clipPath(path, stroke=0, fill=0)
     canvas.translate(x + (w - drawing.width * scale) / 2, y + (h - drawing.height * scale) / 2)
     canvas.scale(scale, scale)
-    renderPDF.draw(drawing, canvas, 0, 0)
+    drawn = _operators(drawing)
+    if drawn is None or any(value != ExtGState.defaults.get(key) for key, value in canvas._extgstate._d.items()):
+        renderPDF.draw(drawing, canvas, 0, 0)
+    else:
+        operators, transparency = drawn
+        canvas._code.extend(operators)  # what renderPDF.draw writes here, q … Q, its state its own
+        if transparency:  # an opacity set, at its default: the PDF version renderPDF asks for
+            canvas._doc.ensureMinPdfVersion("transparency")
     canvas.restoreState()
+
+
+# The PDF operators renderPDF writes for a shared drawing (svg_drawing), by the drawing's id, with
+# the drawing itself (an id is only unique while its object lives).
+_OPERATORS: dict[int, tuple[Drawing, tuple[list[str], bool] | None]] = {}
+
+
+def _operators(drawing: Drawing) -> tuple[list[str], bool] | None:
+    """What renderPDF writes for `drawing` at the origin, and whether it asked its document for
+    transparency (an opacity set, if only to its default): drawn once per process on a throwaway
+    canvas. A deck's editions (home, fold, shop) and its check draw each pictogram again, walking
+    its hundreds of shapes in Python each time; renderPDF sets every part of the graphics state it
+    uses from its defaults, inside q … Q, so its operators draw the same on any page whose opacity
+    and overprint are at their defaults (draw_svg checks). None when they name a resource of their
+    document (a font for a text, an opacity other than full), which only renderPDF can add to the
+    page's document: such a drawing is drawn by renderPDF every time."""
+    held = _OPERATORS.get(id(drawing))
+    if held is not None and held[0] is drawing:
+        return held[1]
+    from reportlab.graphics import renderPDF
+    from reportlab.pdfgen.canvas import Canvas
+
+    scratch = Canvas(io.BytesIO())
+    start, version = len(scratch._code), scratch._doc._pdfVersion
+    renderPDF.draw(drawing, scratch, 0, 0)
+    operators = list(scratch._code[start:])
+    drawn = None if any("/" in operator for operator in operators) else (
+        operators, scratch._doc._pdfVersion != version)
+    _OPERATORS[id(drawing)] = (drawing, drawn)
+    return drawn

@@ -340,6 +340,56 @@ def test_a_shared_pictogram_draws_the_same_every_time():
     assert first == second == drawn(fresh)
 
 
+def test_a_pictogram_is_drawn_once_and_its_operators_written_again_as_renderpdf_would():
+    """draw_svg writes the operators renderPDF wrote for the drawing the first time (kit.images._operators):
+    the same bytes as renderPDF drawing it there, whatever the page's colours; a drawing that names a
+    resource of its document (a text's font) is drawn by renderPDF every time."""
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.shapes import Drawing, Rect, String
+    from reportlab.pdfgen.canvas import Canvas
+
+    from kit import images
+
+    def page(draw) -> bytes:
+        out = io.BytesIO()
+        canvas = Canvas(out, pagesize=(100, 100), invariant=1)
+        canvas.setFillColorRGB(1, 0, 0)  # a colour left set by what the card drew before
+        canvas.setStrokeColorRGB(0, 0, 1)
+        draw(canvas)
+        canvas.save()
+        return out.getvalue()
+
+    def by_renderpdf(drawing, box=(10, 10, 80, 80)):
+        def draw(canvas):
+            x, y, w, h = box
+            scale = min(w / drawing.width, h / drawing.height)
+            canvas.saveState()
+            canvas.translate(x + (w - drawing.width * scale) / 2, y + (h - drawing.height * scale) / 2)
+            canvas.scale(scale, scale)
+            renderPDF.draw(drawing, canvas, 0, 0)
+            canvas.restoreState()
+        return draw
+
+    pictogram = svg_drawing(PICTOGRAMS / "manger__baguette-bread.svg")
+    replayed = page(lambda canvas: draw_svg(canvas, pictogram, (10, 10, 80, 80)))
+    assert images._operators(pictogram) is not None  # kept for the next card
+    assert replayed == page(by_renderpdf(pictogram))
+
+    def translucent(draw):  # a page drawing at half opacity when the pictogram comes
+        def drawn(canvas):
+            canvas.setFillAlpha(0.5)
+            draw(canvas)
+        return drawn
+
+    assert page(translucent(lambda canvas: draw_svg(canvas, pictogram, (10, 10, 80, 80)))) == page(
+        translucent(by_renderpdf(pictogram)))
+    labelled = Drawing(40, 40)
+    labelled.add(Rect(0, 0, 40, 40, fillColor=None))
+    labelled.add(String(5, 15, "Bonjour", fontName="Helvetica", fontSize=8))
+    assert images._operators(labelled) is None
+    assert page(lambda canvas: draw_svg(canvas, labelled, (10, 10, 80, 80))) == page(by_renderpdf(labelled))
+
+
 def test_svg_greyscale_turns_every_colour_grey():
     from reportlab.lib.colors import Color
 
