@@ -507,8 +507,9 @@ class Engine:
 
         _STATE = (content, context)
         by_path = {output.path: output for output in chosen}
-        # What each output waits for: the chosen outputs it is made from (none for those ahead).
-        needs = {o.path: set() if o.path in ahead else {p for p in o.made_from if p in by_path} for o in chosen}
+        # The chosen outputs each is made from; what it waits for (none for those ahead).
+        sources = {o.path: {p for p in o.made_from if p in by_path} for o in chosen}
+        needs = {path: set() if path in ahead else made_from for path, made_from in sources.items()}
         waiting = list(chosen)  # in the plan's order
         done: set[str] = set()  # rendered or up to date, and, for those ahead, checked
         unchecked: set[str] = set()  # rendered ahead, their sources not all done yet
@@ -539,7 +540,7 @@ class Engine:
                         queued.append(output)
                     else:
                         finished(output)
-                for path in [p for p in unchecked if done.issuperset(needs_of(by_path[p]))]:
+                for path in [p for p in unchecked if sources[p] <= done]:
                     unchecked.discard(path)
                     ahead.discard(path)
                     moved = True
@@ -548,9 +549,6 @@ class Engine:
                     else:
                         done.add(path)
             return queued
-
-        def needs_of(output: Output) -> set[str]:
-            return {p for p in output.made_from if p in by_path}
 
         def collect(task: Task) -> None:
             tasks[task.path] = task
