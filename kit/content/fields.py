@@ -24,6 +24,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import MappingEndEvent, MappingStartEvent, SequenceEndEvent, SequenceStartEvent
 from ruamel.yaml.reader import ReaderError
 
+from kit.content import libyaml
 from kit.errors import Problem
 
 _MISSING = object()
@@ -277,7 +278,10 @@ def load_yaml(path: Path, name: str, problems: Problems) -> Any:
         _PARSED[key] = (text, data)
         return data
     try:
-        data = _yaml().load(text)
+        try:
+            data = libyaml.load(text)
+        except libyaml.Unusual:
+            data = _yaml().load(text)
         _PARSED[key] = (text, data)
         if _PARSE_CACHE is not None:
             _PARSE_CACHE.put(text, data)
