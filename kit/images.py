@@ -16,7 +16,9 @@ Three jobs, for the card decks and posters drawn with reportlab:
 - `prepare_all` fills the cache for many photos at once over several processes: the build calls
   it before rendering, because one output (a deck) renders in one process and would otherwise
   resample its photos one after the other.
-- `svg_drawing` / `draw_svg` keep SVG pictograms vector (svglib), optionally in greys.
+- `svg_drawing` / `draw_svg` keep SVG pictograms vector (svglib), optionally in greys; `pictogram`
+  keeps what drawing one writes under `cache_dir/pictograms`, so a render process draws it without
+  parsing it again.
 
 reportlab must write images without ASCII85 (`reportlab.rl_config.useA85 = 0`): with its
 default every image stream is ASCII85-encoded in pure Python. Measured here on 54 prepared
@@ -384,18 +386,19 @@ def _svg_reference(reference: str, line: int, path: Path, shown: str, root: Path
 _DRAWABLE: set[tuple[str, int]] = set()
 
 
-def drawing_problem(path: Path, shown: str, root: Path) -> str | None:
+def drawing_problem(path: Path, shown: str, root: Path, cache_dir: Path | None = None) -> str | None:
     """What keeps an SVG from being drawn ("expected ..., got ..."), or None.
 
     It draws the SVG once on a throwaway page, so what svglib or reportlab cannot draw is found
     by `kit check` (as a generator check: it imports reportlab) instead of in the middle of a
-    build. `shown` is the path as the content wrote it; `root` the kit folder.
+    build. `shown` is the path as the content wrote it; `root` the kit folder; what it drew is
+    kept in `cache_dir` for the render (`pictogram`).
     """
     key = (str(path), path.stat().st_mtime_ns)
     if key in _DRAWABLE:
         return None
     try:
-        _operators(svg_drawing(path, root=root))  # drawn once: what the render then writes again
+        pictogram(path, root=root, cache_dir=cache_dir)  # drawn once: what the render then writes again
     except UnreadableImage as exc:
         return exc.message
     except Exception as exc:  # noqa: BLE001 — any failure inside svglib/reportlab means "cannot be drawn"
@@ -804,15 +807,20 @@ def _grey_shapes(node) -> None:
         _grey_shapes(child)
 
 
-def draw_svg(canvas, drawing: Drawing, box: tuple[float, float, float, float], fit: str = "contain") -> None:
-    """Draw `drawing` scaled into box (x, y, w, h in pt), centred: "contain" shows it whole, "cover" fills and clips."""
+def draw_svg(canvas, drawing: Drawing | Pictogram, box: tuple[float, float, float, float], fit: str = "contain") -> None:
+    """Draw `drawing` (an svg_drawing, or a pictogram) scaled into box (x, y, w, h in pt), centred:
+    "contain" shows it whole, "cover" fills and clips."""
     from reportlab.graphics import renderPDF
     from reportlab.pdfgen.canvas import ExtGState
 
+    if isinstance(drawing, Pictogram):
+        width, height, drawn, whole = drawing.width, drawing.height, drawing.drawn, drawing.drawing
+    else:
+        width, height, drawn, whole = drawing.width, drawing.height, _operators(drawing), lambda: drawing
     x, y, w, h = box
-    if drawing.width <= 0 or drawing.height <= 0:
+    if width <= 0 or height <= 0:
         return
-    sx, sy = w / drawing.width, h / drawing.height
+    sx, sy = w / width, h / height
     if fit == "contain":
         scale = min(sx, sy)
     elif fit == "cover":
@@ -824,11 +832,10 @@ def draw_svg(canvas, drawing: Drawing, box: tuple[float, float, float, float], f
         path = canvas.beginPath()
         path.rect(x, y, w, h)
         canvas.clipPath(path, stroke=0, fill=0)
-    canvas.translate(x + (w - drawing.width * scale) / 2, y + (h - drawing.height * scale) / 2)
+    canvas.translate(x + (w - width * scale) / 2, y + (h - height * scale) / 2)
     canvas.scale(scale, scale)
-    drawn = _operators(drawing)
     if drawn is None or any(value != ExtGState.defaults.get(key) for key, value in canvas._extgstate._d.items()):
-        renderPDF.draw(drawing, canvas, 0, 0)
+        renderPDF.draw(whole(), canvas, 0, 0)
     else:
         operators, transparency = drawn
         canvas._code.extend(operators)  # what renderPDF.draw writes here, q … Q, its state its own
@@ -865,3 +872,74 @@ def _operators(drawing: Drawing) -> tuple[list[str], bool] | None:
         operators, scratch._doc._pdfVersion != version)
     _OPERATORS[id(drawing)] = (drawing, drawn)
     return drawn
+
+
+# --------------------------------------------------------------------------- pictograms kept
+
+PICTOGRAM_SUBDIR = "pictograms"
+PICTOGRAM_VERSION = 1
+# An SVG naming another file (<use href="other.svg#…">): what it draws depends on that file too,
+# so it is not kept across processes.
+_FILE_REFERENCE = re.compile(rb"""href\s*=\s*["']\s*[^#"'\s]""")
+
+
+@dataclass(frozen=True)
+class Pictogram:
+    """An SVG pictogram ready to draw: its size and what renderPDF writes for it (`_operators`), the
+    drawing itself parsed again only where renderPDF must draw it (draw_svg)."""
+
+    source: Path
+    greyscale: bool
+    root: Path | None
+    width: float
+    height: float
+    drawn: tuple[list[str], bool] | None
+
+    def drawing(self) -> Drawing:
+        return svg_drawing(self.source, greyscale=self.greyscale, root=self.root)
+
+
+_PICTOGRAMS: dict[tuple[str, int, bool], Pictogram] = {}
+
+
+def pictogram(source: Path, greyscale: bool = False, root: Path | None = None,
+              cache_dir: Path | None = None) -> Pictogram:
+    """The pictogram of an SVG file, once per process, and kept under `cache_dir/pictograms` by the
+    file's bytes, svglib's and reportlab's versions: parsing a pictogram with svglib and walking
+    its shapes with renderPDF costs about ten milliseconds, which every render process paid again
+    for every pictogram of its decks and posters (the default kit's 48: half a second each)."""
+    key = (str(source.resolve()), source.stat().st_mtime_ns, greyscale)
+    held = _PICTOGRAMS.get(key)
+    if held is not None:
+        return held
+    data = source.read_bytes()
+    kept = None
+    if cache_dir is not None and _FILE_REFERENCE.search(data) is None:
+        import reportlab
+        import svglib
+
+        versions = f"{PICTOGRAM_VERSION}\0{svglib.__version__}\0{reportlab.Version}\0{greyscale}\0".encode()
+        kept = cache_dir / PICTOGRAM_SUBDIR / f"{hashlib.sha256(versions + data).hexdigest()[:32]}.json"
+        try:
+            entry = json.loads(kept.read_text(encoding="utf-8"))
+            drawn = entry["drawn"]
+            held = Pictogram(source, greyscale, root, entry["width"], entry["height"],
+                             None if drawn is None else (list(drawn[0]), bool(drawn[1])))
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            held = None
+    if held is None:
+        drawing = svg_drawing(source, greyscale=greyscale, root=root)
+        drawn = _operators(drawing)
+        held = Pictogram(source, greyscale, root, drawing.width, drawing.height, drawn)
+        if kept is not None:
+            from kit.writer import write_atomic
+
+            entry = {"width": drawing.width, "height": drawing.height,
+                     "drawn": None if drawn is None else [drawn[0], drawn[1]]}
+            try:
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(kept, json.dumps(entry).encode("utf-8"))
+            except (OSError, TypeError, ValueError):  # a folder kit cannot write to: drawn again next time
+                pass
+    _PICTOGRAMS[key] = held
+    return held

@@ -390,6 +390,58 @@ def test_a_pictogram_is_drawn_once_and_its_operators_written_again_as_renderpdf_
     assert page(lambda canvas: draw_svg(canvas, labelled, (10, 10, 80, 80))) == page(by_renderpdf(labelled))
 
 
+def test_a_pictogram_kept_in_the_cache_is_drawn_by_another_process_without_parsing_it(tmp_path, monkeypatch):
+    """kit.images.pictogram keeps what drawing an SVG writes under cache_dir/pictograms: a new render
+    process (its own memory empty) writes the same bytes with neither svglib nor renderPDF."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    def page(drawn) -> bytes:
+        out = io.BytesIO()
+        canvas = Canvas(out, pagesize=(100, 100), invariant=1)
+        draw_svg(canvas, drawn, (10, 10, 80, 80))
+        canvas.save()
+        return out.getvalue()
+
+    source = tmp_path / "p.svg"
+    source.write_bytes((PICTOGRAMS / "manger__baguette-bread.svg").read_bytes())
+    cache = tmp_path / "cache"
+    expected = {grey: page(svg_drawing(source, greyscale=grey)) for grey in (False, True)}
+    for grey in (False, True):
+        assert page(images.pictogram(source, greyscale=grey, cache_dir=cache)) == expected[grey]
+    assert len(list((cache / "pictograms").glob("*.json"))) == 2  # one per colour and grey
+
+    for memory in ("_PICTOGRAMS", "_DRAWINGS", "_OPERATORS", "_DRAWABLE"):  # a new process
+        monkeypatch.setattr(images, memory, type(getattr(images, memory))())
+
+    def parsed(*args, **kwargs):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr("svglib.svglib.svg2rlg", parsed)
+    for grey in (False, True):
+        assert page(images.pictogram(source, greyscale=grey, cache_dir=cache)) == expected[grey]
+    assert images.drawing_problem(source, "images/p.svg", tmp_path, cache) is None
+
+    # Another file's bytes are another entry: an edited pictogram is parsed and drawn anew.
+    monkeypatch.undo()
+    source.write_bytes((PICTOGRAMS / "loisirs__game-die.svg").read_bytes())
+    os.utime(source, ns=(1, 1))
+    assert page(images.pictogram(source, cache_dir=cache)) == page(svg_drawing(PICTOGRAMS / "loisirs__game-die.svg"))
+    assert len(list((cache / "pictograms").glob("*.json"))) == 3
+
+
+def test_a_pictogram_that_names_another_file_is_not_kept(tmp_path):
+    """What an SVG draws through <use href="other.svg#…"> depends on that file too."""
+    shape = tmp_path / "shape.svg"
+    shape.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+                     '<rect id="r" width="10" height="10" fill="#c00"/></svg>', encoding="utf-8")
+    user = tmp_path / "user.svg"
+    user.write_text('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+                    'viewBox="0 0 10 10"><use xlink:href="shape.svg#r"/></svg>', encoding="utf-8")
+    drawn = images.pictogram(user, root=tmp_path, cache_dir=tmp_path / "cache")
+    assert drawn.drawn is not None and any(" re f" in operator for operator in drawn.drawn[0])  # the rectangle
+    assert not (tmp_path / "cache" / "pictograms").exists()
+
+
 def test_svg_greyscale_turns_every_colour_grey():
     from reportlab.lib.colors import Color
 

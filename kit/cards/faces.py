@@ -385,15 +385,15 @@ def photo_request(deck: Deck, card: Card, art: Art):
 
 def _picture(canvas, card: Card, deck: Deck, lay: Layout, art: Art, bleed: float) -> None:
     """A card's image: SVG pictograms whole in the picture box (vector), photos filling their box and its bleed."""
-    from kit.images import draw_prepared, draw_svg, prepare, svg_drawing
+    from kit.images import draw_prepared, draw_svg, pictogram, prepare
 
     if not card.image:
         return
     source = art.image_path(card.image)
     if source.suffix.lower() == ".svg":
         box = lay.picture
-        drawing = svg_drawing(source, greyscale=art.theme.greyscale, root=art.kit_root)
-        draw_svg(canvas, drawing, (box.x, box.y, box.w, box.h))
+        drawn = pictogram(source, greyscale=art.theme.greyscale, root=art.kit_root, cache_dir=art.cache_dir)
+        draw_svg(canvas, drawn, (box.x, box.y, box.w, box.h))
         return
     fill = getattr(lay, PHOTO_FILL[deck.kind])
     area = _bled(fill, lay.size, BLEED_MM * MM)

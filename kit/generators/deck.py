@@ -159,7 +159,7 @@ def _image_check(deck: Deck, config):
             seen.add(card.image)
             source = art.image_path(card.image)
             if source.suffix.lower() == ".svg":
-                problem = drawing_problem(source, card.image, config.root)
+                problem = drawing_problem(source, card.image, config.root, cache_dir)
                 if problem:
                     errors.append(_card_problem(card, "image", problem))
                 continue

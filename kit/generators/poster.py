@@ -197,7 +197,7 @@ def _poster_check(sheet: ThemePosters, config):
             if poster.pictogram is None:
                 continue
             if poster.pictogram.suffix.lower() == ".svg":
-                problem = drawing_problem(poster.pictogram, poster.source, config.root)
+                problem = drawing_problem(poster.pictogram, poster.source, config.root, cache_dir)
                 if problem:
                     errors.append(Problem(file, poster.line, f"{place}.pictogram", problem, titles))
                 continue

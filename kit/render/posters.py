@@ -86,7 +86,7 @@ def draw_legend(canvas: Canvas, entries: list[tuple[str, str]], x: float, top: f
 
 
 def render_posters(sheet: ThemePosters, content: Content, context: RenderContext) -> tuple[bytes, int]:
-    from kit.images import draw_prepared, draw_svg, prepare, svg_drawing
+    from kit.images import draw_prepared, draw_svg, pictogram, prepare
 
     register_reportlab_fonts()
     theme, grey = context.theme, context.theme.greyscale
@@ -108,7 +108,8 @@ def render_posters(sheet: ThemePosters, content: Content, context: RenderContext
             inset = box.w * PICTOGRAM_INSET
             inner = (box.x + inset, box.y + inset, box.w - 2 * inset, box.h - 2 * inset)
             if poster.pictogram.suffix.lower() == ".svg":
-                draw_svg(canvas, svg_drawing(poster.pictogram, greyscale=grey, root=context.kit_root), inner)
+                draw_svg(canvas, pictogram(poster.pictogram, greyscale=grey, root=context.kit_root,
+                                           cache_dir=context.cache_dir), inner)
             else:  # a photo or PNG pictogram: prepared at print resolution like a card's photo
                 prepared = prepare(poster.pictogram, (inner[2] / MM, inner[3] / MM), cache_dir=context.cache_dir,
                                    greyscale=grey)
