@@ -589,6 +589,26 @@ def test_a_pair_copy_carries_the_version_in_force_on_its_day_and_no_change_list(
     assert last.index("version 1.1 ·") < last.index("dans la version 1.0")
 
 
+def test_copies_of_one_blank_guide_each_carry_their_own_values_and_share_the_rest(make_kit, tmp_path):
+    """The pair's two rendez-vous are two copies of one blank guide (kit.render.copies): each page has
+    its own text layer, and the blank guide's fonts and drawing are stored once for both."""
+    day = "2019-05-24"
+    sizes = {}
+    for slots in (1, 2):
+        plan = HISTORY_PLAN.format(date=day)
+        if slots == 1:
+            plan = plan.replace('  - {time: "10:00", duration: 45, site: belin, pair: 1}\n', "")
+        root = make_kit({"content/guides/entretien.yaml": HISTORY_GUIDE, "content/field/terrain.yaml": plan})
+        build(root, tmp_path / f"out{slots}", jobs=1)
+        path = tmp_path / f"out{slots}" / "field" / "terrain" / "guides-binome-1.pdf"
+        sizes[slots] = path.stat().st_size
+    pages = pdf_pages(path)
+    assert len(pages) == 2
+    assert pages[0].count("9:00 – 9:45") == 1 and "10:00" not in pages[0]  # its own values, once
+    assert pages[1].count("10:00 – 10:45") == 1 and "9:00" not in pages[1]
+    assert sizes[2] < 1.3 * sizes[1], sizes  # the second copy adds its text layer, not a second guide
+
+
 def test_copies_dated_before_every_version_are_a_warning(make_kit, tmp_path):
     root = make_kit({"content/guides/entretien.yaml": HISTORY_GUIDE,
                      "content/field/terrain.yaml": HISTORY_PLAN.format(date="2019-05-20")})

@@ -5,8 +5,9 @@ time) and the copy's name in the running header. Laying the whole guide out agai
 would repeat the same work (8 pairs, 16 copies); instead the guide is laid out once with blank
 lines, the positions of those lines are read off its boxes (`blank_lines`) and that of the running
 header's right slot off its page stamp's (`edition_slot`), both kept with the cached layout, and
-each copy is the blank pages with a thin reportlab layer of text merged on top (pypdf). Identical
-objects (fonts, page contents) are stored once in the joined file.
+each copy is the blank pages with a thin reportlab layer of text drawn on top (pikepdf: a form
+XObject, as kit.stamps draws a page stamp). The master's objects (fonts, page contents) are
+stored once in the joined file.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from kit.theme import MM, RL_FONTS, register_reportlab_fonts
 from kit.typography import typeset
 
 VALUE_LIFT_MM = 1.4       # a value's baseline above its line's rule, like handwriting on a line
+LAYER_NAME = "/KitCopy"   # the copy's text layer in a page's resources
 
 
 @dataclass(frozen=True)
@@ -76,47 +78,97 @@ def _font(weight: int) -> str:
     return RL_FONTS["bold"] if weight >= 700 else RL_FONTS["semibold"] if weight >= 600 else RL_FONTS["regular"]
 
 
-def overlay(copy: FillInValues, sizes: list[tuple[float, float]], language: str) -> bytes:
-    """The copy's text layer: a page per page of the blank guide, values on its first page."""
+def overlay(copies: list[tuple[FillInValues, list[tuple[float, float]]]], language: str) -> bytes:
+    """The copies' text layers in one PDF (its fonts once): for each copy, a page per page of its
+    blank guide (their sizes given), values on its first page."""
     from reportlab.pdfgen.canvas import Canvas
 
     register_reportlab_fonts()
-    lines, edition = copy.master.extra[0], copy.master.stamp_extra[0]
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=sizes[0], invariant=1, pageCompression=1, initialFontName=RL_FONTS["regular"])
-    for number, size in enumerate(sizes):
-        canvas.setPageSize(size)
-        if number == 0:
-            for line, value in zip(lines, copy.values):
-                if value:
-                    canvas.setFillColor(line["colour"])
-                    canvas.setFont(_font(line["weight"]), line["size"])
-                    canvas.drawString(line["x"], line["bottom"] + VALUE_LIFT_MM * MM, typeset(value, language))
-        if edition and edition["baseline"] is not None:
-            canvas.setFillColor(edition["colour"])
-            canvas.setFont(RL_FONTS["regular"], edition["size"])
-            canvas.drawRightString(edition["right"], edition["baseline"], typeset(copy.edition, language))
-        canvas.showPage()
+    canvas = Canvas(buffer, pagesize=copies[0][1][0], invariant=1, pageCompression=1,
+                    initialFontName=RL_FONTS["regular"])
+    for copy, sizes in copies:
+        lines, edition = copy.master.extra[0], copy.master.stamp_extra[0]
+        for number, size in enumerate(sizes):
+            canvas.setPageSize(size)
+            if number == 0:
+                for line, value in zip(lines, copy.values):
+                    if value:
+                        canvas.setFillColor(line["colour"])
+                        canvas.setFont(_font(line["weight"]), line["size"])
+                        canvas.drawString(line["x"], line["bottom"] + VALUE_LIFT_MM * MM, typeset(value, language))
+            if edition and edition["baseline"] is not None:
+                canvas.setFillColor(edition["colour"])
+                canvas.setFont(RL_FONTS["regular"], edition["size"])
+                canvas.drawRightString(edition["right"], edition["baseline"], typeset(copy.edition, language))
+            canvas.showPage()
     canvas.save()
     return buffer.getvalue()
 
 
 def fill_copies(copies: list[FillInValues], context) -> tuple[bytes, int]:
-    """Every copy's pages, text layer merged, joined in one PDF; (bytes, pages)."""
-    from pypdf import PdfReader, PdfWriter
+    """Every copy's pages, its text layer drawn over each (a form XObject, as kit.stamps draws a
+    page stamp), joined in one PDF; (bytes, pages). A master's pages are added once per copy with
+    their own resources; the master's objects (fonts, page contents) and the layers' fonts are
+    stored once."""
+    import pikepdf
 
-    language = context.theme.language
-    writer = PdfWriter()
-    for copy in copies:
-        blank = PdfReader(io.BytesIO(copy.master.pdf))  # a reader per copy: its pages are cloned anew
-        sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in blank.pages]
-        layer = PdfReader(io.BytesIO(overlay(copy, sizes, language)))
-        for page, text in zip(blank.pages, layer.pages):
-            added = writer.add_page(page)
-            added.merge_page(text)
-        if writer.metadata is None and blank.metadata:
-            writer.add_metadata({k: v for k, v in blank.metadata.items() if k in ("/Title", "/Author", "/Creator")})
-    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue(), len(writer.pages)
+    if not copies:
+        raise ValueError("no copy to fill")
+    joined = pikepdf.new()
+    masters: dict[int, pikepdf.Pdf] = {}
+    try:
+        for copy in copies:
+            if id(copy.master) not in masters:
+                masters[id(copy.master)] = pikepdf.open(io.BytesIO(copy.master.pdf))
+        blanks = [masters[id(copy.master)] for copy in copies]
+        sizes = [[(float(page.mediabox[2] - page.mediabox[0]), float(page.mediabox[3] - page.mediabox[1]))
+                  for page in blank.pages] for blank in blanks]
+        with pikepdf.open(io.BytesIO(overlay(list(zip(copies, sizes)), context.theme.language))) as layers:
+            texts = iter(layers.pages)
+            opening = joined.make_indirect(pikepdf.Stream(joined, b"q\n"))
+            closing = joined.make_indirect(pikepdf.Stream(joined, f"Q\nq {LAYER_NAME} Do Q\n".encode("ascii")))
+            drawn: dict[tuple[int, int], tuple[list, object]] = {}  # each master page's own drawing
+            for blank in blanks:
+                for number, page in enumerate(blank.pages):
+                    joined.pages.append(page)
+                    added = joined.pages[-1]
+                    own = drawn.setdefault((id(blank), number), _as_drawn(added))
+                    _draw_over(added, joined.copy_foreign(next(texts).as_form_xobject()), own, opening, closing)
+        for key in ("/Title", "/Author", "/Creator"):
+            if key in blanks[0].docinfo:
+                joined.docinfo[key] = blanks[0].docinfo[key]
+        buffer = io.BytesIO()
+        joined.save(buffer, deterministic_id=True)
+        return buffer.getvalue(), len(joined.pages)
+    finally:
+        for blank in masters.values():
+            blank.close()
+        joined.close()
+
+
+def _draw_over(page, form, drawn, opening, closing) -> None:
+    """Draw `form` over `page`, after the page's own drawing (`drawn`: its content streams and
+    resources as the master has them), closed in its own graphics state.
+
+    A master's page added again is a shallow copy of the one added before (QPDF copies a foreign
+    object once), text layer included: each added page is given its own content list and
+    resources, made from the master's, whose entries point at the same streams, fonts, images."""
+    import pikepdf
+
+    streams, resources = drawn
+    resources = pikepdf.Dictionary(resources)
+    xobjects = pikepdf.Dictionary(resources.get("/XObject", pikepdf.Dictionary()))
+    xobjects[LAYER_NAME] = form
+    resources["/XObject"] = xobjects
+    page.obj.Resources = resources
+    page.obj.Contents = pikepdf.Array([opening, *streams, closing])
+
+
+def _as_drawn(page) -> tuple[list, object]:
+    """A page's content streams and resources, as they are before a layer is drawn over it."""
+    import pikepdf
+
+    contents = page.obj.get("/Contents")
+    streams = list(contents) if isinstance(contents, pikepdf.Array) else [] if contents is None else [contents]
+    return streams, page.obj.get("/Resources", pikepdf.Dictionary())
