@@ -264,7 +264,10 @@ class LayoutCache:
             for path, sha in meta["read"].items():
                 if _current(Path(path)) != sha:
                     return None
-            return LaidOut((self.folder / f"{key}.pdf").read_bytes(), meta["pages"], meta.get("extra"),
+            pdf = (self.folder / f"{key}.pdf").read_bytes()
+            if bytes_digest(pdf) != meta["pdf"]:
+                return None
+            return LaidOut(pdf, meta["pages"], meta.get("extra"),
                            tuple(tuple(names) for names in meta["page_names"]),
                            bookmarks=_frozen_bookmarks(meta["bookmarks"]))
         except (OSError, ValueError, KeyError):
@@ -295,10 +298,12 @@ class LayoutCache:
         from kit.writer import write_atomic
 
         self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.folder / f"{key}.pdf", laid_out.pdf)
+        # Not synced to disk (write_atomic's `durable`): the entry names its PDF's digest, so a PDF
+        # a crash left unwritten is never used.
+        write_atomic(self.folder / f"{key}.pdf", laid_out.pdf, durable=False)
         meta = {"pages": laid_out.pages, "extra": laid_out.extra, "read": read, "page_names": laid_out.page_names,
-                "bookmarks": laid_out.bookmarks}
-        write_atomic(self.folder / f"{key}.json", json.dumps(meta, sort_keys=True).encode("utf-8"))
+                "bookmarks": laid_out.bookmarks, "pdf": bytes_digest(laid_out.pdf)}
+        write_atomic(self.folder / f"{key}.json", json.dumps(meta, sort_keys=True).encode("utf-8"), durable=False)
 
 
 def _frozen_bookmarks(pages) -> tuple:

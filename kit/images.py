@@ -938,7 +938,7 @@ def pictogram(source: Path, greyscale: bool = False, root: Path | None = None,
                      "drawn": None if drawn is None else [drawn[0], drawn[1]]}
             try:
                 kept.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(kept, json.dumps(entry).encode("utf-8"))
+                write_atomic(kept, json.dumps(entry).encode("utf-8"), durable=False)  # a cache: JSON or unused
             except (OSError, TypeError, ValueError):  # a folder kit cannot write to: drawn again next time
                 pass
     _PICTOGRAMS[key] = held

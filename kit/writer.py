@@ -19,10 +19,12 @@ def target_path(out_dir: Path, relative: str) -> Path:
     return target
 
 
-def write_atomic(target: Path, data: bytes) -> bool:
+def write_atomic(target: Path, data: bytes, durable: bool = True) -> bool:
     """Write through a temporary file in the same folder, then rename: readers never see half a file.
 
-    Returns False (and writes nothing) when the file already holds exactly these bytes.
+    Returns False (and writes nothing) when the file already holds exactly these bytes. `durable`:
+    the bytes reach the disk before the rename (fsync); a cache, which checks what it reads back
+    and can always be made again, skips it (a hundred cache files a cold build, each an fsync).
     """
     if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
         return False
@@ -34,7 +36,8 @@ def write_atomic(target: Path, data: bytes) -> bool:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

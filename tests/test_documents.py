@@ -170,3 +170,24 @@ def test_kits_user_agent_sheet_lays_out_what_weasyprints_own_does(tmp_path, monk
     assert not pseudo & (ua_sheet.NEVER_PRINTED | {"marker"})
     assert "marker" in {entry[3] for entry in ours_sheet.matcher.lower_local_name_selectors["li"]}
     assert {entry[3] for entry in theirs_sheet.matcher.other_selectors} >= ua_sheet.NEVER_PRINTED | {"marker"}
+
+
+def test_a_cached_layout_is_used_only_while_its_pdf_is_the_one_laid_out(tmp_path, monkeypatch):
+    """The layout cache is written without syncing to disk (kit.writer.write_atomic's `durable`):
+    its entry names the PDF's digest, so a PDF a crash left short or stale is laid out again."""
+    import os
+
+    from kit.documents import LaidOut, LayoutCache
+
+    synced = []
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd))
+    cache = LayoutCache(tmp_path)
+    laid_out = LaidOut(b"%PDF-1.7 one page", 1, None, (("",),), bookmarks=((),))
+    cache.put("k", laid_out, {})
+    assert synced == []
+    assert cache.get("k") == laid_out
+    pdf = tmp_path / "layout" / "k.pdf"
+    pdf.write_bytes(b"%PDF-1.7 one pa")  # cut short
+    assert cache.get("k") is None
+    pdf.write_bytes(b"%PDF-1.7 one page")
+    assert cache.get("k") == laid_out

@@ -109,6 +109,7 @@ class ParseCache:
 
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.folder / f"{self.key(text)}.json", encoded.encode("utf-8"))
+            # A cache: not synced to disk (a file a crash left half written is not JSON, so not used).
+            write_atomic(self.folder / f"{self.key(text)}.json", encoded.encode("utf-8"), durable=False)
         except OSError:  # a folder kit cannot write to: parse again next time
             pass
