@@ -309,6 +309,17 @@ def test_a_truncated_jpeg_is_an_unreadable_image(tmp_path, cache):
 
 # --------------------------------------------------------------------------- SVG pictograms
 
+def drawn_on_a_page(drawing) -> bytes:
+    """The PDF of a page with `drawing` (an svg_drawing or a pictogram) drawn in a box by draw_svg."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=(100, 100), invariant=1)
+    draw_svg(canvas, drawing, (10, 10, 80, 80))
+    canvas.save()
+    return out.getvalue()
+
+
 def test_svg_drawing_of_a_pictogram_has_a_sane_size():
     drawing = svg_drawing(PICTOGRAMS / "manger__baguette-bread.svg")
     assert 10 <= drawing.width <= 100 and drawing.width == drawing.height  # a 32×32 viewBox
@@ -320,16 +331,9 @@ def test_a_shared_pictogram_draws_the_same_every_time():
     """The parsed drawing is shared by every card that draws it: drawing it must leave it as it was."""
     import pickle
 
-    from reportlab.pdfgen.canvas import Canvas
     from svglib.svglib import svg2rlg
 
-    def drawn(drawing) -> bytes:
-        out = io.BytesIO()
-        canvas = Canvas(out, pagesize=(100, 100), invariant=1)
-        draw_svg(canvas, drawing, (10, 10, 80, 80))
-        canvas.save()
-        return out.getvalue()
-
+    drawn = drawn_on_a_page
     source = PICTOGRAMS / "loisirs__game-die.svg"
     shared = svg_drawing(source)
     before = pickle.dumps(shared)
@@ -393,15 +397,7 @@ def test_a_pictogram_is_drawn_once_and_its_operators_written_again_as_renderpdf_
 def test_a_pictogram_kept_in_the_cache_is_drawn_by_another_process_without_parsing_it(tmp_path, monkeypatch):
     """kit.images.pictogram keeps what drawing an SVG writes under cache_dir/pictograms: a new render
     process (its own memory empty) writes the same bytes with neither svglib nor renderPDF."""
-    from reportlab.pdfgen.canvas import Canvas
-
-    def page(drawn) -> bytes:
-        out = io.BytesIO()
-        canvas = Canvas(out, pagesize=(100, 100), invariant=1)
-        draw_svg(canvas, drawn, (10, 10, 80, 80))
-        canvas.save()
-        return out.getvalue()
-
+    page = drawn_on_a_page
     source = tmp_path / "p.svg"
     source.write_bytes((PICTOGRAMS / "manger__baguette-bread.svg").read_bytes())
     cache = tmp_path / "cache"
