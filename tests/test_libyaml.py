@@ -37,7 +37,7 @@ def fast(text: str):
 
 
 def test_libyaml_is_installed_by_the_set_up():
-    assert libyaml._loader_class() is not None, "ruamel.yaml's libyaml extra is missing (pyproject.toml)"
+    assert libyaml._loader_class() is not None, "ruamel.yaml.clib (libyaml) is missing: see pyproject.toml"
 
 
 def test_every_file_kit_ships_reads_the_same_through_libyaml():

@@ -2,8 +2,8 @@
 
 ruamel's round-trip loader is pure Python: its scanner and parser are most of its time, a quarter
 of a second for the default kit's files, paid on every cold build and on every file an edit
-changed. libyaml (ruamel.yaml's `libyaml` extra) scans and parses the same text about six times
-faster. Its events go through ruamel's own composer, resolver (YAML 1.2: `no` and `12:30` stay
+changed. libyaml (in ruamel's C extension, ruamel.yaml.clib) scans and parses the same text
+about five times faster. Its events go through ruamel's own composer, resolver (YAML 1.2: `no` and `12:30` stay
 text) and kit's constructor, so the values, and the line and column of every key and list item
 (what kit's messages point at), are the ones the pure loader gives. (An empty value is placed
 just after its key, where the pure loader places it at the next line; kit reads neither.)
@@ -45,7 +45,7 @@ class Unusual(Exception):
 
 @cache
 def _loader_class():
-    """The loader class over libyaml's parser, or None when ruamel's libyaml extra is not installed."""
+    """The loader class over libyaml's parser, or None when ruamel's C extension is not installed."""
     try:
         from ruamel.yaml.cyaml import CParser
     except ImportError:
