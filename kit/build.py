@@ -189,10 +189,20 @@ def warm_up_renderers(modules: tuple[str, ...], fonts: bool = True, dictionaries
 
 
 def renderers_of(kinds) -> tuple[str, ...]:
-    """The drawing libraries the generators of these output kinds name in `renderers`."""
+    """The drawing libraries the generators of these outputs name: each item an output kind (its
+    generator's `renderers`) or a (kind, edition) pair (its `renderers_for(edition)`, if it has one:
+    a guide's pocket cards and its pairs' copies do not draw with the same libraries)."""
     from kit.generators import GENERATORS
 
-    return tuple(sorted({m for kind in kinds if kind in GENERATORS for m in getattr(GENERATORS[kind], "renderers", ())}))
+    modules: set[str] = set()
+    for item in kinds:
+        kind, edition = item if isinstance(item, tuple) else (item, None)
+        generator = GENERATORS.get(kind)
+        if generator is None:
+            continue
+        by_edition = getattr(generator, "renderers_for", None)
+        modules.update(by_edition(edition) if edition is not None and by_edition else getattr(generator, "renderers", ()))
+    return tuple(sorted(modules))
 
 
 def import_renderer(module: str) -> None:
@@ -357,7 +367,7 @@ class Engine:
                 # measure the checks side by side: those of the outputs the changed files will
                 # likely render, or on a first build those the kit's content folders give.
                 if rebuild:
-                    workers.start(likely_kinds(manifest, self.kit_root, files, previous))
+                    workers.start(likely_editions(manifest, self.kit_root, files, previous))
                 elif not only:
                     workers.start(_kinds_in_folders(self.kit_root))
                 content, digester, content_warnings = self.load_and_check(manifest, files, workers.run_checks)
@@ -607,13 +617,13 @@ class Engine:
             self.prepare_images(todo, content, context)
             log.info("render")
             if len(todo) > 1 or len(chosen) > 1:
-                workers.start({o.kind for o in chosen})
+                workers.start({(o.kind, o.edition) for o in chosen})
             if workers.pool is not None:
                 import pickle
 
                 state = pickle.dumps((content, context))
         if workers.pool is None:
-            for module in renderers_of({o.kind for o in todo}):
+            for module in renderers_of({(o.kind, o.edition) for o in todo}):
                 import_renderer(module)  # rendering here, in this process
         return state
 
@@ -765,12 +775,14 @@ FOLDER_KINDS = {"sessions": "agenda", "guides": "guide", "field": "field-overvie
                 "decks": "deck"}
 
 
-def likely_kinds(manifest: Manifest, kit_root: Path, files: FileDigests, previous: dict[str, str]) -> set[str]:
-    """The kinds of output a rebuild will likely render, guessed before the content is read: those
-    that read a file whose digest changed since the last build, and those made from them. A changed
-    file no output read (kit.yaml, kit's code or templates, a new file) may change anything: every
-    kind then. Only a head start for the workers: a renderer not guessed is imported when needed."""
-    everything = {entry.kind for entry in manifest.entries.values()}
+def likely_editions(manifest: Manifest, kit_root: Path, files: FileDigests,
+                    previous: dict[str, str]) -> set[tuple[str, str]]:
+    """The (kind, edition) of the outputs a rebuild will likely render, guessed before the content
+    is read: those that read a file whose digest changed since the last build, and those made from
+    them. A changed file no output read (kit.yaml, kit's code or templates, a new file) may change
+    anything: every one then. Only a head start for the workers: a renderer not guessed is imported
+    when needed."""
+    everything = {(entry.kind, entry.edition) for entry in manifest.entries.values()}
     readers: dict[str, set[str]] = {}
     for path, entry in manifest.entries.items():
         for key in entry.inputs:
@@ -788,7 +800,7 @@ def likely_kinds(manifest: Manifest, kit_root: Path, files: FileDigests, previou
         dirty |= {path for path, entry in manifest.entries.items()
                   if any(key.startswith(MADE_FROM) and key.partition(":")[2] in dirty for key in entry.inputs)}
         grown = len(dirty) > before
-    return {manifest.entries[path].kind for path in dirty}
+    return {(manifest.entries[path].kind, manifest.entries[path].edition) for path in dirty}
 
 
 def _kinds_in_folders(kit_root: Path) -> set[str]:

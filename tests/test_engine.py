@@ -196,27 +196,37 @@ def test_weasyprint_imports_without_searching_for_its_libraries():
     assert result.stdout.strip() == "True", result.stderr
 
 
-def test_a_rebuild_guesses_the_kinds_it_renders_before_reading_the_content(kit_copy):
+def test_a_rebuild_guesses_the_outputs_it_renders_before_reading_the_content(kit_copy):
     """The workers import only the renderers of the outputs that read a changed file; a change that
     no output read as a file (kit.yaml, kit's code) may change anything."""
-    from kit.build import likely_kinds
+    from kit.build import likely_editions, renderers_of
     from kit.digests import FileDigests
     from kit.manifest import Manifest
 
-    def guess() -> set[str]:
+    def guess() -> set[tuple[str, str]]:
         engine = Engine(kit_copy)
         manifest = Manifest.load(engine.cache_dir)
         files = FileDigests(manifest.stat)
         previous = {path: known[-1] for path, known in files.known.items()}
         engine.snapshot(manifest, files)
-        return likely_kinds(manifest, engine.kit_root, files, previous)
+        return likely_editions(manifest, engine.kit_root, files, previous)
 
     build(kit_copy, jobs=1)  # what is known of the files is known at the copy's own paths
     assert guess() == set()
     edit(kit_copy / "content/sessions/session-08.yaml", "title: \"Session 8", "title: \"Session 8 bis")
-    assert guess() == {"agenda", "calendar"}
+    assert {kind for kind, _ in guess()} == {"agenda", "calendar"}
+    build(kit_copy, jobs=1)
+    # A rendez-vous guide's question: the guide and its pairs' copies, not the pocket cards (reportlab's
+    # platypus, a fifth of a second in each worker).
+    guide = kit_copy / "content/guides/rendez-vous.yaml"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("En quelques mots", "En deux mots", 1), encoding="utf-8")
+    guessed = guess()
+    assert {edition for kind, edition in guessed if kind == "guide"} == {"document", "pair"}
+    assert "kit.render.pocket_cards" not in renderers_of(guessed)
+    assert {"weasyprint", "kit.render.copies"} <= set(renderers_of(guessed))
+    assert "kit.render.pocket_cards" in renderers_of({"guide"})  # the kind: every edition's
     edit(kit_copy / "kit.yaml", "organisation: La Transfo", "organisation: Le labo")
-    assert guess() == {entry.kind for entry in Manifest.load(kit_copy / "output/.cache").entries.values()}
+    assert guess() == {(entry.kind, entry.edition) for entry in Manifest.load(kit_copy / "output/.cache").entries.values()}
 
 
 def test_fonts_are_subset_the_same_way_with_or_without_the_system_library(kit_copy, tmp_path, monkeypatch):

@@ -11,7 +11,8 @@ A generator is an object with:
 Importing a generator module is light: planning and checks never pull in weasyprint or reportlab
 (`kit check`, `kit list` and a build with nothing to do start fast); a module imports its
 drawing libraries when it renders, and lists them in `renderers` so the engine imports them
-once before forking its workers.
+once before forking its workers (`renderers_for(edition)`, if it has one, narrows them to one
+edition of its outputs).
 
 The registry is this module's dict, filled by `@register` in each generator module; the modules
 are listed explicitly below.

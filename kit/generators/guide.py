@@ -236,6 +236,13 @@ class GuideGenerator:
     kind = "guide"
     renderers = ("weasyprint", "kit.render.pocket_cards", "kit.render.copies")
 
+    @staticmethod
+    def renderers_for(edition: str) -> tuple[str, ...]:
+        """Pocket cards are reportlab's alone; a guide is laid out by weasyprint, and its pairs'
+        copies are written over with reportlab (a question edit need not import the pocket cards)."""
+        return {"pocket": ("kit.render.pocket_cards",), "document": ("weasyprint",)}.get(
+            edition, ("weasyprint", "kit.render.copies"))
+
     def outputs(self, content: Content) -> list[Output]:
         guides: dict[str, Guide] = content.of("guides")
         language = content.config.language
