@@ -574,9 +574,9 @@ class Engine:
                 queued = release()
                 if queued:
                     state = self.start_rendering(queued, chosen, content, context, workers, started, state, on_render)
-                    started = True
-                    pool = workers.pool
-                    key = bytes_digest(state) if state is not None else ""
+                    if not started:  # the workers and what they are sent are set once, by the first
+                        started, pool = True, workers.pool
+                        key = bytes_digest(state) if state is not None else ""
                     queue.extend(queued)
                 if pool is None:  # here, in the plan's order (the preview's: a session's programme first)
                     if not queue:
@@ -764,7 +764,7 @@ def _ranks(outputs: list[Output], ahead: set[str], manifest: Manifest) -> dict[s
             for source in output.made_from:
                 made_into.setdefault(source, []).append(output.path)
     for output in reversed(outputs):  # the plan's order puts an output after those it is made from
-        cost = _last_cost(manifest, output.path) if output.path in manifest.entries else UNKNOWN_COST
+        cost = _last_cost(manifest, output.path)
         chain[output.path] = cost + max((chain.get(p, 0.0) for p in made_into.get(output.path, ())), default=0.0)
     return {output.path: (-chain[output.path], place) for place, output in enumerate(outputs)}
 
@@ -810,9 +810,10 @@ def _kinds_in_folders(kit_root: Path) -> set[str]:
 
 def _last_cost(manifest: Manifest, path: str) -> float:
     """What an output cost to render last time: its processor time, not its wall time, which counts
-    the wait for a layout another worker was doing (the per-pair copies share their guide's)."""
+    the wait for a layout another worker was doing (the per-pair copies share their guide's);
+    UNKNOWN_COST for one never rendered."""
     entry = manifest.entries.get(path)
-    return (entry.cost or entry.seconds) if entry is not None else 0.0
+    return (entry.cost or entry.seconds) if entry is not None else UNKNOWN_COST
 
 
 def _identity(output: Output) -> str:

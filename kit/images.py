@@ -383,9 +383,6 @@ def _svg_reference(reference: str, line: int, path: Path, shown: str, root: Path
     return f'{problem} (used by "{shown}", line {line})' if problem else None
 
 
-_DRAWABLE: set[tuple[str, int]] = set()
-
-
 def drawing_problem(path: Path, shown: str, root: Path, cache_dir: Path | None = None) -> str | None:
     """What keeps an SVG from being drawn ("expected ..., got ..."), or None.
 
@@ -394,16 +391,12 @@ def drawing_problem(path: Path, shown: str, root: Path, cache_dir: Path | None =
     build. `shown` is the path as the content wrote it; `root` the kit folder; what it drew is
     kept in `cache_dir` for the render (`pictogram`).
     """
-    key = (str(path), path.stat().st_mtime_ns)
-    if key in _DRAWABLE:
-        return None
     try:
-        pictogram(path, root=root, cache_dir=cache_dir)  # drawn once: what the render then writes again
+        pictogram(path, root=root, cache_dir=cache_dir)  # drawn once (per file version): what the render writes
     except UnreadableImage as exc:
         return exc.message
     except Exception as exc:  # noqa: BLE001 — any failure inside svglib/reportlab means "cannot be drawn"
         return f'expected an SVG that can be drawn, got one that fails to draw ({type(exc).__name__}: {exc}) "{shown}"'
-    _DRAWABLE.add(key)
     return None
 
 

@@ -85,7 +85,7 @@ def stamped(body_pdf: bytes, stamp_pdf: bytes) -> bytes:
         if len(body.pages) != len(stamp.pages):
             raise ValueError(f"the stamp has {len(stamp.pages)} pages, the body {len(body.pages)}")
         for number, (page, marks) in enumerate(zip(body.pages, stamp.pages), start=1):
-            name = _add_form(body, page, marks, STAMP_NAME.format(number=number))
+            name = add_form(body, page, marks, STAMP_NAME.format(number=number))
             # The body's drawing is closed in its own graphics state, so the stamp starts from the page's.
             page.contents_add(pikepdf.Stream(body, b"q\n"), prepend=True)
             page.contents_add(pikepdf.Stream(body, f"Q\nq {name} Do Q\n".encode("ascii")))
@@ -105,18 +105,19 @@ def drawn_under_first_page(body_pdf: bytes, piece_pdf: bytes) -> bytes:
 
     with pikepdf.open(io.BytesIO(body_pdf)) as body, pikepdf.open(io.BytesIO(piece_pdf)) as piece:
         page = body.pages[0]
-        name = _add_form(body, page, piece.pages[0], PIECE_NAME)
+        name = add_form(body, page, piece.pages[0], PIECE_NAME)
         page.contents_add(pikepdf.Stream(body, f"q {name} Do Q\n".encode("ascii")), prepend=True)
         out = io.BytesIO()
         body.save(out, deterministic_id=True)
         return out.getvalue()
 
 
-def _add_form(body, page, marks, name: str) -> str:
+def add_form(body, page, marks, name: str) -> str:
     """Put page `marks` (of another PDF) in `page`'s resources as a form XObject named `name`."""
     import pikepdf
 
-    if list(page.mediabox) != list(marks.mediabox):
+    # To a hundredth of a point: reportlab writes a page's size rounded to four decimals.
+    if any(abs(float(a) - float(b)) > 0.01 for a, b in zip(page.mediabox, marks.mediabox)):
         raise ValueError(f"a page of {list(marks.mediabox)} over a page of {list(page.mediabox)}")
     form = body.copy_foreign(marks.as_form_xobject())
     if "/Resources" not in page.obj:

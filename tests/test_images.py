@@ -406,7 +406,7 @@ def test_a_pictogram_kept_in_the_cache_is_drawn_by_another_process_without_parsi
         assert page(images.pictogram(source, greyscale=grey, cache_dir=cache)) == expected[grey]
     assert len(list((cache / "pictograms").glob("*.json"))) == 2  # one per colour and grey
 
-    for memory in ("_PICTOGRAMS", "_DRAWINGS", "_OPERATORS", "_DRAWABLE"):  # a new process
+    for memory in ("_PICTOGRAMS", "_DRAWINGS", "_OPERATORS"):  # a new process
         monkeypatch.setattr(images, memory, type(getattr(images, memory))())
 
     def parsed(*args, **kwargs):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from kit import stamps
 from kit.documents import PX, LaidOut, boxes
 from kit.theme import MM, RL_FONTS, register_reportlab_fonts
 from kit.typography import typeset
@@ -134,7 +135,7 @@ def fill_copies(copies: list[FillInValues], context) -> tuple[bytes, int]:
                     joined.pages.append(page)
                     added = joined.pages[-1]
                     own = drawn.setdefault((id(blank), number), _as_drawn(added))
-                    _draw_over(added, joined.copy_foreign(next(texts).as_form_xobject()), own, opening, closing)
+                    _draw_over(joined, added, next(texts), own, opening, closing)
         for key in ("/Title", "/Author", "/Creator"):
             if key in blanks[0].docinfo:
                 joined.docinfo[key] = blanks[0].docinfo[key]
@@ -147,9 +148,9 @@ def fill_copies(copies: list[FillInValues], context) -> tuple[bytes, int]:
         joined.close()
 
 
-def _draw_over(page, form, drawn, opening, closing) -> None:
-    """Draw `form` over `page`, after the page's own drawing (`drawn`: its content streams and
-    resources as the master has them), closed in its own graphics state.
+def _draw_over(pdf, page, text, drawn, opening, closing) -> None:
+    """Draw page `text` (of the layers' PDF) over `page`, after the page's own drawing (`drawn`: its
+    content streams and resources as the master has them), closed in its own graphics state.
 
     A master's page added again is a shallow copy of the one added before (QPDF copies a foreign
     object once), text layer included: each added page is given its own content list and
@@ -158,10 +159,9 @@ def _draw_over(page, form, drawn, opening, closing) -> None:
 
     streams, resources = drawn
     resources = pikepdf.Dictionary(resources)
-    xobjects = pikepdf.Dictionary(resources.get("/XObject", pikepdf.Dictionary()))
-    xobjects[LAYER_NAME] = form
-    resources["/XObject"] = xobjects
+    resources["/XObject"] = pikepdf.Dictionary(resources.get("/XObject", pikepdf.Dictionary()))
     page.obj.Resources = resources
+    stamps.add_form(pdf, page, text, LAYER_NAME)
     page.obj.Contents = pikepdf.Array([opening, *streams, closing])
 
 
