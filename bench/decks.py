@@ -116,7 +116,7 @@ def draw_floor(images: list[Path]) -> bytes:
     per_sheet = len(slots)
     for start in range(0, len(images), per_sheet):
         sheet = images[start:start + per_sheet]
-        for number, (path, (x, y)) in enumerate(zip(sheet, slots), start=start + 1):
+        for number, (path, (x, y)) in enumerate(zip(sheet, slots, strict=False), start=start + 1):
             with Image.open(path) as image:
                 w, h = (pixels / PRINT_DPI * 72 for pixels in image.size)
             canvas.drawImage(str(path), x, y + card_h - h, w, h)

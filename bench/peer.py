@@ -79,7 +79,7 @@ def run_command(command: list[str], log: Path, env: dict[str, str] | None = None
 
 
 def median(runs: list[Run]) -> Run:
-    return Run(*(statistics.median(values) for values in zip(*((r.seconds, r.cpu_s, r.peak_mb) for r in runs))))
+    return Run(*(statistics.median(values) for values in zip(*((r.seconds, r.cpu_s, r.peak_mb) for r in runs), strict=True)))
 
 
 def retitle(root: Path, number: int) -> None:

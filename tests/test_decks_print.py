@@ -191,7 +191,7 @@ def test_text_on_colour_reaches_4_5_to_1_measured_from_the_drawn_colours(fixture
                     crop = image.crop(box)
                     if crop.width < 1 or crop.height < 1:
                         continue
-                    background = "#%02x%02x%02x" % Counter(zip(*[iter(crop.tobytes())] * 3)).most_common(1)[0][0]
+                    background = "#%02x%02x%02x" % Counter(zip(*[iter(crop.tobytes())] * 3, strict=True)).most_common(1)[0][0]
                     if background == fill:
                         continue  # a strip inside a glyph's descender; nothing to judge
                     checked += 1

@@ -124,7 +124,7 @@ def test_backs_are_the_mirror_of_fronts_plus_the_offset(make_kit, duplex):
                     config=config(duplex=duplex, dx=1.5, dy=-0.5))
     content = load_kit(root)
     (sheet,) = home_plan(content.of("decks")["essai"], content.config, A4)
-    for front, back in zip(sheet.fronts, sheet.backs):
+    for front, back in zip(sheet.fronts, sheet.backs, strict=True):
         mirrored = (Rect(A4[0] - front.right, front.y, front.w, front.h) if duplex == "long"
                     else Rect(front.x, A4[1] - front.top, front.w, front.h))
         assert back.x == pytest.approx(mirrored.x + 1.5 * MM) and back.y == pytest.approx(mirrored.y - 0.5 * MM)
@@ -155,7 +155,7 @@ def test_each_back_is_printed_behind_its_own_front(starter_kit):
     (sheet,) = home_plan(content.of("decks")["essai"], content.config, A4)
     document = pdfium.PdfDocument(rendered.files[output.path])
     front_page, back_page = document[0], document[1]
-    for number, (front, back) in enumerate(zip(sheet.fronts, sheet.backs), start=1):
+    for number, (front, back) in enumerate(zip(sheet.fronts, sheet.backs, strict=True), start=1):
         assert _inside(_text_centre(front_page, f"Carte {number:02d}"), front)
         assert _inside(_text_centre(back_page, f"Dos {number:02d}"), back)
         assert back.x == pytest.approx(A4[0] - front.right)
@@ -216,7 +216,7 @@ def test_print_shop_backgrounds_run_into_the_bleed(make_kit):
     for index, colour in ((0, (0xe8, 0x74, 0x3b)), (1, (0x1d, 0x4e, 0x89))):
         image = document[index].render(scale=1).to_pil().convert("RGB")
         for corner in ((1, 1), (image.width - 2, 1), (1, image.height - 2), (image.width - 2, image.height - 2)):
-            assert all(abs(a - b) <= 2 for a, b in zip(image.getpixel(corner), colour))
+            assert all(abs(a - b) <= 2 for a, b in zip(image.getpixel(corner), colour, strict=True))
 
 
 # ---------------------------------------------------------------------------------- photos
@@ -305,7 +305,7 @@ def test_png_export_gives_each_card_at_the_chosen_dpi(starter_kit):
     assert sorted(rendered.files) == [f"decks/png/essai/0{i}-carte-0{i}.png" for i in (1, 2, 3)]
     image = Image.open(io.BytesIO(rendered.files["decks/png/essai/01-carte-01.png"]))
     expected = (63 / 25.4 * 100, 88 / 25.4 * 100)
-    assert all(abs(got - want) <= 1 for got, want in zip(image.size, expected))
+    assert all(abs(got - want) <= 1 for got, want in zip(image.size, expected, strict=True))
 
 
 def test_greyscale_prints_no_colour(make_kit):

@@ -227,7 +227,7 @@ def sections(markdown: str) -> tuple[dict[str, str], dict[str, str]]:
     chapters: dict[str, str] = {"": ""}  # "": the text before the first chapter
     parts = re.split(r"^(#{2,3}) (.+)$", text, flags=re.M)
     chapter = ""
-    for level, title, body in zip(parts[1::3], parts[2::3], parts[3::3]):
+    for level, title, body in zip(parts[1::3], parts[2::3], parts[3::3], strict=True):
         name = title.replace("`", "").strip()
         own[name] = body
         if level == "##":

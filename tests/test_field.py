@@ -176,7 +176,7 @@ def test_one_mission_page_per_pair_with_its_sites_times_and_guides(fixture_field
     out, plan = fixture_field
     pages = pdf_pages(out / missions_path(plan.id))
     assert len(pages) == len(plan.pairs)
-    for page, pair in zip(pages, plan.pairs.values()):
+    for page, pair in zip(pages, plan.pairs.values(), strict=True):
         assert f"Binôme {pair.id}" in page
         assert " et ".join(pair.members) in page
         flat = squash(page)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 
-from conftest import outputs_of, MINIMAL_CONFIG, copy_fixture_kit, pdf_pages, pdf_text, write_kit
+from conftest import outputs_of, MINIMAL_CONFIG, copy_fixture_kit, pdf_pages, pdf_text
 from kit.build import build
 from kit.content import load_kit
 from kit.content.guides import RENDEZ_VOUS, VOLEE, NoteSpace, parse_note_space
@@ -118,7 +119,7 @@ def test_loader_names_file_line_and_field_of_each_mistake_a_la_volee(make_kit):
         'content/guides/court.yaml:10: intro: expected no "intro" in a guide à la volée',
     ]
     assert len(problems) == len(expected), problems
-    for want, got in zip(expected, problems):
+    for want, got in zip(expected, problems, strict=True):
         assert got.startswith(want), (want, got)
 
 
@@ -318,7 +319,7 @@ def test_rendez_vous_pages_are_a4_with_version_date_and_page_in_the_footer(fixtu
     pdf = out / "guides" / "rendez-vous.pdf"
     reader = PdfReader(str(pdf))
     pages = pdf_pages(pdf)
-    for number, (page, text) in enumerate(zip(reader.pages, pages), start=1):
+    for number, (page, text) in enumerate(zip(reader.pages, pages, strict=True), start=1):
         assert abs(float(page.mediabox.width) - A4[0]) < POINT_TOLERANCE
         assert abs(float(page.mediabox.height) - A4[1]) < POINT_TOLERANCE
         assert "version 1.1 · 27 mai 2019" in text
@@ -410,7 +411,7 @@ def test_each_pair_copy_has_its_header_filled_from_the_field_plan(fixture_guides
             pages = pdf_pages(path)
             starts = [i for i, p in enumerate(pages) if re.search(r"page 1 / \d+", p)]
             assert len(starts) == len(slots)               # one copy per rendez-vous slot, numbered alone
-            for start, slot in zip(starts, slots):
+            for start, slot in zip(starts, slots, strict=True):
                 header = squash(pages[start])
                 *others, last = pair.members
                 assert printed(f"{', '.join(others)} et {last}") in header
@@ -456,7 +457,7 @@ def test_the_note_side_is_behind_each_card_with_who_was_met_needs_and_ideas_apar
                         key=lambda r: -r.bottom)
         assert len(inside) >= 3 + 9                    # three fill-in lines, then lines to write on
         writing = [r for r in inside if r.right - r.left > 0.9 * (trim.w - 2 * SAFE_MM * MM)]
-        pitches = [a.bottom - b.bottom for a, b in zip(writing, writing[1:])]
+        pitches = [a.bottom - b.bottom for a, b in pairwise(writing)]
         assert min(pitches) >= 7 * MM - POINT_TOLERANCE          # a handwriting line, not a squeeze
         written = sum(p for p in pitches if p < 8 * MM) + 7 * MM
         assert written >= 60 * MM, written / MM                  # was ~14 mm under the questions

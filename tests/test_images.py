@@ -63,8 +63,8 @@ def save(image: Image.Image, path: Path, **options) -> Path:
 def count_near(image: Image.Image, colour: tuple[int, int, int], tolerance: int = 60) -> int:
     """How many pixels are close to `colour`."""
     data = image.convert("RGB").tobytes()
-    pixels = zip(data[0::3], data[1::3], data[2::3])
-    return sum(1 for px in pixels if all(abs(a - b) <= tolerance for a, b in zip(px, colour)))
+    pixels = zip(data[0::3], data[1::3], data[2::3], strict=True)
+    return sum(1 for px in pixels if all(abs(a - b) <= tolerance for a, b in zip(px, colour, strict=True)))
 
 
 # --------------------------------------------------------------------------- locate

@@ -22,7 +22,7 @@ def plain(data):
     own place is left out: libyaml puts it after its key, the pure loader at the next line."""
     if isinstance(data, dict) and "m" in data:
         return {"m": [[plain(k), plain(v)] for k, v in data["m"]], "at": data["at"],
-                "lc": [w[:2] if w and v is None else w for (k, v), w in zip(data["m"], data["lc"])]}
+                "lc": [w[:2] if w and v is None else w for (k, v), w in zip(data["m"], data["lc"], strict=True)]}
     if isinstance(data, dict) and "s" in data:
         return {"s": [plain(v) for v in data["s"]], "at": data["at"], "lc": data["lc"]}
     return data

@@ -72,7 +72,7 @@ def char_boxes(path: Path, page: int, text: str) -> list[tuple[float, float, flo
     searcher = textpage.search(text, match_case=True, match_whole_word=True)
     while (found := searcher.get_next()) is not None:
         start, count = found
-        lefts, bottoms, rights, tops = zip(*(textpage.get_charbox(i) for i in range(start, start + count)))
+        lefts, bottoms, rights, tops = zip(*(textpage.get_charbox(i) for i in range(start, start + count)), strict=True)
         boxes.append((min(lefts), min(bottoms), max(rights), max(tops)))
     return boxes
 
@@ -209,7 +209,7 @@ def test_posters_take_title_examples_pictogram_and_colour_from_the_theme_cards(b
     path = built / "worksheets/affiches.pdf"
     pages = pdf_pages(path)
     assert len(pages) == 2
-    for page, (title, hint, colour) in zip(pages, THEMES):
+    for page, (title, hint, colour) in zip(pages, THEMES, strict=True):
         assert title in page and hint in page
     from kit.colours import text_on
 

@@ -60,9 +60,9 @@ def test_prepare_all_fills_the_cache_once_per_distinct_photo(tmp_path, monkeypat
     assert prepare_all(requests, cache, JOBS) == 0
     refuse_decoding(monkeypatch)
     images._DIGESTS.clear()
-    for source, colour in zip(sources, COLOURS):
+    for source, colour in zip(sources, COLOURS, strict=True):
         with Image.open(prepare(source, BOX_MM, cache_dir=cache).path) as out:
-            assert max(abs(a - b) for a, b in zip(out.getpixel((10, 10)), colour)) < 8
+            assert max(abs(a - b) for a, b in zip(out.getpixel((10, 10)), colour, strict=True)) < 8
 
 
 def test_prepare_all_leaves_the_work_to_the_outputs_with_one_job(tmp_path):

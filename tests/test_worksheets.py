@@ -215,7 +215,7 @@ def test_filled_examples_one_page_each(sheets):
     files, _ = sheets
     pages = pdf_pages(files["worksheets/fiche-service-exemples.pdf"])
     assert len(pages) == 3
-    for page, name in zip(pages, ("Le panier du vendredi", "La bourse aux coups de main", "Le relais du mercredi")):
+    for page, name in zip(pages, ("Le panier du vendredi", "La bourse aux coups de main", "Le relais du mercredi"), strict=True):
         assert name in page and "Exemple" in page
     assert "Amicale des agents" in pages[0]
 
@@ -240,7 +240,7 @@ def test_theme_posters_one_a3_page_per_theme_with_its_title(sheets):
     assert [size_mm(p) for p in reader.pages] == [(297, 420)] * 6
     titles = ["Manger", "Se divertir", "Se déplacer", "Se cultiver", "Échanger des savoir-faire",
               "Mutualiser des compétences"]
-    for page, title in zip(pdf_pages(path), titles):
+    for page, title in zip(pdf_pages(path), titles, strict=True):
         assert title in re.sub(r"\s+", " ", page.replace("\u00a0", " "))
         assert "Besoins" in page and "Pistes de services" in page
     # Pictograms stay vector: no raster image on any poster.
