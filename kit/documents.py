@@ -8,11 +8,12 @@ with the theme's fonts, colours, page size and running header/footer.
 Laying out is the costly part of a document, so its result is cached under output/.cache/layout,
 keyed by the HTML itself and checked against every file the layout fetched: an edit that does
 not change a document's HTML costs no layout, and two workers asking for one layout at once lay
-it out once. The style sheet a template's documents share is parsed once per process, its fonts
-registered once. A document's running header and footer are laid out apart from its body and drawn
-over it (kit.stamps), and a document made of parts that each begin a page (an agenda's days) is
-laid out part by part: an edit lays out again only the part, or the margins, it changes.
-weasyprint is imported only to lay out.
+it out once. The style sheet a template's documents share is parsed once per process (kit's warm
+process parses them all before any build), kit's fonts registered once per build. A document's
+running header and footer are laid out apart from its body and drawn over it (kit.stamps), and a
+document made of parts that each begin a page (an agenda's days) is laid out part by part: an
+edit lays out again only the part, or the margins, it changes. weasyprint is imported only to
+lay out.
 """
 
 from __future__ import annotations
@@ -163,18 +164,21 @@ def layout_document(html: str, kit_root: Path, fetcher=None):
         stylesheets=sheets, font_config=font_config)
 
 
-# base.html.j2's style elements: the document's paper and page stamp, and the sheet its template shares.
-_KIT_STYLE = re.compile(r'<style id="kit-(page|stamp|shared)">(.*?)</style>', re.S)
+# base.html.j2's style elements: the document's paper and page stamp, kit's fonts, the theme's
+# colours, the template's sheet and the document's own additions to it.
+_KIT_STYLE = re.compile(r'<style id="kit-(page|stamp|fonts|theme|shared|own)">(.*?)</style>', re.S)
+_URL = re.compile(r"url\(\s*['\"]?([^'\")]*)")
+_ABSOLUTE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 _SHARED_SHEETS_KEPT = 32  # distinct shared sheets kept per process (templates × themes); then cleared
 
 
 class _SharedSheets:
-    """What every document of a process shares: one FontConfiguration (kit's fonts registered once)
-    and the parsed shared sheets, each with the files its parsing read (the font files)."""
+    """What every document of a build shares: one FontConfiguration (kit's fonts registered once)
+    and the parsed sheets that declare fonts or read files, each with the files its parsing read."""
 
     def __init__(self, font_config):
         self.font_config = font_config
-        self.sheets: dict[tuple[str, str], tuple[Any, dict[str, str]]] = {}
+        self.sheets: dict[tuple[str | None, str], tuple[Any, dict[str, str]]] = {}
 
     def usable(self) -> bool:
         # The fonts a FontConfiguration registered live in a temporary folder, which a build
@@ -185,16 +189,39 @@ class _SharedSheets:
 
 _shared: _SharedSheets | None = None
 
+# The template sheets (base.css and a template's `css` block) by their text, for the process and
+# every build in it: they declare no font and fetch nothing, so one parsed before any build (kit's
+# warm process, parse_template_sheets) serves every fork of it.
+_template_sheets: dict[str, Any] = {}
+
+
+def _stands_alone(text: str) -> bool:
+    """Whether a sheet's parse depends on nothing but its text: no font to register, no file to read."""
+    return "@font-face" not in text and "url(" not in text
+
+
+def _template_sheet(text: str):
+    sheet = _template_sheets.get(text)
+    if sheet is None:
+        if len(_template_sheets) >= _SHARED_SHEETS_KEPT:
+            _template_sheets.clear()
+        weasyprint, fetcher = _weasyprint()
+        sheet = _template_sheets[text] = weasyprint.CSS(string=text, url_fetcher=fetcher((PACKAGE_DIR,)))
+    return sheet
+
 
 def _style_sheets(html: str, base_url: str, fetcher):
     """`html` without kit's style elements, and those as parsed weasyprint sheets, in their order,
     with the FontConfiguration they use.
 
     Parsing a document's CSS (kit's fonts, the theme, base.css, the template's own) took a tenth of
-    a second per document; the shared sheet is the same text for every document of a template, so
-    it is parsed once per process. Both are given to weasyprint as user sheets, in the order the
-    document had them, above which nothing but kit's own style attributes sit: the cascade is
-    unchanged and so are the bytes. HTML without them (a test's) is laid out as it is.
+    a second per document. Kit's fonts are the same text for every document: parsed once per build
+    (their files registered once), by a render process's warm-up. The theme's colours and a
+    template's sheet are the same for every document of a build or a template: parsed once per
+    process, a template's not at all in a fork of kit's warm process. Each is given to weasyprint
+    as a user sheet, in the order the document had them, above which nothing but kit's own style
+    attributes sit: the cascade is unchanged and so are the bytes. HTML without them (a test's) is
+    laid out as it is.
     """
     global _shared
     found = list(_KIT_STYLE.finditer(html))
@@ -209,11 +236,17 @@ def _style_sheets(html: str, base_url: str, fetcher):
     sheets = []
     for match in found:
         kind, text = match.groups()
-        if kind != "shared":
-            sheets.append(weasyprint.CSS(string=text, base_url=base_url, url_fetcher=fetcher,
-                                         font_config=font_config))
+        if kind in ("page", "stamp", "own"):
+            if text.strip():  # (a template adds nothing of its own to most documents)
+                sheets.append(weasyprint.CSS(string=text, base_url=base_url, url_fetcher=fetcher,
+                                             font_config=font_config))
             continue
-        key = (base_url, text)
+        if _stands_alone(text):
+            sheets.append(_template_sheet(text))
+            continue
+        # Where every url() is absolute (kit's fonts), the sheet is the same whatever the document's folder.
+        absolute = all(_ABSOLUTE.match(url) for url in _URL.findall(text))
+        key = (None if absolute else base_url, text)
         if key not in _shared.sheets:
             if len(_shared.sheets) >= _SHARED_SHEETS_KEPT:
                 _shared.sheets.clear()
@@ -224,6 +257,27 @@ def _style_sheets(html: str, base_url: str, fetcher):
         fetcher.read.update(read)  # a cached layout stays tied to the files the sheet read
         sheets.append(sheet)
     return _KIT_STYLE.sub("", html), sheets, font_config
+
+
+def template_sheet_text(name: str) -> str | None:
+    """The text of a template's sheet (base.css, then its `css` block) as its documents have it in
+    their kit-shared style element; None when its `css` block reads the document's data."""
+    templates = environment()
+    template, base = templates.get_template(name), templates.get_template("base.html.j2")
+    block = template.blocks.get("css") or base.blocks["css"]
+    try:
+        return "\n" + templates.get_template("base.css").render() + "".join(block(template.new_context({})))
+    except jinja2.UndefinedError:
+        return None
+
+
+def parse_template_sheets() -> int:
+    """Parse every template's sheet now (kit's warm process, before any build); how many."""
+    texts = {text for name in environment().list_templates(extensions=["j2"])
+             if (text := template_sheet_text(name)) is not None}
+    for text in texts:
+        _template_sheet(text)
+    return len(texts)
 
 
 @dataclass(frozen=True)
@@ -502,7 +556,7 @@ def warm_up(fonts: bool = True, dictionaries: bool = False) -> None:
             pyphen.Pyphen(lang=language)
     if fonts and "fonts" not in _warmed:
         _warmed.add("fonts")
-        html = (f'<style id="kit-shared">{font_face_css()} body {{ font-family: Inter }}</style>'
+        html = (f'<style id="kit-fonts">\n{font_face_css()}\n</style><style>body {{ font-family: Inter }}</style>'
                 "<p>Été <b>gras</b> <i>italique</i> <b><i>gras italique</i></b> <span style='font-weight: 600'>"
                 "demi-gras</span></p>")
         layout_document(html, PACKAGE_DIR).write_pdf()

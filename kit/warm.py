@@ -239,7 +239,7 @@ def preload() -> None:
     fonts: a fork of this process renders at once."""
     import kit.cli  # noqa: F401 (the command line)
     from kit.build import renderers_of, warm_up_renderers
-    from kit.documents import environment
+    from kit.documents import environment, parse_template_sheets
     from kit.generators import GENERATORS
 
     warm_up_renderers(renderers_of(GENERATORS), fonts=False, dictionaries=True)
@@ -250,6 +250,7 @@ def preload() -> None:
         templates = environment()
         for name in templates.list_templates(extensions=["j2"]):
             templates.get_template(name)  # compiled once here, not in every worker
+        parse_template_sheets()  # and their style sheets parsed: a tenth of a second per worker and build
     except Exception:  # noqa: BLE001 — only a head start; a build reports any problem itself
         pass
 

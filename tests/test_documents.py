@@ -1,6 +1,7 @@
-"""kit.documents: a template's shared style sheet is parsed once per process, and that changes no byte;
-a document's page stamp is laid out apart from its body and drawn over it (kit.stamps), the pixels
-those of the document laid out whole, so an edit of the stamp alone lays out no body again."""
+"""kit.documents: kit's fonts are parsed once per build, a template's style sheet once per process
+(or before any build, by kit's warm process), and that changes no byte; a document's page stamp is
+laid out apart from its body and drawn over it (kit.stamps), the pixels those of the document laid
+out whole, so an edit of the stamp alone lays out no body again."""
 
 from __future__ import annotations
 
@@ -12,24 +13,25 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import REPO, is_page_stamp
+from conftest import FIXTURE_KIT, REPO, is_page_stamp
 from kit import documents
+from kit.build import build
 from kit.documents import render_pdf
 
 PAGE = """<!DOCTYPE html><html><head>
 <title>{title}</title>
 <style id="kit-page">@page {{ size: A6; }}</style>
 <style id="kit-stamp">@page {{ @top-left {{ content: "{stamp}"; }} @bottom-right {{ content: "page " counter(page) " / " counter(pages); }} }}</style>
+<style id="kit-fonts">{fonts}</style>
 <style id="kit-shared">{shared}</style>
 </head><body><h1>{title}</h1><p>Un paragraphe en Inter, avec des accents : été, çà, œuvre.</p></body></html>"""
 
-SHARED = (documents.font_face_css()
-          + "\nbody { font-family: Inter; } h1 { color: #1d4e89; }"
-          + " @page { @top-left { font-family: Inter; } @bottom-right { font-family: Inter; } }")
+SHARED = ("body { font-family: Inter; } h1 { color: #1d4e89; }"
+          " @page { @top-left { font-family: Inter; } @bottom-right { font-family: Inter; } }")
 
 
 def page(title: str, stamp: str = "Comptoir", shared: str = SHARED) -> str:
-    return PAGE.format(title=title, stamp=stamp, shared=shared)
+    return PAGE.format(title=title, stamp=stamp, shared=shared, fonts=documents.font_face_css())
 
 
 def fonts_of(pdf: bytes) -> set[str]:
@@ -42,24 +44,71 @@ def fonts_of(pdf: bytes) -> set[str]:
     return names
 
 
-def test_the_shared_sheet_is_parsed_once_and_the_page_sheets_for_each_document(tmp_path, monkeypatch):
+def count_parses(monkeypatch) -> list[str]:
+    """The text of each weasyprint.CSS parse from now on."""
     weasyprint, _ = documents._weasyprint()
-    monkeypatch.setattr(documents, "_shared", None)
     parsed = []
     original = weasyprint.CSS
 
     class Counting(original):
         def __init__(self, *args, string=None, **kwargs):
-            parsed.append("shared" if "font-face" in string else "stamp" if "content" in string else "paper")
+            parsed.append(string)
             super().__init__(*args, string=string, **kwargs)
 
     monkeypatch.setattr(weasyprint, "CSS", Counting)
+    return parsed
+
+
+def kinds(parsed: list[str]) -> list[str]:
+    """What each parse of test_documents' pages was: kit's fonts, a page stamp, a paper size or the template sheet."""
+    return ["fonts" if "font-face" in text else "stamp" if "content" in text else "paper" if "size" in text
+            else "template" for text in parsed]
+
+
+def test_fonts_and_template_sheets_are_parsed_once_and_the_page_sheets_for_each_document(tmp_path, monkeypatch):
+    monkeypatch.setattr(documents, "_shared", None)
+    monkeypatch.setattr(documents, "_template_sheets", {})
+    parsed = count_parses(monkeypatch)
     for title in ("Premier", "Deuxième", "Troisième"):
         render_pdf(page(title, stamp=title), tmp_path)
-    # Each document: its body (paper), then its stamp (paper and stamp); the shared sheet once.
-    assert parsed == ["paper", "shared", "paper", "stamp"] + ["paper", "paper", "stamp"] * 2
+    # Each document: its body (paper), then its stamp (paper and stamp); the fonts and the template sheet once.
+    assert kinds(parsed) == ["paper", "fonts", "template", "paper", "stamp"] + ["paper", "paper", "stamp"] * 2
     render_pdf(page("Autre gabarit", shared=SHARED + " h1 { color: #b5651d; }"), tmp_path)
-    assert parsed[-4:] == ["paper", "shared", "paper", "stamp"]
+    assert kinds(parsed[-4:]) == ["paper", "template", "paper", "stamp"]
+    monkeypatch.setattr(documents, "_shared", None)  # a new build: its fonts are registered again
+    render_pdf(page("Nouvelle construction"), tmp_path)
+    assert kinds(parsed[-4:]) == ["paper", "fonts", "paper", "stamp"]
+
+
+def test_a_warm_process_parses_every_template_sheet_before_any_build(tmp_path, monkeypatch):
+    """Each template's sheet text, as kit.documents computes it ahead, is the one its documents
+    carry: a fork of kit's warm process parses none of them again, only its documents' paper,
+    page stamp and own additions."""
+    root = tmp_path / "kit"
+    shutil.copytree(FIXTURE_KIT, root)
+    sheets: dict[str, set[str]] = {}
+    original = documents._style_sheets
+
+    def seen(html, base_url, fetcher):
+        for match in documents._KIT_STYLE.finditer(html):
+            sheets.setdefault(match.group(1), set()).add(match.group(2))
+        return original(html, base_url, fetcher)
+
+    monkeypatch.setattr(documents, "_style_sheets", seen)
+    build(root, jobs=1)
+    ahead = {name: documents.template_sheet_text(name) for name in documents.environment().list_templates(extensions=["j2"])}
+    assert None not in ahead.values()  # no template's `css` block reads a document's data (that is `own_css`)
+    assert sheets["shared"] and sheets["shared"] <= set(ahead.values())
+    assert len(sheets["fonts"]) == 1 and len(sheets["theme"]) == 1
+
+    monkeypatch.setattr(documents, "_template_sheets", {})
+    monkeypatch.setattr(documents, "_shared", None)  # (fonts an earlier test registered outside a build)
+    assert documents.parse_template_sheets() == len(set(ahead.values()))
+    parsed = count_parses(monkeypatch)
+    monkeypatch.setattr(documents, "_style_sheets", original)
+    build(root, tmp_path / "again", jobs=1)  # a cold build: every document laid out again
+    assert parsed and not set(parsed) & set(ahead.values())
+    assert sum("@font-face" in text for text in parsed) == 1  # kit's fonts, once for the build
 
 
 def test_a_document_laid_out_after_others_has_the_bytes_it_has_alone(tmp_path):
