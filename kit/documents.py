@@ -169,7 +169,7 @@ def layout_document(html: str, kit_root: Path, fetcher=None):
 _KIT_STYLE = re.compile(r'<style id="kit-(page|stamp|fonts|theme|shared|own)">(.*?)</style>', re.S)
 _URL = re.compile(r"url\(\s*['\"]?([^'\")]*)")
 _ABSOLUTE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
-_SHARED_SHEETS_KEPT = 32  # distinct shared sheets kept per process (templates × themes); then cleared
+_SHARED_SHEETS_KEPT = 64  # distinct shared sheets kept per process (templates, themes, papers); then cleared
 
 
 class _SharedSheets:
@@ -189,9 +189,10 @@ class _SharedSheets:
 
 _shared: _SharedSheets | None = None
 
-# The template sheets (base.css and a template's `css` block) by their text, for the process and
-# every build in it: they declare no font and fetch nothing, so one parsed before any build (kit's
-# warm process, parse_template_sheets) serves every fork of it.
+# The sheets that stand alone (a template's: base.css and its `css` block; the theme's colours, a
+# paper size, a template's additions) by their text, for the process and every build in it: they
+# declare no font and fetch nothing, so one parsed before any build (kit's warm process,
+# parse_template_sheets) serves every fork of it.
 _template_sheets: dict[str, Any] = {}
 
 
@@ -236,12 +237,13 @@ def _style_sheets(html: str, base_url: str, fetcher):
     sheets = []
     for match in found:
         kind, text = match.groups()
-        if kind in ("page", "stamp", "own"):
-            if text.strip():  # (a template adds nothing of its own to most documents)
-                sheets.append(weasyprint.CSS(string=text, base_url=base_url, url_fetcher=fetcher,
-                                             font_config=font_config))
+        if not text.strip():  # (a template adds nothing of its own to most documents)
             continue
-        if _stands_alone(text):
+        if kind == "stamp" or (kind in ("page", "own") and not _stands_alone(text)):  # this document's alone
+            sheets.append(weasyprint.CSS(string=text, base_url=base_url, url_fetcher=fetcher,
+                                         font_config=font_config))
+            continue
+        if _stands_alone(text):  # a paper size or a template's additions recur from document to document
             sheets.append(_template_sheet(text))
             continue
         # Where every url() is absolute (kit's fonts), the sheet is the same whatever the document's folder.

@@ -65,25 +65,25 @@ def kinds(parsed: list[str]) -> list[str]:
             else "template" for text in parsed]
 
 
-def test_fonts_and_template_sheets_are_parsed_once_and_the_page_sheets_for_each_document(tmp_path, monkeypatch):
+def test_fonts_are_parsed_once_per_build_other_sheets_once_and_the_stamp_for_each_document(tmp_path, monkeypatch):
     monkeypatch.setattr(documents, "_shared", None)
     monkeypatch.setattr(documents, "_template_sheets", {})
     parsed = count_parses(monkeypatch)
     for title in ("Premier", "Deuxième", "Troisième"):
         render_pdf(page(title, stamp=title), tmp_path)
-    # Each document: its body (paper), then its stamp (paper and stamp); the fonts and the template sheet once.
-    assert kinds(parsed) == ["paper", "fonts", "template", "paper", "stamp"] + ["paper", "paper", "stamp"] * 2
+    # The paper, the fonts and the template sheet once; each document's page stamp (laid out apart).
+    assert kinds(parsed) == ["paper", "fonts", "template", "stamp", "stamp", "stamp"]
     render_pdf(page("Autre gabarit", shared=SHARED + " h1 { color: #b5651d; }"), tmp_path)
-    assert kinds(parsed[-4:]) == ["paper", "template", "paper", "stamp"]
+    assert kinds(parsed[-2:]) == ["template", "stamp"]
     monkeypatch.setattr(documents, "_shared", None)  # a new build: its fonts are registered again
     render_pdf(page("Nouvelle construction"), tmp_path)
-    assert kinds(parsed[-4:]) == ["paper", "fonts", "paper", "stamp"]
+    assert kinds(parsed[-2:]) == ["fonts", "stamp"]
 
 
 def test_a_warm_process_parses_every_template_sheet_before_any_build(tmp_path, monkeypatch):
     """Each template's sheet text, as kit.documents computes it ahead, is the one its documents
-    carry: a fork of kit's warm process parses none of them again, only its documents' paper,
-    page stamp and own additions."""
+    carry: a fork of kit's warm process parses none of them again, only kit's fonts, the theme,
+    the papers, the documents' page stamps and their own additions."""
     root = tmp_path / "kit"
     shutil.copytree(FIXTURE_KIT, root)
     sheets: dict[str, set[str]] = {}
