@@ -164,9 +164,9 @@ def layout_document(html: str, kit_root: Path, fetcher=None):
         stylesheets=sheets, font_config=font_config)
 
 
-# base.html.j2's style elements: the document's paper and page stamp, kit's fonts, the theme's
-# colours, the template's sheet and the document's own additions to it.
-_KIT_STYLE = re.compile(r'<style id="kit-(page|stamp|fonts|theme|shared|own)">(.*?)</style>', re.S)
+# base.html.j2's style elements: the document's paper, its page stamp and page numbers, kit's
+# fonts, the theme's colours, the template's sheet and the document's own additions to it.
+_KIT_STYLE = re.compile(r'<style id="kit-(page|stamp|pages|fonts|theme|shared|own)">(.*?)</style>', re.S)
 _URL = re.compile(r"url\(\s*['\"]?([^'\")]*)")
 _ABSOLUTE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 _SHARED_SHEETS_KEPT = 64  # distinct shared sheets kept per process (templates, themes, papers); then cleared
@@ -239,7 +239,7 @@ def _style_sheets(html: str, base_url: str, fetcher):
         kind, text = match.groups()
         if not text.strip():  # (a template adds nothing of its own to most documents)
             continue
-        if kind == "stamp" or (kind in ("page", "own") and not _stands_alone(text)):  # this document's alone
+        if kind in ("stamp", "pages") or (kind in ("page", "own") and not _stands_alone(text)):  # this document's alone
             sheets.append(weasyprint.CSS(string=text, base_url=base_url, url_fetcher=fetcher,
                                          font_config=font_config))
             continue
@@ -441,13 +441,27 @@ def lay_out_piece(html: str, context, inspect: Callable[[Any], Any] | None = Non
 
 def _stamped(body: LaidOut, heads: list[str], kit_root: Path, cache: LayoutCache, inspect_stamp) -> LaidOut | None:
     """`body` with its page stamp drawn over it: the stamp of each of its documents (`heads`, one
-    per document), laid out over as many pages of the same names. None if the pages do not match."""
-    marks = _cached_layout([stamps.stamp_html(head, list(names)) for head, names in zip(heads, body.page_names)],
-                           kit_root, inspect_stamp, cache)
-    if marks.pages != body.pages:
-        return None
-    return LaidOut(stamps.stamped(body.pdf, marks.pdf), body.pages, body.extra, body.page_names, marks.extra,
-                   body.bookmarks)
+    per document), laid out over pages of the same names: its frame over one page of each name and
+    its numbers over every page (kit.stamps), or whole over every page when that is as many pages
+    (a one-page document's stamp, in one layout, costs less than in two). `inspect_stamp` reads the
+    frame. None if the pages do not match."""
+    names = [list(names) for names in body.page_names]
+    if body.pages > sum(len(set(n)) for n in names) and all(stamps.in_two(head) for head in heads):
+        frames = _cached_layout([stamps.frame_html(head, n) for head, n in zip(heads, names, strict=True)],
+                                kit_root, inspect_stamp, cache)
+        numbers = _cached_layout([stamps.numbers_html(head, n) for head, n in zip(heads, names, strict=True)],
+                                 kit_root, None, cache)
+        framing = stamps.frame_pages(names)
+        if numbers.pages != body.pages or frames.pages != max(framing, default=-1) + 1:
+            return None
+        pdf = stamps.stamped(body.pdf, frames.pdf, framing, numbers.pdf)
+    else:
+        frames = _cached_layout([stamps.stamp_html(head, n) for head, n in zip(heads, names, strict=True)],
+                                kit_root, inspect_stamp, cache)
+        if frames.pages != body.pages:
+            return None
+        pdf = stamps.stamped(body.pdf, frames.pdf, list(range(body.pages)))
+    return LaidOut(pdf, body.pages, body.extra, body.page_names, frames.extra, body.bookmarks)
 
 
 def _outline(bookmarks: tuple) -> list:

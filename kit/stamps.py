@@ -13,6 +13,14 @@ So kit lays a document out in two parts (kit.documents):
 then draws the stamp's pages over the body's (pikepdf Form XObjects) and gives the body the title.
 The pixels are those of the document laid out whole.
 
+The stamp itself is laid out in two documents: its frame (the header and footer texts, which print
+the same on every page of one name) over one page per page name, and its page numbers ("page n /
+m", base.html.j2's kit-pages sheet) over every page, without the title. An edit of a title lays
+out one page of frame, not every page of the stamp; the numbers are found in the layout cache. A
+stamp whose texts could differ from page to page (a counter, a :first or :left page) is laid out
+whole, one page per page, and so is the stamp of a document with a page of each name only (one
+page: two layouts would cost more than one).
+
 The margin boxes get their widths here, from the texts' advance widths in Inter: weasyprint's
 automatic margin-box widths measure each text's min- and max-content width, word by word, on every
 page, more than a tenth of a second for a five-page document. Shared out in proportion to the
@@ -22,23 +30,30 @@ widths; two that do not wrap, each in its share.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from kit.theme import FONT_DIR
 
-# base.html.j2 writes the stamp in a style element of its own, after the page's paper size.
+# base.html.j2 writes the stamp in style elements of its own, after the page's paper size: its
+# frame (kit-stamp), then its page numbers (kit-pages).
 _STAMP_SHEET = re.compile(r'<style id="kit-stamp">.*?</style>\n?', re.S)
+_PAGES_SHEET = re.compile(r'<style id="kit-pages">.*?</style>\n?', re.S)
+# What makes a margin box print otherwise on one page than on another of the same name.
+_PAGE_DEPENDENT = re.compile(r"counter\(\s*pages?\s*\)|@page[^{]*:(first|left|right|blank)", re.I)
 _TITLE = re.compile(r"<title>.*?</title>\n?", re.S)
 _BODY = re.compile(r"<body[^>]*>", re.S)
 
 # What "page n / m" is measured as: the widest a count under a hundred pages prints.
 PAGE_COUNT_SAMPLE = "88 / 88"
-# The name the stamp's form XObject takes in a page's resources, numbered by page: weasyprint may
-# give all the pages of a document one resource dictionary.
+# The names the stamp's form XObjects take in a page's resources, numbered by page (its numbers)
+# and by frame: weasyprint may give all the pages of a document one resource dictionary.
 STAMP_NAME = "/KitStamp{number}"
+FRAME_NAME = "/KitFrame{number}"
 # The name of a piece laid out apart and drawn on a body's first page (drawn_under_first_page).
 PIECE_NAME = "/KitPiece"
 
@@ -56,7 +71,7 @@ def split(html: str) -> Parts:
     """The body to lay out (no stamp sheet, no <title>) and the head its stamp is laid out with."""
     if _STAMP_SHEET.search(html) is None:
         return Parts(html, None)
-    body = _TITLE.sub("", _STAMP_SHEET.sub("", html, count=1), count=1)
+    body = _TITLE.sub("", _PAGES_SHEET.sub("", _STAMP_SHEET.sub("", html, count=1), count=1), count=1)
     opening = _BODY.search(html)
     if opening is None:
         return Parts(html, None)
@@ -73,23 +88,60 @@ def stamp_html(head: str, page_names: list[str]) -> str:
     return head + "".join(blocks) + "</body></html>"
 
 
-def stamped(body_pdf: bytes, stamp_pdf: bytes) -> bytes:
-    """The body's pages with the stamp's pages drawn over them, one for one, and the stamp's title.
+def in_two(head: str) -> bool:
+    """Whether this stamp is laid out as a frame and page numbers: its frame prints the same on
+    every page of one name (no counter in it, no :first, :left… page)."""
+    return _PAGES_SHEET.search(head) is not None and _PAGE_DEPENDENT.search(_PAGES_SHEET.sub("", head)) is None
 
-    Each stamp page becomes a form XObject of a fixed name drawn last on its page (pikepdf's own
-    overlay names it at random, which would change the bytes from build to build): the same two
-    PDFs give the same bytes, and qpdf's /ID is made from the content."""
+
+def frame_html(head: str, page_names: list[str]) -> str:
+    """The stamp's frame: `head` without its page numbers, over one page of each name, in order."""
+    return stamp_html(_PAGES_SHEET.sub("", head, count=1), list(dict.fromkeys(page_names)))
+
+
+def numbers_html(head: str, page_names: list[str]) -> str:
+    """The stamp's page numbers: `head` without its frame and title, over every page."""
+    return stamp_html(_TITLE.sub("", _STAMP_SHEET.sub("", head, count=1), count=1), page_names)
+
+
+def frame_pages(page_names: list[list[str]]) -> list[int]:
+    """For each page of documents laid out one after the other, the page of their frames (each
+    document's frame_html, one after the other) drawn on it."""
+    result, offset = [], 0
+    for names in page_names:
+        distinct = list(dict.fromkeys(names))
+        result += [offset + distinct.index(name) for name in names]
+        offset += len(distinct)
+    return result
+
+
+def stamped(body_pdf: bytes, frames_pdf: bytes, frames_of_pages: list[int], numbers_pdf: bytes | None = None) -> bytes:
+    """The body's pages with their stamp drawn over them, and the stamp's title: on each page the
+    frame page `frames_of_pages` names (one page may frame several), then its page of `numbers`.
+
+    Each becomes a form XObject of a fixed name drawn last on its page (pikepdf's own overlay names
+    it at random, which would change the bytes from build to build): the same PDFs give the same
+    bytes, and qpdf's /ID is made from the content. A frame drawn on several pages is stored once."""
     import pikepdf
 
-    with pikepdf.open(io.BytesIO(body_pdf)) as body, pikepdf.open(io.BytesIO(stamp_pdf)) as stamp:
-        if len(body.pages) != len(stamp.pages):
-            raise ValueError(f"the stamp has {len(stamp.pages)} pages, the body {len(body.pages)}")
-        for number, (page, marks) in enumerate(zip(body.pages, stamp.pages), start=1):
-            name = add_form(body, page, marks, STAMP_NAME.format(number=number))
+    with contextlib.ExitStack() as stack:
+        body = stack.enter_context(pikepdf.open(io.BytesIO(body_pdf)))
+        frames = stack.enter_context(pikepdf.open(io.BytesIO(frames_pdf)))
+        numbers = stack.enter_context(pikepdf.open(io.BytesIO(numbers_pdf))) if numbers_pdf is not None else None
+        if len(frames_of_pages) != len(body.pages) or (numbers is not None and len(numbers.pages) != len(body.pages)):
+            raise ValueError(f"the stamp has {len(numbers.pages if numbers is not None else frames_of_pages)} pages, "
+                             f"the body {len(body.pages)}")
+        forms: dict[int, Any] = {}
+        for number, (page, frame) in enumerate(zip(body.pages, frames_of_pages, strict=True), start=1):
+            if frame not in forms:
+                forms[frame] = form_of(body, page, frames.pages[frame])
+            drawn = [put_form(page, FRAME_NAME.format(number=frame + 1), forms[frame])]
+            if numbers is not None:
+                drawn.append(add_form(body, page, numbers.pages[number - 1], STAMP_NAME.format(number=number)))
             # The body's drawing is closed in its own graphics state, so the stamp starts from the page's.
             page.contents_add(pikepdf.Stream(body, b"q\n"), prepend=True)
-            page.contents_add(pikepdf.Stream(body, f"Q\nq {name} Do Q\n".encode("ascii")))
-        title = stamp.docinfo.get("/Title")
+            page.contents_add(pikepdf.Stream(body, ("Q\n" + "".join(f"q {name} Do Q\n" for name in drawn)).encode("ascii")))
+        title = frames.docinfo.get("/Title")
         if title is not None:
             body.docinfo["/Title"] = title
         out = io.BytesIO()
@@ -114,12 +166,21 @@ def drawn_under_first_page(body_pdf: bytes, piece_pdf: bytes) -> bytes:
 
 def add_form(body, page, marks, name: str) -> str:
     """Put page `marks` (of another PDF) in `page`'s resources as a form XObject named `name`."""
+    return put_form(page, name, form_of(body, page, marks))
+
+
+def form_of(body, page, marks):
+    """Page `marks` (of another PDF) as a form XObject of `body`, to draw over `page`, of its size."""
+    # To a hundredth of a point: reportlab writes a page's size rounded to four decimals.
+    if any(abs(float(a) - float(b)) > 0.01 for a, b in zip(page.mediabox, marks.mediabox, strict=True)):
+        raise ValueError(f"a page of {list(marks.mediabox)} over a page of {list(page.mediabox)}")
+    return body.copy_foreign(marks.as_form_xobject())
+
+
+def put_form(page, name: str, form) -> str:
+    """Name `form` in `page`'s resources."""
     import pikepdf
 
-    # To a hundredth of a point: reportlab writes a page's size rounded to four decimals.
-    if any(abs(float(a) - float(b)) > 0.01 for a, b in zip(page.mediabox, marks.mediabox)):
-        raise ValueError(f"a page of {list(marks.mediabox)} over a page of {list(page.mediabox)}")
-    form = body.copy_foreign(marks.as_form_xobject())
     if "/Resources" not in page.obj:
         page.obj.Resources = pikepdf.Dictionary()
     if "/XObject" not in page.obj.Resources:

@@ -26,7 +26,7 @@ DOCUMENT = """<!DOCTYPE html><html><head><title>{title}</title>
 <style id="kit-page">@page {{ size: A5; }}</style>
 <style id="kit-stamp">@page {{
   @top-left {{ width: {left}%; content: "{header}"; }} @top-right {{ width: {right}%; content: "Édition animateurs"; }}
-  @bottom-right {{ content: "page " counter(page) " / " counter(pages); }} }}</style>
+  {numbers_here} }}</style>{numbers_sheet}
 <style id="kit-shared">{faces}
 body {{ font-family: Inter; font-size: 11pt; }}
 @page {{ margin: 20mm 15mm; @top-left {{ font-family: Inter; font-size: 8pt; color: #555; vertical-align: bottom; }}
@@ -62,17 +62,30 @@ def built_fixture_kit(tmp_path) -> Path:
     return root
 
 
-def document(header: str = "Le comptoir des services · Session 8", title: str = "Session 8") -> str:
+NUMBERS = '@bottom-right { content: "page " counter(page) " / " counter(pages); }'
+
+
+def document(header: str = "Le comptoir des services · Session 8", title: str = "Session 8", in_two: bool = False) -> str:
+    """The document, its page numbers in its stamp's sheet, or (`in_two`) in a sheet of their own as
+    base.html.j2 writes them: its stamp is then laid out as a frame and page numbers."""
     left, right = stamps.side_widths(header, "Édition animateurs")
-    return DOCUMENT.format(header=header, title=title, left=left, right=right, faces=FACES)
+    numbers_sheet = f'\n<style id="kit-pages">@page {{ {NUMBERS} }}</style>' if in_two else ""
+    return DOCUMENT.format(header=header, title=title, left=left, right=right, faces=FACES,
+                           numbers_here="" if in_two else NUMBERS, numbers_sheet=numbers_sheet)
+
+
+def kind(htmls: list[str]) -> str:
+    """What a layout was: a body, a stamp's frame (or a stamp laid out whole), or its page numbers."""
+    return "body" if not is_page_stamp(htmls) else "frame" if "<title>" in htmls[0] else "numbers"
 
 
 def images(pdf: bytes) -> list:
     return [page.render(scale=100 / 72).to_pil().convert("RGB") for page in pypdfium2.PdfDocument(pdf)]
 
 
-def test_a_stamped_document_has_the_pixels_of_the_document_laid_out_whole(tmp_path):
-    html = document()
+@pytest.mark.parametrize("in_two", [False, True], ids=["whole", "frame-and-numbers"])
+def test_a_stamped_document_has_the_pixels_of_the_document_laid_out_whole(tmp_path, in_two):
+    html = document(in_two=in_two)
     stamped, pages = render_pdf(html, tmp_path)
     whole = documents.layout_document(html, tmp_path).write_pdf()  # one weasyprint pass, stamp and all
     assert pages == 3
@@ -98,10 +111,28 @@ def test_an_edit_of_the_stamp_alone_lays_out_the_stamp_not_the_body(tmp_path, la
     assert [is_page_stamp(h) for h in layouts] == [False, True, True, False]  # a body edit: the stamp is found cached
 
 
-def test_two_builds_stamp_the_same_bytes(tmp_path):
-    first, _ = render_pdf(document(), tmp_path)
-    render_pdf(document("Une autre en-tête"), tmp_path)
-    again, _ = render_pdf(document(), tmp_path)
+def test_a_title_edit_lays_out_one_page_of_frame_per_page_name_and_no_page_numbers(tmp_path, layouts):
+    context = type("Context", (), {"cache_dir": tmp_path / "cache", "kit_root": tmp_path})()
+    render_pdf(document(in_two=True), context)
+    assert [kind(h) for h in layouts] == ["body", "frame", "numbers"]
+    assert layouts[1][0].count("<div") == 2 and layouts[2][0].count("<div") == 3  # two page names, three pages
+    assert "Session 8" not in layouts[2][0]  # the numbers do not print the title: a new title finds them cached
+    pdf, pages = render_pdf(document("Le comptoir des services · Session 8 bis", title="Session 8 bis", in_two=True), context)
+    assert [kind(h) for h in layouts] == ["body", "frame", "numbers", "frame"]
+    reader = PdfReader(io.BytesIO(pdf))
+    text = [page.extract_text() for page in reader.pages]
+    assert pages == 3 and reader.metadata.title == "Session 8 bis"
+    assert [("Session 8 bis" in t, f"page {n} / 3" in t) for n, t in enumerate(text, start=1)] == [(True, True)] * 3
+    # One frame per page name, drawn on every page of that name (the first and the third here).
+    forms = [sorted(str(k) for k in page["/Resources"]["/XObject"]) for page in reader.pages]
+    assert all("/KitFrame1" in f for f in (forms[0], forms[2])) and "/KitFrame2" in forms[1]
+
+
+@pytest.mark.parametrize("in_two", [False, True], ids=["whole", "frame-and-numbers"])
+def test_two_builds_stamp_the_same_bytes(tmp_path, in_two):
+    first, _ = render_pdf(document(in_two=in_two), tmp_path)
+    render_pdf(document("Une autre en-tête", in_two=in_two), tmp_path)
+    again, _ = render_pdf(document(in_two=in_two), tmp_path)
     assert first == again
 
 
