@@ -193,7 +193,7 @@ _shared: _SharedSheets | None = None
 # paper size, a template's additions) by their text, for the process and every build in it: they
 # declare no font and fetch nothing, so one parsed before any build (kit's warm process,
 # parse_template_sheets) serves every fork of it.
-_template_sheets: dict[str, Any] = {}
+_standalone_sheets: dict[str, Any] = {}
 
 
 def _stands_alone(text: str) -> bool:
@@ -201,13 +201,14 @@ def _stands_alone(text: str) -> bool:
     return "@font-face" not in text and "url(" not in text
 
 
-def _template_sheet(text: str):
-    sheet = _template_sheets.get(text)
+def _standalone_sheet(text: str):
+    """The parsed sheet of this text, parsed once per process."""
+    sheet = _standalone_sheets.get(text)
     if sheet is None:
-        if len(_template_sheets) >= _SHARED_SHEETS_KEPT:
-            _template_sheets.clear()
+        if len(_standalone_sheets) >= _SHARED_SHEETS_KEPT:
+            _standalone_sheets.clear()
         weasyprint, fetcher = _weasyprint()
-        sheet = _template_sheets[text] = weasyprint.CSS(string=text, url_fetcher=fetcher((PACKAGE_DIR,)))
+        sheet = _standalone_sheets[text] = weasyprint.CSS(string=text, url_fetcher=fetcher((PACKAGE_DIR,)))
     return sheet
 
 
@@ -243,8 +244,8 @@ def _style_sheets(html: str, base_url: str, fetcher):
             sheets.append(weasyprint.CSS(string=text, base_url=base_url, url_fetcher=fetcher,
                                          font_config=font_config))
             continue
-        if _stands_alone(text):  # a paper size or a template's additions recur from document to document
-            sheets.append(_template_sheet(text))
+        if _stands_alone(text):  # a template's sheet, the theme's colours, a paper size: they recur
+            sheets.append(_standalone_sheet(text))
             continue
         # Where every url() is absolute (kit's fonts), the sheet is the same whatever the document's folder.
         absolute = all(_ABSOLUTE.match(url) for url in _URL.findall(text))
@@ -278,7 +279,7 @@ def parse_template_sheets() -> int:
     texts = {text for name in environment().list_templates(extensions=["j2"])
              if (text := template_sheet_text(name)) is not None}
     for text in texts:
-        _template_sheet(text)
+        _standalone_sheet(text)
     return len(texts)
 
 

@@ -67,7 +67,7 @@ def kinds(parsed: list[str]) -> list[str]:
 
 def test_fonts_are_parsed_once_per_build_other_sheets_once_and_the_stamp_for_each_document(tmp_path, monkeypatch):
     monkeypatch.setattr(documents, "_shared", None)
-    monkeypatch.setattr(documents, "_template_sheets", {})
+    monkeypatch.setattr(documents, "_standalone_sheets", {})
     parsed = count_parses(monkeypatch)
     for title in ("Premier", "Deuxième", "Troisième"):
         render_pdf(page(title, stamp=title), tmp_path)
@@ -101,7 +101,7 @@ def test_a_warm_process_parses_every_template_sheet_before_any_build(tmp_path, m
     assert sheets["shared"] and sheets["shared"] <= set(ahead.values())
     assert len(sheets["fonts"]) == 1 and len(sheets["theme"]) == 1
 
-    monkeypatch.setattr(documents, "_template_sheets", {})
+    monkeypatch.setattr(documents, "_standalone_sheets", {})
     monkeypatch.setattr(documents, "_shared", None)  # (fonts an earlier test registered outside a build)
     assert documents.parse_template_sheets() == len(set(ahead.values()))
     parsed = count_parses(monkeypatch)
