@@ -240,13 +240,14 @@ def _style_sheets(html: str, base_url: str, fetcher):
         kind, text = match.groups()
         if not text.strip():  # (a template adds nothing of its own to most documents)
             continue
-        if kind in ("stamp", "pages") or (kind in ("page", "own") and not _stands_alone(text)):  # this document's alone
+        if kind in ("stamp", "pages"):  # this document's alone
             sheets.append(weasyprint.CSS(string=text, base_url=base_url, url_fetcher=fetcher,
                                          font_config=font_config))
             continue
         if _stands_alone(text):  # a template's sheet, the theme's colours, a paper size: they recur
             sheets.append(_standalone_sheet(text))
             continue
+        # Kit's fonts, or a sheet that reads files: once per build, the files it read kept with each layout.
         # Where every url() is absolute (kit's fonts), the sheet is the same whatever the document's folder.
         absolute = all(_ABSOLUTE.match(url) for url in _URL.findall(text))
         key = (None if absolute else base_url, text)
@@ -447,21 +448,16 @@ def _stamped(body: LaidOut, heads: list[str], kit_root: Path, cache: LayoutCache
     (a one-page document's stamp, in one layout, costs less than in two). `inspect_stamp` reads the
     frame. None if the pages do not match."""
     names = [list(names) for names in body.page_names]
-    if body.pages > sum(len(set(n)) for n in names) and all(stamps.in_two(head) for head in heads):
-        frames = _cached_layout([stamps.frame_html(head, n) for head, n in zip(heads, names, strict=True)],
-                                kit_root, inspect_stamp, cache)
-        numbers = _cached_layout([stamps.numbers_html(head, n) for head, n in zip(heads, names, strict=True)],
-                                 kit_root, None, cache)
-        framing = stamps.frame_pages(names)
-        if numbers.pages != body.pages or frames.pages != max(framing, default=-1) + 1:
-            return None
-        pdf = stamps.stamped(body.pdf, frames.pdf, framing, numbers.pdf)
-    else:
-        frames = _cached_layout([stamps.stamp_html(head, n) for head, n in zip(heads, names, strict=True)],
-                                kit_root, inspect_stamp, cache)
-        if frames.pages != body.pages:
-            return None
-        pdf = stamps.stamped(body.pdf, frames.pdf, list(range(body.pages)))
+    in_two = body.pages > sum(len(set(n)) for n in names) and all(stamps.in_two(head) for head in heads)
+    frame_html = stamps.frame_html if in_two else stamps.stamp_html
+    frames = _cached_layout([frame_html(head, n) for head, n in zip(heads, names, strict=True)],
+                            kit_root, inspect_stamp, cache)
+    numbers = _cached_layout([stamps.numbers_html(head, n) for head, n in zip(heads, names, strict=True)],
+                             kit_root, None, cache) if in_two else None
+    framing = stamps.frame_pages(names) if in_two else list(range(body.pages))
+    if frames.pages != max(framing, default=-1) + 1 or (numbers is not None and numbers.pages != body.pages):
+        return None
+    pdf = stamps.stamped(body.pdf, frames.pdf, framing, numbers.pdf if numbers is not None else None)
     return LaidOut(pdf, body.pages, body.extra, body.page_names, frames.extra, body.bookmarks)
 
 

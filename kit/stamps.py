@@ -128,9 +128,9 @@ def stamped(body_pdf: bytes, frames_pdf: bytes, frames_of_pages: list[int], numb
         body = stack.enter_context(pikepdf.open(io.BytesIO(body_pdf)))
         frames = stack.enter_context(pikepdf.open(io.BytesIO(frames_pdf)))
         numbers = stack.enter_context(pikepdf.open(io.BytesIO(numbers_pdf))) if numbers_pdf is not None else None
-        if len(frames_of_pages) != len(body.pages) or (numbers is not None and len(numbers.pages) != len(body.pages)):
-            raise ValueError(f"the stamp has {len(numbers.pages if numbers is not None else frames_of_pages)} pages, "
-                             f"the body {len(body.pages)}")
+        stamp_pages = len(numbers.pages) if numbers is not None else len(frames_of_pages)
+        if len(frames_of_pages) != len(body.pages) or stamp_pages != len(body.pages):
+            raise ValueError(f"the stamp has {stamp_pages} pages, the body {len(body.pages)}")
         forms: dict[int, Any] = {}
         for number, (page, frame) in enumerate(zip(body.pages, frames_of_pages, strict=True), start=1):
             if frame not in forms:

@@ -234,14 +234,15 @@ class GuideGenerator:
     """Interview guides: pocket cards, rendez-vous documents, and the pairs' filled-in copies."""
 
     kind = "guide"
-    renderers = ("weasyprint", "kit.render.pocket_cards", "kit.render.copies")
+    # Pocket cards are reportlab's alone; a guide is laid out by weasyprint, and its pairs' copies
+    # are written over with reportlab (a question edit need not import the pocket cards).
+    RENDERERS_BY_EDITION = {"pocket": ("kit.render.pocket_cards",), "document": ("weasyprint",),
+                            "pair": ("weasyprint", "kit.render.copies")}
+    renderers = tuple(sorted({m for modules in RENDERERS_BY_EDITION.values() for m in modules}))
 
-    @staticmethod
-    def renderers_for(edition: str) -> tuple[str, ...]:
-        """Pocket cards are reportlab's alone; a guide is laid out by weasyprint, and its pairs'
-        copies are written over with reportlab (a question edit need not import the pocket cards)."""
-        return {"pocket": ("kit.render.pocket_cards",), "document": ("weasyprint",)}.get(
-            edition, ("weasyprint", "kit.render.copies"))
+    @classmethod
+    def renderers_for(cls, edition: str) -> tuple[str, ...]:
+        return cls.RENDERERS_BY_EDITION.get(edition, cls.renderers)
 
     def outputs(self, content: Content) -> list[Output]:
         guides: dict[str, Guide] = content.of("guides")
