@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import platform
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -12,6 +14,21 @@ from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_KIT = REPO / "kit" / "starter_kits" / "comptoir"
+
+
+def interpreter() -> str:
+    """Which Python runs the benchmark, and whether from a shared libpython: the same kit costs
+    a fifth to a quarter more processor time on a build of Python made as a shared library without
+    profile-guided optimisation (pyenv with --enable-shared) than on Debian's python3, so every
+    figure below is only comparable with one measured on the same kind of interpreter."""
+    shared = ""
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            shared = next((line.split()[-1] for line in maps if "/libpython" in line), "")
+    except OSError:  # not Linux: nothing to say about how it is linked
+        return f"Python {platform.python_version()} ({sys.executable})"
+    linked = f"running from the shared library {shared}" if shared else "its interpreter linked in (no libpython.so)"
+    return f"Python {platform.python_version()} ({sys.executable}), {linked}"
 
 
 def median_seconds(func: Callable[[], object], repeat: int = 3, warmup: int = 1) -> float:

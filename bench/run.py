@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from importlib import import_module
@@ -12,8 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import print_rows  # noqa: E402
+from bench.common import interpreter, print_rows  # noqa: E402
 
+CHILD = "KIT_BENCH_CHILD"  # set in the process of each benchmark run by this one (it prints the header)
 # Each benchmark module has run() -> list[Row]; listed explicitly, in the order printed.
 BENCHMARKS = {
     "engine": "bench.engine",
@@ -30,11 +32,13 @@ def main(names: list[str]) -> None:
     if unknown:
         sys.exit(f"usage: bench/run.py [{' | '.join(BENCHMARKS)} ...]; unknown: {', '.join(unknown)}")
     chosen = names or list(BENCHMARKS)
+    if not os.environ.get(CHILD):
+        print(f"interpreter: {interpreter()}", flush=True)
     if len(chosen) > 1:
         # Each in a process of its own: one benchmark's imports and memory do not weigh on the next
         # (Linux counts a child's peak memory from the size of the process that started it).
         for name in chosen:
-            subprocess.run([sys.executable, __file__, name], check=True)
+            subprocess.run([sys.executable, __file__, name], check=True, env={**os.environ, CHILD: "1"})
         return
     module = import_module(BENCHMARKS[chosen[0]])
     print_rows(f"{chosen[0]}: {module.__doc__.strip().splitlines()[0]}", module.run())

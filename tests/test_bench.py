@@ -83,3 +83,17 @@ def test_decks_benchmark_runs_on_a_few_cards():
         assert math.isfinite(row.kit_s) and (not row.compared or row.floor_s > 0)
         if not row.name.startswith("  photos' part"):  # a difference of two renders: may be ≤ 0 on 2 cards
             assert row.kit_s > 0
+
+
+def test_the_benchmark_names_its_interpreter_and_how_it_is_linked():
+    """The same kit costs a fifth more on a shared-library build of Python: every run says which."""
+    import platform
+
+    from bench.common import interpreter
+
+    line = interpreter()
+    assert platform.python_version() in line and sys.executable in line
+    maps = open("/proc/self/maps", encoding="utf-8").read() if sys.platform.startswith("linux") else None
+    if maps is not None:
+        assert ("shared library" in line and "libpython" in line) == ("/libpython" in maps)
+        assert ("no libpython.so" in line) == ("/libpython" not in maps)
