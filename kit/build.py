@@ -36,6 +36,7 @@ from kit.digests import (Digester, FileDigests, bytes_digest, file_sha256, packa
                          tree_snapshot)
 from kit.errors import ContentError, OutputError, StrictWarnings, UsageError
 from kit.manifest import Entry, FileRecord, Manifest, reason
+from kit.output_lock import LockedOutputFolder, OutputLock
 from kit.outputs import MADE_FROM, Output, RenderContext
 from kit.plan import Plan, plan, select
 from kit.writer import check_writable, commit_files, remove_files, target_path
@@ -321,30 +322,52 @@ class Engine:
         """Load and check the content as a build would, rendering nothing: (content, warnings).
 
         The checks' results are kept in the manifest (nothing else of it changes), so checking
-        an unchanged kit again measures nothing.
+        an unchanged kit again measures nothing. They are kept in an output folder that exists
+        already (checking never creates one), and only when no build is writing there: the
+        check then holds the folder's lock, so that neither saves its manifest over the other's;
+        where kit cannot write, they are measured again.
         """
-        manifest, files = self.remembered()
-        log.info("load")
+        lock = OutputLock(self.cache_dir)
+        keep = False
+        if self.out_dir.is_dir():
+            try:
+                self.cache_dir.mkdir(exist_ok=True)
+                keep = lock.acquire(wait=False) or not lock.available
+            except OSError:
+                pass
         try:
-            content, _, warnings = self.load_and_check(manifest, files)
+            manifest, files = self.remembered()
+            log.info("load")
+            try:
+                content, _, warnings = self.load_and_check(manifest, files)
+            finally:
+                manifest.stat = files.known
+                self.manifest, self.files = manifest, files
+                if keep:
+                    try:
+                        manifest.save(self.cache_dir)
+                    except OSError:
+                        pass
         finally:
-            manifest.stat = files.known
-            self.manifest, self.files = manifest, files
-            # Remembered for the next check or build, in an output folder that exists already
-            # (checking never creates one); where kit cannot write, they are measured again.
-            if self.out_dir.is_dir():
-                try:
-                    manifest.save(self.cache_dir)
-                except OSError:
-                    pass
+            lock.release()
         return content, warnings
 
     def build(self, only: list[str] | None = None, session: str | None = None, strict: bool = False,
               progress: Progress | None = None, on_plan: Callable[[list[Output]], None] | None = None,
-              force: bool = False, on_render: Callable[[list[Output]], None] | None = None) -> Summary:
+              force: bool = False, on_render: Callable[[list[Output]], None] | None = None,
+              on_wait: Callable[[int | None], None] | None = None) -> Summary:
         """`on_plan` gets the outputs chosen, `on_render` each group about to render (a progress bar's
-        total), `progress` each output rendered."""
-        started = time.perf_counter()
+        total), `progress` each output rendered, `on_wait` the pid of another build of the same
+        output folder this one waits for (kit.output_lock), if it must."""
+        with LockedOutputFolder(self.cache_dir, on_wait) as folder:
+            started = time.perf_counter()  # once another build of the folder has finished
+            # A first build (it made the cache folder, or could not) makes the rest of its folders
+            # once the content is valid, or says why it cannot; a failed one removes what it made.
+            return self._build(only, session, strict, progress, on_plan, force, on_render, started,
+                               rebuild=not folder.made and self.cache_dir.is_dir())
+
+    def _build(self, only, session, strict, progress, on_plan, force, on_render, started: float,
+               rebuild: bool) -> Summary:
         manifest, files = self.remembered()
         everything = not only and session is None
 
@@ -354,7 +377,6 @@ class Engine:
         if everything and not force and snapshot == manifest.snapshot and self.all_intact(manifest):
             self.remember_files(manifest, files)
             return self.nothing_to_do(manifest, strict, on_plan, started)
-        rebuild = self.cache_dir.is_dir()
         if rebuild:
             self.prepare_folders()
         staging: Path | None = None
@@ -830,44 +852,36 @@ class TemporaryFolder:
     """Point the system temp folder of this process (and its forked workers) into the cache while
     building, then delete it: libraries' temp files (weasyprint's copies of kit's fonts, made as
     soon as a check or a worker's warm-up lays out a line) never go to, nor stay in, the system's.
-
-    On a first build the output folder does not exist yet: if the build fails (a content error),
-    the folders made to hold this one go again, with whatever the build cached there meanwhile
-    (parsed YAML): it made them, so they hold nothing else, and a failed first build leaves nothing."""
+    Only one build of an output folder uses it at a time (kit.output_lock), and a failed first
+    build's folders go with it (LockedOutputFolder)."""
 
     def __init__(self, cache_dir: Path):
         self.path = cache_dir / TMP_NAME
         self.previous: str | None = None
-        self.made: list[Path] = []
 
     def __enter__(self):
         self.previous = tempfile.tempdir
-        folder = self.path
-        while not folder.exists() and folder != folder.parent:
-            self.made.append(folder)
-            folder = folder.parent
         try:
             self.point()
         except OSError:  # a folder kit cannot write to: the build reports it, once it knows the outputs
-            self.made = []
+            pass
         return self
 
     def point(self) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
         tempfile.tempdir = str(self.path)
 
-    def __exit__(self, failed, *exc):
+    def __exit__(self, *exc):
         tempfile.tempdir = self.previous
         shutil.rmtree(self.path, ignore_errors=True)
-        if failed and self.made:
-            shutil.rmtree(self.made[-1], ignore_errors=True)
 
 
 def build(kit_root: Path, out_dir: Path | None = None, only: list[str] | None = None,
           strict: bool = False, jobs: int | None = None, progress: Progress | None = None,
           on_plan: Callable[[list[Output]], None] | None = None, session: str | None = None,
-          force: bool = False, on_render: Callable[[list[Output]], None] | None = None) -> Summary:
+          force: bool = False, on_render: Callable[[list[Output]], None] | None = None,
+          on_wait: Callable[[int | None], None] | None = None) -> Summary:
     """The whole pipeline for one kit folder; raises a KitError for anything the user must fix."""
     engine = Engine(kit_root, out_dir, jobs)
     return engine.build(only=only, session=session, strict=strict, progress=progress, on_plan=on_plan, force=force,
-                        on_render=on_render)
+                        on_render=on_render, on_wait=on_wait)

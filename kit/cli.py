@@ -133,8 +133,14 @@ def build(kit_dir: Path, out_dir: Path | None, strict: bool, jobs: int | None, f
                                  + (f": the kit has no session, deck, guide, field plan or worksheet yet "
                                     f"(formats print only in sessions); {EMPTY_KIT_HINT}" if whole_kit else ""))
 
+        def on_wait(pid: int | None) -> None:
+            from kit.output_lock import waiting_message
+
+            console.echo(f"kit: {waiting_message(_shown_dir(out) + '/', pid)}", err=True)
+
         summary = run_build(root, out, only=only, strict=strict, jobs=jobs, force=force,
-                            progress=progress, on_plan=on_plan, session=session, on_render=progress.planned)
+                            progress=progress, on_plan=on_plan, session=session, on_render=progress.planned,
+                            on_wait=on_wait)
     except KitError as error:
         progress.close()
         _fail(error)

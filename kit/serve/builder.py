@@ -101,6 +101,12 @@ class BuildLoop:
                     self.preview.idle = not self._wanted
                     self._cond.notify_all()
 
+    def _waiting(self, pid: int | None) -> None:
+        """Another build of the output folder runs (`kit build` in a terminal): said, then waited for."""
+        from kit.output_lock import waiting_message
+
+        self.say(f"kit serve: {waiting_message(str(self.engine.out_dir) + '/', pid)}")
+
     def _check_stop(self, *_args) -> None:
         if self._stopping:
             raise BuildCancelled()
@@ -117,7 +123,8 @@ class BuildLoop:
         self.engine.jobs = self.parallel_jobs if wide else 1
         try:
             try:
-                summary = self.engine.build(progress=self._rendered, on_plan=self._check_stop)
+                summary = self.engine.build(progress=self._rendered, on_plan=self._check_stop,
+                                            on_wait=self._waiting)
             finally:
                 self.thumbs.unstage()
             files = self._files(summary)
