@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -78,7 +79,7 @@ def test_a_second_build_waits_for_the_first_then_finds_its_outputs_up_to_date(ma
     told: list[int | None] = []
     try:
         while thread.is_alive() and not list((root / "output" / CACHE_DIR_NAME).glob(STAGING_PREFIX + "*")):
-            pass  # the first build has not staged anything yet
+            time.sleep(0.01)  # the first build has not staged anything yet
         second = Engine(root, jobs=1).build(on_wait=lambda pid: (told.append(pid), second_waits.set()))
     finally:
         second_waits.set()
@@ -100,7 +101,7 @@ def test_two_kit_build_commands_at_once_both_succeed(make_kit):
     first = subprocess.Popen([sys.executable, "-m", "kit", "build", "--kit", str(root), "--force"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
     while first.poll() is None and not list((root / "output" / CACHE_DIR_NAME).glob(STAGING_PREFIX + "*")):
-        pass  # the first build has not started rendering yet
+        time.sleep(0.01)  # the first build has not started rendering yet
     second = subprocess.run([sys.executable, "-m", "kit", "build", "--kit", str(root), "--force"],
                             capture_output=True, text=True, env=environment, timeout=WAIT)
     _, first_errors = first.communicate(timeout=WAIT)
