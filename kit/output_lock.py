@@ -6,8 +6,8 @@ second took the first's staging folder for a killed build's leftover and deleted
 then failed on files that vanished, and whichever finished first deleted the temporary folder
 holding the other's copies of kit's fonts. So a build holds `output/.cache/build.lock` (flock,
 exclusive) from before it reads the manifest until its files and manifest are in place. A second
-build waits, saying so once (`on_wait`, with the pid the file names), then starts from what the
-first left: most of it up to date.
+build waits, saying so once (`on_wait`, with the pid the file names; it is asked again while the
+build waits, and may give up), then starts from what the first left: most of it up to date.
 
 The lock is the kernel's, released when its process ends: a killed build never leaves it held.
 `kit check` does not wait: it keeps its measurements in the manifest only when no build runs.
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -29,12 +30,15 @@ except ImportError:  # not a Unix
 
 LOCK_NAME = "build.lock"
 PID_WIDTH = 10  # the file holds the pid right-aligned on this many characters, and a newline
+RETRY_SECONDS = 0.05  # how often a waiting build tries the lock again
 
 
 class OutputLock:
     """The lock of one output folder's cache folder (`cache_dir`), held by at most one process."""
 
     def __init__(self, cache_dir: Path, on_wait: Callable[[int | None], None] | None = None):
+        """`on_wait(pid)`: called as soon as the lock is found taken, with the pid its file names,
+        then again before each try until it is free; it may raise to stop waiting."""
         self.path = cache_dir / LOCK_NAME
         self.on_wait = on_wait
         self.fd: int | None = None
@@ -55,23 +59,25 @@ class OutputLock:
             return True
         if fcntl is None:
             return False
-        told = False
         while True:
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
             except OSError:
                 return False
             try:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    if not wait:
-                        os.close(fd)
-                        return False
-                    if not told and self.on_wait is not None:
-                        told = True
-                        self.on_wait(_holder(fd))
-                    fcntl.flock(fd, fcntl.LOCK_EX)
+                # Tried again and again rather than waited for in the kernel: `on_wait` is asked
+                # between tries, and may give up (a `kit serve` being stopped, from its build thread).
+                while True:
+                    try:
+                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except BlockingIOError:
+                        if not wait:
+                            os.close(fd)
+                            return False
+                        if self.on_wait is not None:
+                            self.on_wait(_holder(fd))
+                        time.sleep(RETRY_SECONDS)
                 # A failed first build removes the folders it made, lock file included: the lock
                 # held must be the file at the path now, or a third build could hold another one.
                 if _same_file(fd, self.path):
