@@ -355,10 +355,10 @@ class Engine:
     def build(self, only: list[str] | None = None, session: str | None = None, strict: bool = False,
               progress: Progress | None = None, on_plan: Callable[[list[Output]], None] | None = None,
               force: bool = False, on_render: Callable[[list[Output]], None] | None = None,
-              on_wait: Callable[[int | None], None] | None = None) -> Summary:
+              on_wait: Callable[[int | None, bool], None] | None = None) -> Summary:
         """`on_plan` gets the outputs chosen, `on_render` each group about to render (a progress bar's
         total), `progress` each output rendered, `on_wait` the pid of another build of the same
-        output folder this one waits for (kit.output_lock), if it must."""
+        output folder this one waits for, if it must (kit.output_lock.OutputLock)."""
         with LockedOutputFolder(self.cache_dir, on_wait) as folder:
             started = time.perf_counter()  # once another build of the folder has finished
             # A first build (it made the cache folder, or could not) makes the rest of its folders
@@ -718,7 +718,7 @@ class Engine:
         moves = {relative: (staging / relative, sha) for task in tasks.values()
                  for relative, sha in task.files.items()}
         changed = commit_files(self.out_dir, moves)
-        for path, entry in entries.items():  # the sizes and times the files have now, in place
+        for entry in entries.values():  # the sizes and times the files have now, in place
             for relative, record in entry.files.items():
                 stat = os.stat(target_path(self.out_dir, relative))
                 record.size, record.mtime_ns = stat.st_size, stat.st_mtime_ns
@@ -880,7 +880,7 @@ def build(kit_root: Path, out_dir: Path | None = None, only: list[str] | None = 
           strict: bool = False, jobs: int | None = None, progress: Progress | None = None,
           on_plan: Callable[[list[Output]], None] | None = None, session: str | None = None,
           force: bool = False, on_render: Callable[[list[Output]], None] | None = None,
-          on_wait: Callable[[int | None], None] | None = None) -> Summary:
+          on_wait: Callable[[int | None, bool], None] | None = None) -> Summary:
     """The whole pipeline for one kit folder; raises a KitError for anything the user must fix."""
     engine = Engine(kit_root, out_dir, jobs)
     return engine.build(only=only, session=session, strict=strict, progress=progress, on_plan=on_plan, force=force,

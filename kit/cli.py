@@ -133,13 +133,10 @@ def build(kit_dir: Path, out_dir: Path | None, strict: bool, jobs: int | None, f
                                  + (f": the kit has no session, deck, guide, field plan or worksheet yet "
                                     f"(formats print only in sessions); {EMPTY_KIT_HINT}" if whole_kit else ""))
 
-        told: list[int | None] = []
-
-        def on_wait(pid: int | None) -> None:
+        def on_wait(pid: int | None, again: bool) -> None:
             from kit.output_lock import waiting_message
 
-            if not told:  # asked again until the other build ends: said once
-                told.append(pid)
+            if not again:
                 console.echo(f"kit: {waiting_message(_shown_dir(out) + '/', pid)}", err=True)
 
         summary = run_build(root, out, only=only, strict=strict, jobs=jobs, force=force,

@@ -6,8 +6,8 @@ second took the first's staging folder for a killed build's leftover and deleted
 then failed on files that vanished, and whichever finished first deleted the temporary folder
 holding the other's copies of kit's fonts. So a build holds `output/.cache/build.lock` (flock,
 exclusive) from before it reads the manifest until its files and manifest are in place. A second
-build waits, saying so once (`on_wait`, with the pid the file names; it is asked again while the
-build waits, and may give up), then starts from what the first left: most of it up to date.
+build waits, saying so once (`on_wait`, with the pid the file names; asked again between tries,
+it may give up), then starts from what the first left: most of it up to date.
 
 The lock is the kernel's, released when its process ends: a killed build never leaves it held.
 `kit check` does not wait: it keeps its measurements in the manifest only when no build runs.
@@ -36,9 +36,10 @@ RETRY_SECONDS = 0.05  # how often a waiting build tries the lock again
 class OutputLock:
     """The lock of one output folder's cache folder (`cache_dir`), held by at most one process."""
 
-    def __init__(self, cache_dir: Path, on_wait: Callable[[int | None], None] | None = None):
-        """`on_wait(pid)`: called as soon as the lock is found taken, with the pid its file names,
-        then again before each try until it is free; it may raise to stop waiting."""
+    def __init__(self, cache_dir: Path, on_wait: Callable[[int | None, bool], None] | None = None):
+        """`on_wait(pid, again)`: called as soon as the lock is found taken (`again` False), with the
+        pid its file names, then before each new try until it is free (`again` True); it may raise
+        to stop waiting."""
         self.path = cache_dir / LOCK_NAME
         self.on_wait = on_wait
         self.fd: int | None = None
@@ -59,6 +60,7 @@ class OutputLock:
             return True
         if fcntl is None:
             return False
+        asked = False
         while True:
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
@@ -76,7 +78,8 @@ class OutputLock:
                             os.close(fd)
                             return False
                         if self.on_wait is not None:
-                            self.on_wait(_holder(fd))
+                            self.on_wait(_holder(fd), asked)
+                        asked = True
                         time.sleep(RETRY_SECONDS)
                 # A failed first build removes the folders it made, lock file included: the lock
                 # held must be the file at the path now, or a third build could hold another one.
@@ -107,7 +110,7 @@ class LockedOutputFolder:
     (waiting for another build). A build that fails removes the folders it made itself (a first
     build: it leaves nothing behind); one that succeeds keeps them."""
 
-    def __init__(self, cache_dir: Path, on_wait: Callable[[int | None], None] | None = None):
+    def __init__(self, cache_dir: Path, on_wait: Callable[[int | None, bool], None] | None = None):
         self.cache_dir = cache_dir
         self.lock = OutputLock(cache_dir, on_wait)
         self.made: list[Path] = []
@@ -147,7 +150,7 @@ class LockedOutputFolder:
 
 
 def waiting_message(out_dir: str, pid: int | None) -> str:
-    """What a build that waits for another of the same output folder says, once."""
+    """What a build that waits for another of the same output folder says (once: `again` False)."""
     who = f" (process {pid})" if pid else ""
     return f"another build of {out_dir} is running{who}: waiting for it to finish"
 

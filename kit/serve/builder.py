@@ -48,7 +48,6 @@ class BuildLoop:
         self._first = True
         self._warm = False
         self._stopping = False
-        self._told_waiting = False            # said this build waits for another of the folder
         self._idle = True
         self._cond = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="kit-build")
@@ -102,14 +101,13 @@ class BuildLoop:
                     self.preview.idle = not self._wanted
                     self._cond.notify_all()
 
-    def _waiting(self, pid: int | None) -> None:
+    def _waiting(self, pid: int | None, again: bool) -> None:
         """Another build of the output folder runs (`kit build` in a terminal): said once, then
         waited for, unless kit serve is being stopped."""
         from kit.output_lock import waiting_message
 
         self._check_stop()
-        if not self._told_waiting:
-            self._told_waiting = True
+        if not again:
             self.say(f"kit serve: {waiting_message(str(self.engine.out_dir) + '/', pid)}")
 
     def _check_stop(self, *_args) -> None:
@@ -124,7 +122,6 @@ class BuildLoop:
             self.say(f"kit serve: the kit folder {root} is gone (deleted or renamed); waiting for it to come back")
             return
         self.publish(self.preview.building())
-        self._told_waiting = False
         wide = self._first or not changed or any(c.startswith(WIDE_INPUTS) for c in changed)
         self.engine.jobs = self.parallel_jobs if wide else 1
         try:
