@@ -37,7 +37,7 @@ from kit.digests import (Digester, FileDigests, bytes_digest, file_sha256, packa
 from kit.errors import ContentError, OutputError, StrictWarnings, UsageError
 from kit.manifest import Entry, FileRecord, Manifest, reason
 from kit.output_lock import LockedOutputFolder, OutputLock
-from kit.outputs import MADE_FROM, Output, RenderContext
+from kit.outputs import MADE_FROM, LayoutBusy, Output, RenderContext
 from kit.plan import Plan, plan, select
 from kit.writer import check_writable, commit_files, remove_files, target_path
 
@@ -134,6 +134,14 @@ class Task:
     cost: float = 0.0  # processor seconds: the render without any wait for another worker's layout
 
 
+@dataclass(frozen=True)
+class Deferred:
+    """What a worker sends back for an output that needs a layout another worker is making: it is
+    rendered later, and the worker renders another output meanwhile instead of waiting."""
+
+    path: str
+
+
 # The content and render context of the build in progress, in this process; a worker receives
 # them once per build, pickled (a worker may have been started before the content was loaded).
 _STATE: tuple[Content, RenderContext] | None = None
@@ -224,21 +232,27 @@ def _check_in_worker(kind: str, name: str, cache_dir: Path, key: str, content: b
     return run_named(_received("check", key, content), GENERATORS, kind, name, cache_dir)
 
 
-def render_in_worker(output: Output, key: str, state: bytes, shaped: bool = False, ahead: bool = False) -> Task:
+def render_in_worker(output: Output, key: str, state: bytes, shaped: bool = False, ahead: bool = False,
+                     may_defer: bool = False) -> Task | Deferred:
+    """`may_defer`: an output that needs a layout another worker is making comes back Deferred."""
     global _STATE
     _STATE = _received("render", key, state)
-    return render_task(output, shaped, ahead)
+    try:
+        return render_task(output, shaped, ahead, wait=not may_defer)
+    except LayoutBusy:
+        return Deferred(output.path)
 
 
-def render_task(output: Output, shaped: bool = False, ahead: bool = False) -> Task:
+def render_task(output: Output, shaped: bool = False, ahead: bool = False, wait: bool = True) -> Task:
     """Render one output into the staging folder (in a worker, or in this process); `shaped`: also
     measure its pages, for an output that reads them (kit.digests.shape_digest); `ahead`: read the
-    outputs it is made from as the last build left them, not as this build is staging them."""
+    outputs it is made from as the last build left them, not as this build is staging them; `wait`:
+    False raises LayoutBusy when a layout it needs is being made by another process."""
     from kit.generators import GENERATORS
 
     content, context = _STATE  # type: ignore[misc]
-    if ahead:
-        context = replace(context, read_staged=False)
+    if ahead or not wait:
+        context = replace(context, read_staged=context.read_staged and not ahead, wait_for_layouts=wait)
     started, processor = time.perf_counter(), time.process_time()
     rendered = GENERATORS[output.kind].render(output, content, context)
     files: dict[str, str] = {}
@@ -546,6 +560,9 @@ class Engine:
         done: set[str] = set()  # rendered or up to date, and, for those ahead, checked
         unchecked: set[str] = set()  # rendered ahead, their sources not all done yet
         queue: list[Output] = []  # out of date, their sources done: to render
+        # Deferred, with their queued siblings: they need a layout a worker is making (a guide's
+        # blank master, for every pair's copies). Queued again once a render finishes.
+        held: list[Output] = []
         rank = _ranks(chosen, ahead, manifest)
         pool = workers.pool
         running: dict = {}  # future: output
@@ -611,17 +628,32 @@ class Engine:
                 # time: a print list and its binder are not left to render alone at the end, while
                 # the other cores have nothing to do. No more than the workers can take is sent: one
                 # sent ahead would keep its place before an output that becomes ready meanwhile.
+                # A worker that needs a layout another is making says so rather than wait for it,
+                # while another render runs (which may be the one making it): it takes another output.
+                if not running:
+                    queue.extend(held)
+                    held.clear()
                 queue.sort(key=lambda o: rank[o.path])
                 while queue and len(running) < self.jobs:
                     output = queue.pop(0)
                     running[pool.submit(render_in_worker, output, key, state, output.path in shaped,
-                                        output.path in ahead)] = output
+                                        output.path in ahead, may_defer=bool(running))] = output
                 if not running:
                     break
                 finished_now, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished_now:
-                    del running[future]
-                    collect(future.result())
+                    output = running.pop(future)
+                    result = future.result()
+                    if isinstance(result, Deferred):
+                        # Its siblings (the other copies of one plan) would most likely wait for the same.
+                        siblings = [o for o in queue if (o.kind, o.subject, o.edition)
+                                    == (output.kind, output.subject, output.edition)]
+                        held.extend([output, *siblings])
+                        queue[:] = [o for o in queue if o not in siblings]
+                    else:
+                        collect(result)
+                        queue.extend(held)
+                        held.clear()
         finally:
             for future in running:
                 future.cancel()

@@ -299,8 +299,9 @@ class LaidOut:
 class LayoutCache:
     """Finished PDFs by the digest of their HTML, valid while every file their layout read is unchanged."""
 
-    def __init__(self, cache_dir: Path | None):
+    def __init__(self, cache_dir: Path | None, wait: bool = True):
         self.folder = cache_dir / LAYOUT_DIR if cache_dir else None
+        self.wait = wait  # False: a layout another process holds raises LayoutBusy (claim)
 
     @staticmethod
     def key(html: str, kit_root: Path) -> str:
@@ -335,14 +336,20 @@ class LayoutCache:
     def claim(self, key: str):
         """Hold this layout for this process: another worker asking for the same layout at the same
         time (the per-pair copies of one guide lay out the same blank master) waits, then finds it
-        in the cache, instead of laying it out a second time."""
+        in the cache, instead of laying it out a second time. One that is not to wait (`wait`) is
+        told at once, with LayoutBusy: a worker then renders another output meanwhile."""
         if self.folder is None or fcntl is None:
             yield
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         lock = self.folder / f"{key}.lock"
         with open(lock, "a+b") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX if self.wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                from kit.outputs import LayoutBusy
+
+                raise LayoutBusy(key) from None
             try:
                 yield
             finally:
@@ -473,7 +480,8 @@ def _outline(bookmarks: tuple) -> list:
 
 def _root_and_cache(context) -> tuple[Path, LayoutCache]:
     """The kit folder and layout cache of a RenderContext (or of a bare kit folder: no cache)."""
-    return getattr(context, "kit_root", context), LayoutCache(getattr(context, "cache_dir", None))
+    return getattr(context, "kit_root", context), LayoutCache(getattr(context, "cache_dir", None),
+                                                              getattr(context, "wait_for_layouts", True))
 
 
 # The head of a document without a stamp, when another document joined with it has one.

@@ -106,6 +106,11 @@ class Rendered:
     written: tuple[str, ...] = ()
 
 
+class LayoutBusy(Exception):
+    """A document this render needs is being laid out by another process, and its RenderContext
+    says not to wait for it (kit.documents.LayoutCache.claim)."""
+
+
 @dataclass(frozen=True)
 class RenderContext:
     """What every generator may use besides the content: the theme, where caches and staged files go,
@@ -118,6 +123,9 @@ class RenderContext:
     printed: dict[str, tuple[str, ...]] = field(default_factory=dict)
     out_dir: Path | None = None  # the output folder, where outputs rendered by earlier builds are
     read_staged: bool = True     # False: read other outputs as the last build left them (kit.build: ahead)
+    # False: a layout another process is making raises LayoutBusy instead of being waited for
+    # (kit.build's workers: the render is tried again later, and the worker renders another meanwhile).
+    wait_for_layouts: bool = True
 
     def staged(self, relative: str) -> Path:
         """Where a generator writes a file itself: in the build's staging folder, never in place."""

@@ -240,3 +240,24 @@ def test_a_cached_layout_is_used_only_while_its_pdf_is_the_one_laid_out(tmp_path
     assert cache.get("k") is None
     pdf.write_bytes(b"%PDF-1.7 one page")
     assert cache.get("k") == laid_out
+
+
+def test_a_layout_held_by_another_is_waited_for_or_said_busy(tmp_path):
+    """Two processes asking for one layout: the second waits for the first (kit check), or, where
+    it is not to wait (a build's worker, which has other outputs to render), is told at once."""
+    import fcntl
+
+    from kit.documents import LayoutCache
+    from kit.outputs import LayoutBusy
+
+    holder = LayoutCache(tmp_path)
+    with holder.claim("k"):
+        with pytest.raises(LayoutBusy):
+            with LayoutCache(tmp_path, wait=False).claim("k"):
+                pass
+        # The waiting kind blocks on the same lock (an open file of its own, as another process has).
+        with open(tmp_path / "layout" / "k.lock", "a+b") as other:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    with LayoutCache(tmp_path, wait=False).claim("k"):  # free again
+        pass

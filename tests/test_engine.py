@@ -152,6 +152,43 @@ def test_a_failure_mid_build_leaves_every_output_and_the_manifest(kit_copy, monk
     assert not list((out / ".cache").glob("staging-*"))
 
 
+def test_a_copy_whose_layout_another_worker_makes_renders_later_not_waiting(built_kit, tmp_path, monkeypatch):
+    """A pair's copy that needs the blank master another worker is laying out comes back at once
+    (kit.build.Deferred): the worker renders other outputs, the copy renders once the master is
+    made, and its bytes are those of any other build."""
+    from kit.outputs import LayoutBusy
+
+    root = tmp_path / "kit"
+    shutil.copytree(FIXTURE_KIT, root)
+    log = tmp_path / "log"
+    log.touch()
+    generator = type(GENERATORS["guide"])
+    original = generator.render_pair
+    deferred = "field/enquete-24-mai/guides-binome-2.pdf"
+
+    def render_pair(self, output, content, context):  # in the workers: they are forked after this
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(f"{output.path} {context.wait_for_layouts}\n")
+        if output.path == deferred and not context.wait_for_layouts and "busy" not in log.read_text():
+            with open(log, "a", encoding="utf-8") as out:
+                out.write("busy\n")
+            raise LayoutBusy("the blank master")
+        return original(self, output, content, context)
+
+    monkeypatch.setattr(generator, "render_pair", render_pair)
+    summary = build(root, jobs=2)
+    lines = log.read_text(encoding="utf-8").splitlines()
+    busy = lines.index("busy")
+    assert lines.index(f"{deferred} False") < busy
+    assert any(line.startswith(deferred) for line in lines[busy + 1:])  # tried again, and made
+    assert [r.path for r in summary.outputs].count(deferred) == 1 and deferred in rendered(summary)
+    assert (root / "output" / deferred).read_bytes() == (built_kit / "output" / deferred).read_bytes()
+    # Alone (one process), nothing is ever deferred: there is nothing else to do meanwhile.
+    log.write_text("", encoding="utf-8")
+    build(root, tmp_path / "serial", jobs=1, force=True)
+    assert {line.split()[1] for line in log.read_text(encoding="utf-8").splitlines()} == {"True"}
+
+
 def test_json_report(kit_copy):
     edit(kit_copy / "content/sessions/session-07.yaml", "title: \"Session 7", "title: \"Nouvelle session 7")
     result = CliRunner().invoke(main, ["build", "--kit", str(kit_copy), "--json", "-j", "2"])
