@@ -29,9 +29,9 @@ from dataclasses import dataclass, field, replace
 from importlib import import_module
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from kit.checks import run_checks
+from kit.checks import start_checks
 from kit.digests import (Digester, FileDigests, bytes_digest, file_sha256, package_digest, shape_digest, text_digest,
                          tree_snapshot)
 from kit.errors import ContentError, OutputError, StrictWarnings, UsageError
@@ -406,17 +406,34 @@ class Engine:
                     workers.start(likely_editions(manifest, self.kit_root, files, previous))
                 elif not only:
                     workers.start(_kinds_in_folders(self.kit_root))
-                content, digester, content_warnings = self.load_and_check(manifest, files, workers.run_checks)
+                content, digester, settle_checks = self.load_and_start_checks(manifest, files, workers.run_checks)
+                settled: list[list[str]] = []
+                chosen: list[Output] | None = None
 
-                log.info("plan")
-                whole, chosen = self.plan(content, digester, only, session, on_plan)
-                if not rebuild:  # a first build makes its folders once the content is valid
-                    self.prepare_folders()
-                check_writable(self.out_dir, [o.path for o in chosen])
-                temporary.point()  # done on entering, unless its folder could not be made then
-                staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.cache_dir))
-                reports, tasks, inputs = self.render(whole, chosen, content, manifest, digester, staging,
-                                                     force, progress, workers, on_render)
+                def settle() -> list[str]:
+                    """The content's and checks' warnings, once the workers have measured the
+                    checks; ContentError if they found mistakes. Nothing rendered is kept, nor said
+                    to be about to render (`on_plan`, `on_render`), before."""
+                    if not settled:
+                        settled.append(settle_checks())
+                        if on_plan and chosen is not None:
+                            on_plan(chosen)
+                    return settled[0]
+
+                try:
+                    log.info("plan")
+                    whole, chosen = self.plan(content, digester, only, session, None)
+                    if not rebuild:  # a first build makes its folders now; a failed one removes them
+                        self.prepare_folders()
+                    check_writable(self.out_dir, [o.path for o in chosen])
+                    temporary.point()  # done on entering, unless its folder could not be made then
+                    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.cache_dir))
+                    reports, tasks, inputs = self.render(whole, chosen, content, manifest, digester, staging,
+                                                         force, progress, workers, on_render, settle)
+                except Exception:
+                    settle()  # the content's mistakes first: they may be why what followed failed
+                    raise
+                content_warnings = settle()
                 warnings = content_warnings + [w for r in reports
                                                for w in (tasks[r.path].warnings if r.path in tasks
                                                          else manifest.entries[r.path].warnings)]
@@ -445,6 +462,13 @@ class Engine:
         """The content, a digester of its inputs, and the warnings of the content and the checks;
         raises ContentError with every mistake. `runner(content)` gives what measures the checks
         (a kit.checks.Runner; one after the other here by default)."""
+        content, digester, settle = self.load_and_start_checks(manifest, files, runner)
+        return content, digester, settle()
+
+    def load_and_start_checks(self, manifest: Manifest, files: FileDigests, runner=None):
+        """load_and_check in two steps: the content and a digester once it is loaded and its checks
+        started, and `settle()`, which waits for the checks and gives the warnings (or raises
+        ContentError with every mistake): a build queues its first renders before it settles."""
         from kit import images
         from kit.content import load_kit
         from kit.content.fields import use_parse_cache
@@ -461,11 +485,18 @@ class Engine:
             manifest.decoded = {path: stamp for path, stamp in images.decoded().items() if path.startswith(root)}
         log.info("check")
         digester = Digester(self.kit_root, files, lambda name: setting_text(content.config, name))
-        errors, warnings = run_checks(content, GENERATORS, digester, manifest.checks, self.cache_dir,
-                                      **({"runner": runner(content)} if runner else {}))
-        if errors:
-            raise ContentError(errors)
-        return content, digester, [w.readable() for w in sorted(set(content.warnings) | set(warnings))]
+        finish = start_checks(content, GENERATORS, digester, manifest.checks, self.cache_dir,
+                              **({"runner": runner(content)} if runner else {}))
+        settled: list = []
+
+        def settle() -> list[str]:
+            if not settled:
+                errors, warnings = finish()
+                if errors:
+                    raise ContentError(errors)
+                settled.append([w.readable() for w in sorted(set(content.warnings) | set(warnings))])
+            return settled[0]
+        return content, digester, settle
 
     def plan(self, content: Content, digester: Digester, only, session, on_plan) -> tuple[Plan, list[Output]]:
         """The whole kit's plan (what is removed is judged on it) and the outputs chosen to build."""
@@ -497,8 +528,10 @@ class Engine:
 
     def render(self, whole: Plan, chosen: list[Output], content: Content, manifest: Manifest,
                digester: Digester, staging: Path, force: bool, progress: Progress | None, workers: Workers,
-               on_render: Callable[[list[Output]], None] | None = None):
-        """Decide what is out of date and render it, each output after those it is made from."""
+               on_render: Callable[[list[Output]], None] | None = None, settle: Callable[[], Any] = lambda: None):
+        """Decide what is out of date and render it, each output after those it is made from.
+        `settle()` waits for the content's checks (and raises their mistakes): called once the first
+        renders are queued behind them in the workers, and before any render is done here or kept."""
         global _STATE
         context = RenderContext(theme=_theme(content), kit_root=self.kit_root, cache_dir=self.cache_dir,
                                 staging_dir=staging, printed=whole.printed, out_dir=self.out_dir)
@@ -599,6 +632,15 @@ class Engine:
                         done.add(path)
             return queued
 
+        announced: list[list[Output]] = []  # the groups queued, said (`on_render`) once the checks are settled
+
+        def announce() -> None:
+            settle()
+            for group in announced:
+                if on_render:
+                    on_render(group)
+            announced.clear()
+
         def collect(task: Task) -> None:
             tasks[task.path] = task
             report = reports[task.path]
@@ -612,12 +654,14 @@ class Engine:
             while True:
                 queued = release()
                 if queued:
-                    state = self.start_rendering(queued, chosen, content, context, workers, started, state, on_render)
+                    state = self.start_rendering(queued, chosen, content, context, workers, started, state)
                     if not started:  # the workers and what they are sent are set once, by the first
                         started, pool = True, workers.pool
                         key = bytes_digest(state) if state is not None else ""
                     queue.extend(queued)
+                    announced.append(queued)
                 if pool is None:  # here, in the plan's order (the preview's: a session's programme first)
+                    announce()
                     if not queue:
                         break
                     output = min(queue, key=lambda o: rank[o.path][1])
@@ -638,6 +682,7 @@ class Engine:
                     output = queue.pop(0)
                     running[pool.submit(render_in_worker, output, key, state, output.path in shaped,
                                         output.path in ahead, may_defer=bool(running))] = output
+                announce()  # the first renders wait behind the checks, which are settled first
                 if not running:
                     break
                 finished_now, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -661,11 +706,9 @@ class Engine:
         return [reports[o.path] for o in chosen], tasks, inputs
 
     def start_rendering(self, todo: list[Output], chosen: list[Output], content: Content, context: RenderContext,
-                        workers: Workers, started: bool, state: bytes | None, on_render) -> bytes | None:
+                        workers: Workers, started: bool, state: bytes | None) -> bytes | None:
         """Before outputs are queued to render: for the first, the photos, the workers and what they
         are sent (the content and context, pickled once). The state sent."""
-        if on_render:
-            on_render(todo)
         if not started:
             log.info("images")
             self.prepare_images(todo, content, context)
@@ -782,7 +825,7 @@ class Workers:
             # The costliest first, so that none is left to run alone at the end; results in order.
             futures = {check.name: self.pool.submit(_check_in_worker, kind, check.name, cache_dir, key, state)
                        for kind, check in sorted(todo, key=lambda item: -item[1].cost)}
-            return [futures[check.name].result() for _, check in todo]
+            return lambda: [futures[check.name].result() for _, check in todo]
         return run
 
     def start(self, kinds: set[str]) -> None:

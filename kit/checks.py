@@ -29,12 +29,14 @@ class Check:
 
 
 Found = tuple[list[Problem], list[Problem]]
-# Runs the checks to measure, given as (generator kind, check): their results, in the same order.
-Runner = Callable[[list[tuple[str, Check]], object], list[Found]]
+# Starts measuring the checks, given as (generator kind, check); what it gives waits for their
+# results, in the same order (a build's render processes measure them side by side).
+Runner = Callable[[list[tuple[str, Check]], object], Callable[[], list[Found]]]
 
 
-def run_serially(todo: list[tuple[str, Check]], cache_dir) -> list[Found]:
-    return [check.run(cache_dir) for _, check in todo]
+def run_serially(todo: list[tuple[str, Check]], cache_dir) -> Callable[[], list[Found]]:
+    results = [check.run(cache_dir) for _, check in todo]
+    return lambda: results
 
 
 def run_checks(content, registry, digest: Callable[[str], str], cache: dict[str, dict],
@@ -45,6 +47,13 @@ def run_checks(content, registry, digest: Callable[[str], str], cache: dict[str,
     there, so rendering that document afterwards costs nothing more. `runner` measures the checks
     whose inputs changed (a build hands them to its render processes, side by side).
     """
+    return start_checks(content, registry, digest, cache, cache_dir, runner)()
+
+
+def start_checks(content, registry, digest: Callable[[str], str], cache: dict[str, dict],
+                 cache_dir=None, runner: Runner = run_serially) -> Callable[[], Found]:
+    """run_checks in two steps: this starts measuring, and what it gives waits for the results
+    (and refreshes `cache`), so that a build can queue its first renders behind the checks."""
     from kit.digests import text_digest
 
     listed: list[tuple[str, Check, str]] = []
@@ -54,24 +63,28 @@ def run_checks(content, registry, digest: Callable[[str], str], cache: dict[str,
             listed.append((kind, check, text_digest(";".join(f"{k}={digest(k)}" for k in check.inputs))))
     todo = [(kind, check) for kind, check, key in listed
             if (cache.get(check.name) or {}).get("digest") != key]
-    measured = dict(zip((check.name for _, check in todo), runner(todo, cache_dir) if todo else []))
-    errors: list[Problem] = []
-    warnings: list[Problem] = []
-    for _, check, key in listed:
-        if check.name in measured:
-            found = measured[check.name]
-            cache[check.name] = {"digest": key,
-                                 "errors": [list(_fields(p)) for p in found[0]],
-                                 "warnings": [list(_fields(p)) for p in found[1]]}
-        else:
-            cached = cache[check.name]
-            found = ([_problem(p) for p in cached["errors"]], [_problem(p) for p in cached["warnings"]])
-        errors += found[0]
-        warnings += found[1]
-    names = {check.name for _, check, _ in listed}
-    for name in [n for n in cache if n not in names]:
-        del cache[name]
-    return errors, warnings
+    results = runner(todo, cache_dir) if todo else (lambda: [])
+
+    def finish() -> Found:
+        measured = dict(zip((check.name for _, check in todo), results(), strict=True))
+        errors: list[Problem] = []
+        warnings: list[Problem] = []
+        for _, check, key in listed:
+            if check.name in measured:
+                found = measured[check.name]
+                cache[check.name] = {"digest": key,
+                                     "errors": [list(_fields(p)) for p in found[0]],
+                                     "warnings": [list(_fields(p)) for p in found[1]]}
+            else:
+                cached = cache[check.name]
+                found = ([_problem(p) for p in cached["errors"]], [_problem(p) for p in cached["warnings"]])
+            errors += found[0]
+            warnings += found[1]
+        names = {check.name for _, check, _ in listed}
+        for name in [n for n in cache if n not in names]:
+            del cache[name]
+        return errors, warnings
+    return finish
 
 
 def run_named(content, registry, kind: str, name: str, cache_dir) -> Found:

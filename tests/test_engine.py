@@ -189,6 +189,61 @@ def test_a_copy_whose_layout_another_worker_makes_renders_later_not_waiting(buil
     assert {line.split()[1] for line in log.read_text(encoding="utf-8").splitlines()} == {"True"}
 
 
+def _check_that_waits_for_a_render(monkeypatch, marker: Path, found_error: bool):
+    """A check of the agendas (which have none) that waits, in its worker, until a render has begun
+    in the other worker; then finds a mistake if `found_error`."""
+    from kit.checks import Check
+    from kit.errors import Problem
+
+    agenda = type(GENERATORS["agenda"])
+    render = agenda.render
+
+    def rendering(self, output, content, context):
+        marker.touch()
+        return render(self, output, content, context)
+
+    def measure(cache_dir=None):
+        import time
+
+        for _ in range(400):  # 20 s at most: the build fails (an error below) if nothing renders meanwhile
+            if marker.exists():
+                break
+            time.sleep(0.05)
+        started = marker.exists()
+        mistake = Problem("kit.yaml", 1, "title", "expected a render meanwhile, got none" if not started
+                          else "expected nothing, got a mistake")
+        return ([mistake] if found_error or not started else []), []
+
+    monkeypatch.setattr(agenda, "render", rendering)
+    monkeypatch.setattr(agenda, "checks", lambda self, content: [Check("waits-for-a-render", (), measure, cost=100)],
+                        raising=False)
+
+
+def test_the_first_renders_start_while_the_checks_are_measured(tmp_path, monkeypatch):
+    """The workers measure the checks, then render: the first renders are queued behind the checks,
+    not after every check has come back to the build (one worker would wait for the other's last)."""
+    root = tmp_path / "kit"
+    shutil.copytree(FIXTURE_KIT, root)
+    _check_that_waits_for_a_render(monkeypatch, tmp_path / "rendering", found_error=False)
+    summary = build(root, jobs=2)
+    assert len(rendered(summary)) == len(summary.outputs) > 30
+
+
+def test_a_mistake_a_check_finds_fails_the_build_though_renders_had_begun(tmp_path, monkeypatch):
+    """A render that began before the checks came back is not kept when they found a mistake: the
+    build fails with the check's error, and a first build leaves no output folder."""
+    from kit.errors import ContentError
+
+    root = tmp_path / "kit"
+    shutil.copytree(FIXTURE_KIT, root)
+    _check_that_waits_for_a_render(monkeypatch, tmp_path / "rendering", found_error=True)
+    with pytest.raises(ContentError) as failed:
+        build(root, jobs=2)
+    assert [p.message for p in failed.value.problems] == ["expected nothing, got a mistake"]
+    assert (tmp_path / "rendering").exists()  # a render had begun
+    assert not (root / "output").exists()
+
+
 def test_json_report(kit_copy):
     edit(kit_copy / "content/sessions/session-07.yaml", "title: \"Session 7", "title: \"Nouvelle session 7")
     result = CliRunner().invoke(main, ["build", "--kit", str(kit_copy), "--json", "-j", "2"])
