@@ -448,6 +448,107 @@ def lay_out_piece(html: str, context, inspect: Callable[[Any], Any] | None = Non
     return _cached_layout([stamps.split(html).body], kit_root, inspect, cache)
 
 
+def render_with_tail(html: str, tail_html: str, whole_html: Callable[[], str], context,
+                     inspect: Callable[[Any], dict]) -> LaidOut:
+    """One document whose last block (a guide's change list, `tail_html`'s body) is laid out apart
+    from the rest (`html`): the rest is then the very layout another document makes (the pairs'
+    blank master, cached once for both). `inspect` reads the rest's boxes into a dict holding its
+    flow_end under "end". The tail goes where weasyprint puts it in `whole_html()`: after the
+    last block, its margins collapsed with that block's, when it fits on that page; else at the
+    top of a page of its own. A tail of several pages, or a rest without its mark, is laid out whole."""
+    kit_root, cache = _root_and_cache(context)
+    part = stamps.split(html)
+    body = _cached_layout([part.body], kit_root, inspect, cache)
+    tail = _cached_layout([stamps.split(tail_html).body], kit_root, tail_block, cache)
+    end, block = (body.extra[0] or {}).get("end"), tail.extra[0]
+    if end is None or block is None or tail.pages != 1:
+        return render_document([whole_html()], context)
+    # The mark stands where the flow goes on: below the last block's own collapsed margins.
+    top = end["y"] - _collapsed(end["margins"]) + _collapsed([*end["margins"], block["margin_top"]])
+    on_page = top + block["height"] <= end["bottom"] * (1 + 1e-9)  # weasyprint's own test
+    if not on_page:
+        top = end["top"]  # margins adjoining an unforced page break are truncated
+    shift = top - block["top"]  # CSS pixels down the page
+    page = end["page"] if on_page else body.pages
+    marks = tuple((level, label, (x, y + shift), state) for level, label, (x, y), state in tail.bookmarks[0])
+    bookmarks = list(body.bookmarks) + ([] if on_page else [()])
+    bookmarks[page] = tuple(bookmarks[page]) + marks
+    names = (tuple(body.page_names[0]) + (() if on_page else (tail.page_names[0][0],)),)
+    pdf = stamps.drawn_at(body.pdf, tail.pdf, page, shift * PX)
+    from kit.pdfparts import join_documents
+
+    joined = LaidOut(join_documents([pdf], _outline(tuple(bookmarks))), len(bookmarks), body.extra, names,
+                     bookmarks=tuple(bookmarks))
+    if part.stamp is None:
+        return joined
+    stamped = _stamped(joined, [part.stamp], kit_root, cache, None)
+    if stamped is None:
+        raise RuntimeError(f"the page stamp of a document with its tail has not its {joined.pages} pages")
+    return stamped
+
+
+def flow_end(document) -> dict | None:
+    """Where a document's flow ends, read off its last page's `.flow-end` mark (a box placed
+    absolutely after the last block: at that block's bottom border edge and its margins): in CSS
+    pixels from the page's top, the mark's top (`y`), the last block's bottom margins, which
+    collapse with those of what would follow (`margins`), and the page's content area (`top`,
+    `bottom`). None without the mark."""
+    page_box = document.pages[-1]._page_box
+    found = _with_parent(page_box, "flow-end")
+    if found is None:
+        return None
+    mark, parent = found
+    margins = []
+    box = parent
+    while True:  # the last block in the flow, then its own last block, while their margins adjoin
+        blocks = [child for child in getattr(box, "children", ()) if child is not mark
+                  and _is_block(child) and child.is_in_normal_flow()]
+        if not blocks:
+            break
+        box = blocks[-1]
+        margins.append(box.margin_bottom)
+        if box.padding_bottom or box.border_bottom_width or box.style["height"] != "auto":
+            break
+    return {"page": len(document.pages) - 1, "y": mark.position_y, "margins": margins,
+            "top": page_box.content_box_y(), "bottom": page_box.content_box_y() + page_box.height}
+
+
+def tail_block(document) -> dict | None:
+    """The first block of a document laid out alone (a tail, render_with_tail): in CSS pixels from
+    the page's top, its border edge's top and height, and its top margin. None if it has none."""
+    body = _with_parent(document.pages[0]._page_box, None, tag="body")
+    blocks = [child for child in (body[0].children if body else ()) if _is_block(child) and child.is_in_normal_flow()]
+    if not blocks:
+        return None
+    block = blocks[0]
+    return {"top": block.border_box_y(), "height": block.border_height(), "margin_top": block.margin_top}
+
+
+def _with_parent(root, css_class: str | None, tag: str | None = None):
+    """The first box under `root` of an element with this class (or tag), and its parent box."""
+    stack = [(root, None)]
+    while stack:
+        box, parent = stack.pop()
+        element = getattr(box, "element", None)
+        if element is not None and getattr(box, "element_tag", None) is not None and (
+                (tag is not None and box.element_tag == tag)
+                or (css_class is not None and css_class in (element.get("class") or "").split())):
+            return box, parent
+        stack.extend((child, box) for child in reversed(getattr(box, "children", ())))
+    return None
+
+
+def _is_block(box) -> bool:
+    from weasyprint.formatting_structure import boxes as weasyprint_boxes
+
+    return isinstance(box, weasyprint_boxes.BlockLevelBox)
+
+
+def _collapsed(margins: list[float]) -> float:
+    """Adjoining margins collapsed into one (CSS 2.1, 8.3.1): the largest positive plus the most negative."""
+    return max([0.0, *margins]) + min([0.0, *margins])
+
+
 def _stamped(body: LaidOut, heads: list[str], kit_root: Path, cache: LayoutCache, inspect_stamp) -> LaidOut | None:
     """`body` with its page stamp drawn over it: the stamp of each of its documents (`heads`, one
     per document), laid out over pages of the same names: its frame over one page of each name and
@@ -489,7 +590,9 @@ _PLAIN_HEAD = "<!DOCTYPE html><html><head></head><body>"
 
 
 def _cached_layout(htmls: list[str], kit_root: Path, inspect, cache: LayoutCache) -> LaidOut:
-    key = cache.key("\0".join(htmls), kit_root)
+    # What reads the boxes is part of the key: what it read is kept with the layout.
+    reader = f"{inspect.__module__}.{inspect.__qualname__}" if inspect is not None else ""
+    key = cache.key("\0".join(htmls) + "\0" + reader, kit_root)
     found = cache.get(key)
     if found is not None:
         return found

@@ -164,6 +164,26 @@ def drawn_under_first_page(body_pdf: bytes, piece_pdf: bytes) -> bytes:
         return out.getvalue()
 
 
+def drawn_at(body_pdf: bytes, piece_pdf: bytes, number: int, down: float) -> bytes:
+    """The body with the first page of `piece` drawn on its page `number` (from 0), moved `down`
+    points, after the page's own drawing (a guide's change list placed after its last block: read
+    off the page, it comes last); `number` one past the last page: on a new page of the piece's size."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(body_pdf)) as body, pikepdf.open(io.BytesIO(piece_pdf)) as piece:
+        marks = piece.pages[0]
+        if number == len(body.pages):
+            box = [float(v) for v in marks.mediabox]
+            body.add_blank_page(page_size=(box[2] - box[0], box[3] - box[1]))
+        page = body.pages[number]
+        name = add_form(body, page, marks, PIECE_NAME)
+        page.contents_add(pikepdf.Stream(body, b"q\n"), prepend=True)
+        page.contents_add(pikepdf.Stream(body, f"Q\nq 1 0 0 1 0 {-down:.6f} cm {name} Do Q\n".encode("ascii")))
+        out = io.BytesIO()
+        body.save(out, deterministic_id=True)
+        return out.getvalue()
+
+
 def add_form(body, page, marks, name: str) -> str:
     """Put page `marks` (of another PDF) in `page`'s resources as a form XObject named `name`."""
     return put_form(page, name, form_of(body, page, marks))

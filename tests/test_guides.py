@@ -342,6 +342,141 @@ def test_change_list_on_the_last_page_only_when_set(fixture_guides, make_kit, tm
     assert "version 2.3 · 20 mai 2019" in text
 
 
+RDV_SHORT_WITH_CHANGES = """\
+title: Court entretien
+mode: rendez-vous
+version: "1.1"
+sections:
+  - title: Le quotidien
+    goal: Comprendre une journée.
+    questions:
+      - ask: Racontez-nous votre journée d'hier.
+        probes: [À quel moment avez-vous dû courir ?]
+        notes: 3 cm
+debrief:
+  - Relire nos notes à deux dans l'heure
+  - Un besoin par post-it
+changes:
+  - Nouvelle relance sur la pause de midi.
+  - Le consentement précise que nous n'enregistrons pas.
+"""
+
+
+def laid_out_whole(root: Path, guide_id: str, cache: Path) -> bytes:
+    """The facilitators' guide laid out in one piece, change list included: what the guide placed
+    apart must look like."""
+    from kit.documents import render_document, render_html
+    from kit.generators.guide import TEMPLATE, document_context, edition_name, fill_ins
+    from kit.labels import Labels
+    from kit.outputs import RenderContext
+    from kit.theme import Theme
+
+    content = load_kit(root)
+    theme = Theme.from_config(content.config)
+    guide, labels = content.of("guides")[guide_id], Labels(theme.language)
+    html = render_html(TEMPLATE, document_context(guide, content, theme, fill_ins(labels),
+                                                  edition_name(guide, labels), part="whole"))
+    return render_document([html], RenderContext(theme, root, cache)).pdf
+
+
+@pytest.mark.parametrize("own_page", [True, False])
+def test_the_change_list_goes_where_the_guide_laid_out_whole_puts_it(fixture_guides, make_kit, tmp_path, own_page):
+    """The facilitators' guide is its pairs' blank master with the change list laid out apart and
+    placed after the last block: on that page when it fits there (margins collapsed as weasyprint
+    collapses them), else at the top of a page of its own. Every character stands where the guide
+    laid out whole puts it, and the pages look the same."""
+    from PIL import ImageChops
+
+    if own_page:  # the fixture kit's guide: its last page is full
+        root, guide_id = fixture_guides[1].config.root, "rendez-vous"
+        pdf = (fixture_guides[0] / "guides" / "rendez-vous.pdf").read_bytes()
+    else:
+        root, guide_id = make_kit({"content/guides/court.yaml": RDV_SHORT_WITH_CHANGES}), "court"
+        build(root, jobs=1)
+        pdf = (root / "output" / "guides" / "court.pdf").read_bytes()
+    whole = laid_out_whole(root, guide_id, tmp_path / "cache")
+    placed, expected = pdfium.PdfDocument(pdf), pdfium.PdfDocument(whole)
+    assert len(placed) == len(expected) == (4 if own_page else 1)
+    last = pdf_pages_of(pdf)[-1]
+    # On a page of its own, or after the debrief on the same page.
+    assert last.lstrip().startswith("Ce qui a changé") == own_page and "Ce qui a changé" in last
+    for number in range(len(placed)):
+        # The same characters in the same places (read in another order: the list is drawn last).
+        placed_chars, expected_chars = (characters(document[number]) for document in (placed, expected))
+        assert [c for c, _ in placed_chars] == [c for c, _ in expected_chars]
+        for (_, box), (_, box_expected) in zip(placed_chars, expected_chars, strict=True):
+            assert box == pytest.approx(box_expected, abs=0.05)
+        images = [document[number].render(scale=100 / 72).to_pil().convert("L") for document in (placed, expected)]
+        differ = ImageChops.difference(*images).point(lambda value: 255 if value > 64 else 0)
+        assert differ.histogram()[255] < 40  # the same drawing, but for a glyph's edge
+    assert outline_of(pdf) == outline_of(whole)
+    # The pairs' copies are made from the same layout: the guide's rest, laid out once.
+    assert not own_page or "Ce qui a changé" not in pdf_text(fixture_guides[0] / "field" / "enquete-24-mai"
+                                                               / "guides-binome-1.pdf")
+
+
+def test_a_change_list_longer_than_a_page_is_laid_out_with_the_guide(make_kit, tmp_path):
+    """Placed apart, a change list of several pages would need its own page breaks: the guide is
+    then laid out whole, as before."""
+    changes = "".join(f"  - Changement numéro {n} apporté au guide après le débrief de l'équipe.\n" for n in range(90))
+    root = make_kit({"content/guides/court.yaml": RDV_SHORT_WITH_CHANGES.split("changes:")[0] + "changes:\n" + changes})
+    build(root, jobs=1)
+    pdf = (root / "output" / "guides" / "court.pdf").read_bytes()
+    whole = laid_out_whole(root, "court", tmp_path / "cache")
+    assert len(pdf_pages_of(pdf)) == len(pdf_pages_of(whole)) >= 3
+    assert "Changement numéro 89" in pdf_pages_of(pdf)[-1]
+
+
+def test_the_guide_and_its_pairs_copies_lay_its_questions_out_once(tmp_path, monkeypatch):
+    """The facilitators' guide without its change list is the pairs' blank master: one layout, in
+    the cache, for the guide and all its copies."""
+    from kit import documents
+
+    root = copy_fixture_kit(tmp_path / "kit")
+    laid_out = []
+    layout = documents.layout_document
+
+    def counted(html, *args, **kwargs):
+        laid_out.append(html)
+        return layout(html, *args, **kwargs)
+
+    monkeypatch.setattr(documents, "layout_document", counted)
+    build(root, only=["content/guides/rendez-vous.yaml"], jobs=1)
+    assert len([html for html in laid_out if 'class="flow-end"' in html]) == 1
+    assert len([html for html in laid_out if 'class="changes"' in html]) == 1  # the change list, alone
+    assert (root / "output" / "guides" / "rendez-vous.pdf").is_file()
+    assert len(list((root / "output" / "field" / "enquete-24-mai").glob("guides-binome-*.pdf"))) == 8
+
+
+def characters(page) -> list[tuple[str, tuple[float, ...]]]:
+    """A page's characters with their boxes, in points, sorted by character then place."""
+    text = page.get_textpage()
+    found = [(text.get_text_range(index, 1), text.get_charbox(index)) for index in range(text.count_chars())]
+    return sorted(((c, box) for c, box in found if not c.isspace()), key=lambda item: (item[0], -item[1][1], item[1][0]))
+
+
+def outline_of(pdf: bytes) -> list[tuple]:
+    """The bookmarks: (depth, title, page, top rounded to the point)."""
+    import io
+
+    reader, found = PdfReader(io.BytesIO(pdf)), []
+
+    def walk(items, depth=0):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item), round(float(item.top))))
+    walk(reader.outline)
+    return found
+
+
+def pdf_pages_of(pdf: bytes) -> list[str]:
+    import io
+
+    return [(page.extract_text() or "") for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
 RDV_WITHOUT_CHANGES = """\
 title: Court entretien
 mode: rendez-vous

@@ -28,7 +28,7 @@ from typing import Any
 from kit.checks import Check
 from kit.content import Content
 from kit.content.guides import Guide, NoteSpace, Question, Section
-from kit.documents import Stamp, base_context, render_document, render_html, render_pdf
+from kit.documents import Stamp, base_context, render_document, render_html, render_with_tail
 from kit.errors import Problem
 from kit.file_names import named
 from kit.generators import RenderContext, Rendered, register
@@ -174,13 +174,15 @@ def fill_ins(labels: Labels, pair: str = "", day: str = "", site: str = "", time
 
 
 def document_context(guide: Guide, content: Content, theme: Theme, header: list[FillIn],
-                     edition: str, day: dt.date | None = None) -> dict:
+                     edition: str, day: dt.date | None = None, part: str = "whole") -> dict:
     """What the template prints; `day` makes it a pair's copy for that day: the version in force then,
-    and no change list (the changelog belongs to the facilitators' guide, guides/<id>.pdf)."""
+    and no change list (the changelog belongs to the facilitators' guide, guides/<id>.pdf). `part`:
+    the "whole" guide, its "body" without the change list, or the "changes" alone."""
     labels = Labels(theme.language)
     return {
         **base_context(theme, guide_stamp(guide, content, labels, edition, day)),
-        "changelog": day is None,
+        "changelog": day is None and part != "body",
+        "changes_only": part == "changes",
         "guide": guide,
         "parts": guide_parts(guide, labels),
         "header": header,
@@ -303,17 +305,22 @@ class GuideGenerator:
         if output.edition == "document":
             guide = content.of("guides")[output.subject]
             labels = Labels(context.theme.language)
-            html = render_html(TEMPLATE, document_context(
-                guide, content, context.theme, fill_ins(labels), edition_name(guide, labels)))
-            pdf, pages = render_pdf(html, context)
-            return Rendered({output.path: pdf}, pages)
+
+            def html(part: str) -> str:
+                return render_html(TEMPLATE, document_context(
+                    guide, content, context.theme, fill_ins(labels), edition_name(guide, labels), part=part))
+
+            # The guide without its change list is the pairs' blank master, laid out once for both.
+            laid_out = render_with_tail(html("body"), html("changes"), lambda: html("whole"), context,
+                                        inspect=master_facts)
+            return Rendered({output.path: laid_out.pdf}, laid_out.pages)
         return self.render_pair(output, content, context)
 
     def render_pair(self, output: Output, content: Content, context: RenderContext) -> Rendered:
         """One copy of the guide per rendez-vous of the pair, its header filled in. The guide is laid
         out once, blank (and that layout is cached); each copy is its pages with the pair, day, site,
         time and the copy's name written over the blank lines (kit.render.copies)."""
-        from kit.render.copies import FillInValues, blank_lines, edition_slot, fill_copies
+        from kit.render.copies import FillInValues, edition_slot, fill_copies
 
         plan = content.of("field")[output.subject]
         guides = content.of("guides")
@@ -327,7 +334,7 @@ class GuideGenerator:
             if guide.id not in masters:
                 html = render_html(TEMPLATE, document_context(guide, content, context.theme, fill_ins(labels),
                                                               BLANK_EDITION, day=plan.date))
-                masters[guide.id] = render_document([html], context, inspect=blank_lines,
+                masters[guide.id] = render_document([html], context, inspect=master_facts,
                                                    inspect_stamp=edition_slot)
             values = [field.value for field in fill_ins(labels, pair=names, day=labels.date(plan.date),
                                                         site=site.name, time=f"{labels.time(slot.start)} – {labels.time(slot.end)}")]
@@ -335,6 +342,16 @@ class GuideGenerator:
             copies.append(FillInValues(masters[guide.id], values, edition))
         pdf, pages = fill_copies(copies, context)
         return Rendered({output.path: pdf}, pages)
+
+
+def master_facts(document) -> dict:
+    """What is read off the blank master's boxes: its blank lines, which each pair's copy writes on
+    (kit.render.copies), and where its flow ends, which the facilitators' guide puts its change
+    list after (kit.documents.render_with_tail). One reader for both: they share the layout."""
+    from kit.documents import flow_end
+    from kit.render.copies import blank_lines
+
+    return {"lines": blank_lines(document), "end": flow_end(document)}
 
 
 # The running header of the blank master: the copy's own name is written over it.

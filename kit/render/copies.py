@@ -89,7 +89,7 @@ def overlay(copies: list[tuple[FillInValues, list[tuple[float, float]]]], langua
     canvas = Canvas(buffer, pagesize=copies[0][1][0], invariant=1, pageCompression=1,
                     initialFontName=RL_FONTS["regular"])
     for copy, sizes in copies:
-        lines, edition = copy.master.extra[0], copy.master.stamp_extra[0]
+        lines, edition = copy.master.extra[0]["lines"], copy.master.stamp_extra[0]
         for number, size in enumerate(sizes):
             canvas.setPageSize(size)
             if number == 0:
