@@ -10,9 +10,10 @@ and of every file it wrote. A build:
   reads only other outputs' pages (a print list) renders beside them, with their pages of the
   last build, and again only if those changed;
 - renders into a staging folder under output/.cache, in parallel processes that return digests,
-  not bytes; only when every output rendered does it move the files into place, delete the
-  outputs whose content was removed, and save the manifest. A failed build leaves every previous
-  output and the manifest as they were.
+  not bytes (they go on from the checks to the first renders; one that needs a layout the other
+  is making renders something else meanwhile); only when every output rendered does it move the
+  files into place, delete the outputs whose content was removed, and save the manifest. A
+  failed build leaves every previous output and the manifest as they were.
 
 An `Engine` kept in one process (what `kit serve` does) also keeps the file digests it has seen.
 """

@@ -12,8 +12,9 @@ it out once. The style sheet a template's documents share is parsed once per pro
 process parses them all before any build), kit's fonts registered once per build. A document's
 running header and footer are laid out apart from its body and drawn over it (kit.stamps), and a
 document made of parts that each begin a page (an agenda's days) is laid out part by part: an
-edit lays out again only the part, or the margins, it changes. weasyprint is imported only to
-lay out.
+edit lays out again only the part, or the margins, it changes; a document whose last block is
+laid out apart (a guide's change list, render_with_tail) shares the rest's layout with another
+document (the pairs' blank master). weasyprint is imported only to lay out.
 """
 
 from __future__ import annotations

@@ -342,24 +342,6 @@ def test_change_list_on_the_last_page_only_when_set(fixture_guides, make_kit, tm
     assert "version 2.3 · 20 mai 2019" in text
 
 
-RDV_SHORT_WITH_CHANGES = """\
-title: Court entretien
-mode: rendez-vous
-version: "1.1"
-sections:
-  - title: Le quotidien
-    goal: Comprendre une journée.
-    questions:
-      - ask: Racontez-nous votre journée d'hier.
-        probes: [À quel moment avez-vous dû courir ?]
-        notes: 3 cm
-debrief:
-  - Relire nos notes à deux dans l'heure
-  - Un besoin par post-it
-changes:
-  - Nouvelle relance sur la pause de midi.
-  - Le consentement précise que nous n'enregistrons pas.
-"""
 
 
 def laid_out_whole(root: Path, guide_id: str, cache: Path) -> bytes:
@@ -487,6 +469,17 @@ sections:
       - ask: Racontez-nous votre journée d'hier.
         probes: [À quel moment avez-vous dû courir ?]
         notes: 3 cm
+"""
+
+
+# The same short guide with a version, a debrief and a change list that fits after it.
+RDV_SHORT_WITH_CHANGES = RDV_WITHOUT_CHANGES.replace("mode: rendez-vous\n", 'mode: rendez-vous\nversion: "1.1"\n') + """\
+debrief:
+  - Relire nos notes à deux dans l'heure
+  - Un besoin par post-it
+changes:
+  - Nouvelle relance sur la pause de midi.
+  - Le consentement précise que nous n'enregistrons pas.
 """
 
 
