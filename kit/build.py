@@ -469,7 +469,8 @@ class Engine:
     def load_and_start_checks(self, manifest: Manifest, files: FileDigests, runner=None):
         """load_and_check in two steps: the content and a digester once it is loaded and its checks
         started, and `settle()`, which waits for the checks and gives the warnings (or raises
-        ContentError with every mistake): a build queues its first renders before it settles."""
+        ContentError with every mistake; each call reads the results again): a build queues its
+        first renders before it settles."""
         from kit import images
         from kit.content import load_kit
         from kit.content.fields import use_parse_cache
@@ -488,15 +489,12 @@ class Engine:
         digester = Digester(self.kit_root, files, lambda name: setting_text(content.config, name))
         finish = start_checks(content, GENERATORS, digester, manifest.checks, self.cache_dir,
                               **({"runner": runner(content)} if runner else {}))
-        settled: list = []
 
         def settle() -> list[str]:
-            if not settled:
-                errors, warnings = finish()
-                if errors:
-                    raise ContentError(errors)
-                settled.append([w.readable() for w in sorted(set(content.warnings) | set(warnings))])
-            return settled[0]
+            errors, warnings = finish()
+            if errors:
+                raise ContentError(errors)
+            return [w.readable() for w in sorted(set(content.warnings) | set(warnings))]
         return content, digester, settle
 
     def plan(self, content: Content, digester: Digester, only, session, on_plan) -> tuple[Plan, list[Output]]:

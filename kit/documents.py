@@ -420,18 +420,24 @@ def render_parts(parts: list[str], context, piece: tuple[int, LaidOut] | None = 
         index, drawn = piece
         under = bodies[index]
         bookmarks = (tuple(drawn.bookmarks[0]) + tuple(under.bookmarks[0]), *under.bookmarks[1:])
-        bodies[index] = replace(under, pdf=stamps.drawn_under_first_page(under.pdf, drawn.pdf), bookmarks=bookmarks)
+        bodies[index] = replace(under, pdf=stamps.drawn_on(under.pdf, drawn.pdf, under=True), bookmarks=bookmarks)
+    bookmarks = tuple(page for body in bodies for page in body.bookmarks)
+    names = tuple(name for body in bodies for name in body.page_names[0])
+    return _joined_and_stamped([body.pdf for body in bodies], bookmarks, names, None, split[0].stamp, kit_root, cache)
+
+
+def _joined_and_stamped(pdfs: list[bytes], bookmarks: tuple, names: tuple[str, ...], extra, stamp: str | None,
+                        kit_root: Path, cache: LayoutCache) -> LaidOut:
+    """Laid-out pages made one document (render_parts, render_with_tail): joined with one outline
+    from each page's bookmarks, then stamped as one ("page n / m" over them all) if `stamp`."""
     from kit.pdfparts import join_documents
 
-    bookmarks = tuple(page for body in bodies for page in body.bookmarks)
-    names = (tuple(name for body in bodies for name in body.page_names[0]),)
-    joined = join_documents([body.pdf for body in bodies], _outline(bookmarks))
-    body = LaidOut(joined, sum(body.pages for body in bodies), None, names, bookmarks=bookmarks)
-    if split[0].stamp is None:
+    body = LaidOut(join_documents(pdfs, _outline(bookmarks)), len(bookmarks), extra, (names,), bookmarks=bookmarks)
+    if stamp is None:
         return body
-    stamped = _stamped(body, [split[0].stamp], kit_root, cache, None)
+    stamped = _stamped(body, [stamp], kit_root, cache, None)
     if stamped is None:
-        raise RuntimeError(f"the page stamp of a document in parts has not its {body.pages} pages")
+        raise RuntimeError(f"the page stamp of a document joined from parts has not its {body.pages} pages")
     return stamped
 
 
@@ -474,18 +480,9 @@ def render_with_tail(html: str, tail_html: str, whole_html: Callable[[], str], c
     marks = tuple((level, label, (x, y + shift), state) for level, label, (x, y), state in tail.bookmarks[0])
     bookmarks = list(body.bookmarks) + ([] if on_page else [()])
     bookmarks[page] = tuple(bookmarks[page]) + marks
-    names = (tuple(body.page_names[0]) + (() if on_page else (tail.page_names[0][0],)),)
-    pdf = stamps.drawn_at(body.pdf, tail.pdf, page, shift * PX)
-    from kit.pdfparts import join_documents
-
-    joined = LaidOut(join_documents([pdf], _outline(tuple(bookmarks))), len(bookmarks), body.extra, names,
-                     bookmarks=tuple(bookmarks))
-    if part.stamp is None:
-        return joined
-    stamped = _stamped(joined, [part.stamp], kit_root, cache, None)
-    if stamped is None:
-        raise RuntimeError(f"the page stamp of a document with its tail has not its {joined.pages} pages")
-    return stamped
+    names = tuple(body.page_names[0]) + (() if on_page else (tail.page_names[0][0],))
+    pdf = stamps.drawn_on(body.pdf, tail.pdf, page, shift * PX)
+    return _joined_and_stamped([pdf], tuple(bookmarks), names, body.extra, part.stamp, kit_root, cache)
 
 
 def flow_end(document) -> dict | None:

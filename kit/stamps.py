@@ -54,7 +54,7 @@ PAGE_COUNT_SAMPLE = "88 / 88"
 # and by frame: weasyprint may give all the pages of a document one resource dictionary.
 STAMP_NAME = "/KitStamp{number}"
 FRAME_NAME = "/KitFrame{number}"
-# The name of a piece laid out apart and drawn on a body's first page (drawn_under_first_page).
+# The name of a piece laid out apart and drawn on a body's page (drawn_on).
 PIECE_NAME = "/KitPiece"
 
 
@@ -149,25 +149,12 @@ def stamped(body_pdf: bytes, frames_pdf: bytes, frames_of_pages: list[int], numb
         return out.getvalue()
 
 
-def drawn_under_first_page(body_pdf: bytes, piece_pdf: bytes) -> bytes:
-    """The body with the first page of `piece` (a part of its first page laid out alone: an
-    agenda's title) drawn on its first page, before the body's own drawing: a text read off the
-    page (copied, searched) begins with it, as it would laid out with the body."""
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(body_pdf)) as body, pikepdf.open(io.BytesIO(piece_pdf)) as piece:
-        page = body.pages[0]
-        name = add_form(body, page, piece.pages[0], PIECE_NAME)
-        page.contents_add(pikepdf.Stream(body, f"q {name} Do Q\n".encode("ascii")), prepend=True)
-        out = io.BytesIO()
-        body.save(out, deterministic_id=True)
-        return out.getvalue()
-
-
-def drawn_at(body_pdf: bytes, piece_pdf: bytes, number: int, down: float) -> bytes:
-    """The body with the first page of `piece` drawn on its page `number` (from 0), moved `down`
-    points, after the page's own drawing (a guide's change list placed after its last block: read
-    off the page, it comes last); `number` one past the last page: on a new page of the piece's size."""
+def drawn_on(body_pdf: bytes, piece_pdf: bytes, number: int = 0, down: float = 0.0, under: bool = False) -> bytes:
+    """The body with the first page of `piece` (a part of a page laid out alone) drawn on its page
+    `number` (from 0), moved `down` points, so that a text read off the page (copied, searched)
+    comes where it would laid out with the body: `under` its own drawing, first (an agenda's title),
+    or over it, last (a guide's change list, after its last block). `number` one past the last
+    page: on a new page of the piece's size."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(body_pdf)) as body, pikepdf.open(io.BytesIO(piece_pdf)) as piece:
@@ -177,8 +164,12 @@ def drawn_at(body_pdf: bytes, piece_pdf: bytes, number: int, down: float) -> byt
             body.add_blank_page(page_size=(box[2] - box[0], box[3] - box[1]))
         page = body.pages[number]
         name = add_form(body, page, marks, PIECE_NAME)
-        page.contents_add(pikepdf.Stream(body, b"q\n"), prepend=True)
-        page.contents_add(pikepdf.Stream(body, f"Q\nq 1 0 0 1 0 {-down:.6f} cm {name} Do Q\n".encode("ascii")))
+        moved = f"1 0 0 1 0 {-down:.6f} cm " if down else ""
+        if under:
+            page.contents_add(pikepdf.Stream(body, f"q {moved}{name} Do Q\n".encode("ascii")), prepend=True)
+        else:  # the body's drawing closed in its own graphics state, the piece from the page's
+            page.contents_add(pikepdf.Stream(body, b"q\n"), prepend=True)
+            page.contents_add(pikepdf.Stream(body, f"Q\nq {moved}{name} Do Q\n".encode("ascii")))
         out = io.BytesIO()
         body.save(out, deterministic_id=True)
         return out.getvalue()
