@@ -25,10 +25,9 @@ import os
 import shutil
 import tempfile
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass, field, replace
 from importlib import import_module
-from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -44,6 +43,7 @@ from kit.writer import check_writable, commit_files, remove_files, target_path
 
 if TYPE_CHECKING:
     from kit.content import Content
+    from kit.pool import Pool
 
 # Content loading and the generators are imported when a build has something to do: a build that
 # finds nothing changed answers from the manifest alone, and starts fast.
@@ -196,6 +196,13 @@ def warm_up_renderers(modules: tuple[str, ...], fonts: bool = True, dictionaries
             warm_up(fonts, dictionaries)
         except Exception:  # noqa: BLE001 — only a head start: the first real document reports any problem
             pass
+
+
+def warm_up_for(kinds) -> None:
+    """A build's first worker, before it forks the others: the renderers of these output kinds,
+    found (kit's generators imported) there, not in the build's process, which imports the
+    generators for itself meanwhile, as it loads the content."""
+    warm_up_renderers(renderers_of(kinds))
 
 
 def renderers_of(kinds) -> tuple[str, ...]:
@@ -802,13 +809,13 @@ class Engine:
 
 
 class Workers:
-    """The render processes of one build, started when first needed or at once on a build of the
-    whole kit: they then import the renderers (about half a second) while this process loads the
-    content, and measure the checks side by side before they render."""
+    """The render processes of one build (kit.pool), started when first needed or at once on a
+    build of the whole kit: the first imports the renderers (about a second) while this process
+    loads the content, and forks the others; they measure the checks side by side before they render."""
 
     def __init__(self, jobs: int):
         self.jobs = jobs
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool: Pool | None = None  # imported with its first worker: a no-op build starts none
 
     def run_checks(self, content: Content):
         """What measures the checks (kit.checks.Runner): the workers when they run, else this process."""
@@ -828,14 +835,13 @@ class Workers:
         return run
 
     def start(self, kinds: set[str]) -> None:
-        """Fork the workers, each importing the renderers of these output kinds (and no other: a
-        kit of card decks never loads weasyprint)."""
+        """Fork the workers, with the renderers of these output kinds (and no other: a kit of card
+        decks never loads weasyprint)."""
         if self.pool is not None or self.jobs <= 1:
             return
-        self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=get_context("fork"),
-                                        initializer=warm_up_renderers, initargs=(renderers_of(kinds),))
-        for _ in range(self.jobs):  # fork every worker now, not at the first task
-            self.pool.submit(time.sleep, 0)
+        from kit.pool import Pool
+
+        self.pool = Pool(self.jobs, warm_up_for, (kinds,))
 
     def __enter__(self):
         return self
