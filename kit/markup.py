@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from xml.sax.saxutils import escape
+from html import escape
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -87,7 +87,7 @@ def _inline_markup(children) -> str:
     out = []
     for child in children:
         if child.type == "text":
-            out.append(escape(reportlab_spaces(child.content)))
+            out.append(escape(reportlab_spaces(child.content), quote=False))
         elif child.type == "em_open":
             out.append("<i>")
         elif child.type == "em_close":
@@ -99,7 +99,7 @@ def _inline_markup(children) -> str:
         elif child.type in ("softbreak", "hardbreak"):
             out.append("<br/>")
         else:
-            out.append(escape(child.content))
+            out.append(escape(child.content, quote=False))
     return "".join(out)
 
 

@@ -243,6 +243,7 @@ def preload() -> None:
     from kit.generators import GENERATORS
 
     warm_up_renderers(renderers_of(GENERATORS), fonts=False, dictionaries=True)
+    import icalendar  # noqa: F401 (the calendars', which their render imports: kit.generators.calendar)
     from kit.typography import font_characters
 
     font_characters()  # what kit's fonts draw, which every text field is checked against

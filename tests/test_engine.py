@@ -288,6 +288,27 @@ def test_weasyprint_imports_without_searching_for_its_libraries():
     assert result.stdout.strip() == "True", result.stderr
 
 
+def test_weasyprint_imports_fonttools_subsetter_and_instancer_only_when_used():
+    """kit subsets with HarfBuzz and ships static fonts: weasyprint's fontTools subsetter and
+    variable-font instancer are imported on first use, and are the real ones then."""
+    script = ("import sys\n"
+              "from kit.weasyprint_import import import_weasyprint\n"
+              "weasyprint = import_weasyprint()\n"
+              "fonts = sys.modules['weasyprint.pdf.fonts']\n"
+              "print('AFTER IMPORT', 'fontTools.subset' in sys.modules, 'fontTools.varLib.instancer' in sys.modules)\n"
+              "import fontTools.subset\n"
+              "print('SAME SUBSETTER', fonts.subset.Subsetter is fontTools.subset.Subsetter)\n"
+              "try:\n    fonts.instantiateVariableFont(None, {})\nexcept Exception as error:\n"
+              "    print('INSTANCER', type(error).__module__, 'fontTools.varLib.instancer' in sys.modules)\n"
+              "pdf = weasyprint.HTML(string='<p style=\"font-family: sans-serif\">Été</p>').write_pdf()\n"
+              "print('PDF', pdf[:5])\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert "AFTER IMPORT False False" in result.stdout, result.stdout + result.stderr
+    assert "SAME SUBSETTER True" in result.stdout, result.stdout + result.stderr
+    assert "INSTANCER" in result.stdout and result.stdout.split("INSTANCER")[1].split()[1] == "True", result.stdout
+    assert "PDF b'%PDF-'" in result.stdout, result.stdout + result.stderr
+
+
 def test_a_rebuild_guesses_the_outputs_it_renders_before_reading_the_content(kit_copy):
     """The workers import only the renderers of the outputs that read a changed file; a change that
     no output read as a file (kit.yaml, kit's code) may change anything."""

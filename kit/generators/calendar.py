@@ -77,9 +77,9 @@ class CalendarGenerator:
     """One .ics per session, beside its agendas."""
 
     kind = "calendar"
-    # Imported by the render workers as they start, and by kit's warm process: a tenth of a second
-    # not spent after an edit (kit.build.warm_up_renderers).
-    renderers = ("icalendar",)
+    # icalendar (a fifteenth of a second) is imported by the render that makes a calendar, not by a
+    # worker's warm-up, which every first render waits for; kit's warm process has it (kit.warm).
+    renderers = ()
 
     def outputs(self, content: Content) -> list[Output]:
         result = []

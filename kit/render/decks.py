@@ -344,7 +344,7 @@ def _paragraphs(canvas: Canvas, box: Rect, texts: list[tuple[str, str]], languag
     from reportlab.platypus import Paragraph
     from reportlab.lib.styles import ParagraphStyle
 
-    from xml.sax.saxutils import escape
+    from html import escape
 
     from kit.markup import reportlab_spaces
     from kit.typography import NBSP, typeset
@@ -363,8 +363,8 @@ def _paragraphs(canvas: Canvas, box: Rect, texts: list[tuple[str, str]], languag
     for text, role in texts:
         parts = text.split("`")
         markup = "".join(
-            f'<font name="{RL_FONTS["semibold"]}">{escape(part).replace(" ", NBSP)}</font>' if index % 2
-            else escape(reportlab_spaces(typeset(part, language)))
+            f'<font name="{RL_FONTS["semibold"]}">{escape(part, quote=False).replace(" ", NBSP)}</font>' if index % 2
+            else escape(reportlab_spaces(typeset(part, language)), quote=False)
             for index, part in enumerate(parts))
         paragraph = Paragraph(markup, styles[role])
         _, height = paragraph.wrap(box.w, box.h)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from html import escape
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.styles import ParagraphStyle
@@ -130,7 +130,7 @@ class PocketCard:
 
     def text(self, text: str) -> str:
         """A plain label typeset and escaped for reportlab."""
-        return escape(typeset(text, self.language))
+        return escape(typeset(text, self.language), quote=False)
 
     def markdown(self, text: str) -> str:
         """A text field's Markdown subset as one reportlab paragraph (list items on their own lines)."""
