@@ -198,10 +198,14 @@ def warm_up_renderers(modules: tuple[str, ...], fonts: bool = True, dictionaries
             pass
 
 
-def warm_up_for(kinds) -> None:
+def warm_up_for(kinds, known: dict[str, list]) -> None:
     """A build's first worker, before it forks the others: the renderers of these output kinds,
     found (kit's generators imported) there, not in the build's process, which imports the
-    generators for itself meanwhile, as it loads the content."""
+    generators for itself meanwhile, as it loads the content; and the digests the build has of the
+    kit's files (kit.images.remember_digests: a photo is not hashed again to find its prepared file)."""
+    from kit import images
+
+    images.remember_digests(known)
     warm_up_renderers(renderers_of(kinds))
 
 
@@ -402,11 +406,8 @@ class Engine:
         if rebuild:
             self.prepare_folders()
         staging: Path | None = None
-        from kit import images
-
-        images.remember_digests(files.known)  # before any process forks: photos hashed once
         try:
-            with TemporaryFolder(self.cache_dir) as temporary, Workers(self.jobs) as workers:
+            with TemporaryFolder(self.cache_dir) as temporary, Workers(self.jobs, files.known) as workers:
                 # The workers import the renderers while this process loads the content, then
                 # measure the checks side by side: those of the outputs the changed files will
                 # likely render, or on a first build those the kit's content folders give.
@@ -414,6 +415,9 @@ class Engine:
                     workers.start(likely_editions(manifest, self.kit_root, files, previous))
                 elif not only:
                     workers.start(_kinds_in_folders(self.kit_root))
+                from kit import images
+
+                images.remember_digests(files.known)  # photos hashed once (the workers take them too)
                 content, digester, settle_checks = self.load_and_start_checks(manifest, files, workers.run_checks)
                 settled: list[list[str]] = []
                 chosen: list[Output] | None = None
@@ -813,8 +817,9 @@ class Workers:
     build of the whole kit: the first imports the renderers (about a second) while this process
     loads the content, and forks the others; they measure the checks side by side before they render."""
 
-    def __init__(self, jobs: int):
+    def __init__(self, jobs: int, known: dict[str, list]):
         self.jobs = jobs
+        self.known = known  # the kit's file digests (kit.digests.FileDigests.known), for warm_up_for
         self.pool: Pool | None = None  # imported with its first worker: a no-op build starts none
 
     def run_checks(self, content: Content):
@@ -841,7 +846,7 @@ class Workers:
             return
         from kit.pool import Pool
 
-        self.pool = Pool(self.jobs, warm_up_for, (kinds,))
+        self.pool = Pool(self.jobs, warm_up_for, (kinds, self.known))
 
     def __enter__(self):
         return self

@@ -79,10 +79,12 @@ class KitCommands(click.Group):
 
 
 def _root(kit_dir: Path) -> Path:
-    from kit.project import find_kit
-
     if not kit_dir.is_dir():
         raise UsageError(f"{kit_dir}: no such folder")
+    if (kit_dir / "kit.yaml").is_file():  # a kit folder, found without importing the content's model
+        return kit_dir.resolve()
+    from kit.project import find_kit
+
     return find_kit(kit_dir)
 
 
@@ -306,6 +308,8 @@ def add(kit_dir: Path, kind: str, ident: str) -> None:
 
 def _content_paths(root: Path, paths: tuple[Path, ...]) -> list[str]:
     """Command-line content paths as the kit names its files (relative, forward slashes)."""
+    if not paths:  # a build of the whole kit forks its first worker without the content's model imported
+        return []
     from kit.suggestions import for_folder, for_missing_file
 
     result = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -272,6 +273,26 @@ def test_no_op_build_check_and_list_import_no_renderer(kit_copy, command):
               "print('LOADED', sorted({m.split('.')[0] for m in sys.modules} & {'weasyprint', 'reportlab'}))")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert "LOADED []" in result.stdout, result.stdout + result.stderr
+
+
+def test_a_rebuild_forks_its_first_worker_before_importing_the_content_model(kit_copy):
+    """The first worker's import of the renderers is what every first render waits for: it starts
+    while kit's command line has imported neither the content's model nor Pillow, which the build's
+    process imports afterwards, beside it."""
+    build(kit_copy)
+    session = kit_copy / "content" / "sessions" / "session-08.yaml"
+    session.write_text(session.read_text(encoding="utf-8").replace('title: "', 'title: "Nouveau ', 1), encoding="utf-8")
+    script = ("import sys\nimport kit.pool\n"
+              "def init(self, *args, **kwargs):\n"
+              "    print('AT FORK', sorted(m for m in ('kit.content', 'kit.images', 'PIL', 'kit.generators', 'weasyprint')"
+              " if m in sys.modules), flush=True)\n"
+              "    start(self, *args, **kwargs)\n"
+              "start, kit.pool.Pool.__init__ = kit.pool.Pool.__init__, init\n"
+              "from kit.cli import main\n"
+              f"try:\n    main(['build', '--kit', {str(kit_copy)!r}, '--jobs', '2'])\nexcept SystemExit:\n    pass\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert "AT FORK []" in result.stdout, result.stdout + result.stderr
+    assert re.search(r"outputs: [1-9]\d* rendered", result.stdout), result.stdout + result.stderr
 
 
 def test_weasyprint_imports_without_searching_for_its_libraries():
