@@ -198,14 +198,17 @@ def warm_up_renderers(modules: tuple[str, ...], fonts: bool = True, dictionaries
             pass
 
 
-def warm_up_for(kinds, known: dict[str, list]) -> None:
+def warm_up_for(kinds, known: dict[str, list], cache_dir: Path) -> None:
     """A build's first worker, before it forks the others: the renderers of these output kinds,
     found (kit's generators imported) there, not in the build's process, which imports the
-    generators for itself meanwhile, as it loads the content; and the digests the build has of the
-    kit's files (kit.images.remember_digests: a photo is not hashed again to find its prepared file)."""
+    generators for itself meanwhile, as it loads the content; the digests the build has of the
+    kit's files (kit.images.remember_digests: a photo is not hashed again to find its prepared
+    file); and the templates compiled by earlier builds (kit.documents.use_template_cache)."""
     from kit import images
+    from kit.documents import use_template_cache
 
     images.remember_digests(known)
+    use_template_cache(cache_dir)
     warm_up_renderers(renderers_of(kinds))
 
 
@@ -407,7 +410,7 @@ class Engine:
             self.prepare_folders()
         staging: Path | None = None
         try:
-            with TemporaryFolder(self.cache_dir) as temporary, Workers(self.jobs, files.known) as workers:
+            with TemporaryFolder(self.cache_dir) as temporary, Workers(self.jobs, files.known, self.cache_dir) as workers:
                 # The workers import the renderers while this process loads the content, then
                 # measure the checks side by side: those of the outputs the changed files will
                 # likely render, or on a first build those the kit's content folders give.
@@ -730,6 +733,9 @@ class Engine:
 
                 state = pickle.dumps((content, context))
         if workers.pool is None:
+            from kit.documents import use_template_cache
+
+            use_template_cache(context.cache_dir)
             for module in renderers_of({(o.kind, o.edition) for o in todo}):
                 import_renderer(module)  # rendering here, in this process
         return state
@@ -817,9 +823,9 @@ class Workers:
     build of the whole kit: the first imports the renderers (about a second) while this process
     loads the content, and forks the others; they measure the checks side by side before they render."""
 
-    def __init__(self, jobs: int, known: dict[str, list]):
+    def __init__(self, jobs: int, known: dict[str, list], cache_dir: Path):
         self.jobs = jobs
-        self.known = known  # the kit's file digests (kit.digests.FileDigests.known), for warm_up_for
+        self.known, self.cache_dir = known, cache_dir  # for warm_up_for
         self.pool: Pool | None = None  # imported with its first worker: a no-op build starts none
 
     def run_checks(self, content: Content):
@@ -846,7 +852,7 @@ class Workers:
             return
         from kit.pool import Pool
 
-        self.pool = Pool(self.jobs, warm_up_for, (kinds, self.known))
+        self.pool = Pool(self.jobs, warm_up_for, (kinds, self.known, self.cache_dir))
 
     def __enter__(self):
         return self

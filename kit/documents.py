@@ -52,6 +52,7 @@ PX = 0.75  # weasyprint's CSS pixel in PDF points
 # Bump when what kit does to a laid-out document changes (a cached PDF from before is then unused).
 LAYOUT_CACHE_VERSION = "2"
 LAYOUT_DIR = "layout"
+TEMPLATE_CODE_DIR = "templates"  # the templates compiled to Python code (jinja2's bytecode cache)
 
 
 @cache
@@ -114,6 +115,25 @@ def environment() -> jinja2.Environment:
     env.globals["side_widths"] = stamps.side_widths
     env.globals["page_count_sample"] = stamps.PAGE_COUNT_SAMPLE
     return env
+
+
+def use_template_cache(cache_dir: Path | None) -> None:
+    """Keep the templates this process compiles under the build's cache folder, and load those a
+    process before it compiled (jinja2's FileSystemBytecodeCache, keyed by each template's text):
+    compiling a document's templates cost a new render process about a tenth of a second of its
+    first render, in each process of each build. Written atomically, read by every worker."""
+    if cache_dir is None:
+        return
+    folder = cache_dir / TEMPLATE_CODE_DIR
+    env = environment()
+    current = env.bytecode_cache
+    if isinstance(current, jinja2.FileSystemBytecodeCache) and current.directory == str(folder):
+        return
+    try:
+        folder.mkdir(exist_ok=True)  # (in the build's cache folder, which the build made)
+    except OSError:  # an output folder kit cannot write to: the build says so; templates compile as before
+        return
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
 
 
 @jinja2.pass_context

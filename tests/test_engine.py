@@ -295,6 +295,27 @@ def test_a_rebuild_forks_its_first_worker_before_importing_the_content_model(kit
     assert re.search(r"outputs: [1-9]\d* rendered", result.stdout), result.stdout + result.stderr
 
 
+def test_a_new_process_loads_the_templates_a_build_compiled(kit_copy):
+    """The templates a build compiled are kept under output/.cache (jinja2's bytecode cache): a
+    later build's new processes load them instead of compiling them again."""
+    build(kit_copy, jobs=1)
+    kept = list((kit_copy / "output" / ".cache" / "templates").iterdir())
+    assert len(kept) >= 5, kept
+    script = ("import jinja2\nfrom pathlib import Path\n"
+              "from kit.documents import environment, use_template_cache\n"
+              "compiled = []\n"
+              "real = jinja2.Environment._compile\n"
+              "jinja2.Environment._compile = lambda self, *a: compiled.append(a[1]) or real(self, *a)\n"
+              "environment().get_template('guide.html.j2')\n"
+              "print('WITHOUT', len(compiled))\n"
+              "environment.cache_clear(); compiled.clear()\n"
+              f"use_template_cache(Path({str(kit_copy / 'output' / '.cache')!r}))\n"
+              "environment().get_template('guide.html.j2')\n"
+              "print('WITH', len(compiled))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert "WITHOUT 0" not in result.stdout and "WITH 0" in result.stdout, result.stdout + result.stderr
+
+
 def test_weasyprint_imports_without_searching_for_its_libraries():
     """Each name weasyprint tries in vain used to cost ctypes.util.find_library's processes
     (ldconfig, gcc): about 70 of them per import. The sonames load directly."""
