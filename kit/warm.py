@@ -113,6 +113,14 @@ def main() -> None:
                 print("kit: a warm process stays 15 minutes to start the next builds sooner "
                       "(KIT_WARM=0: without it)", file=sys.stderr)
         raise
+    finally:
+        # Python's last garbage collections, as it exits, walk all that the command left (the
+        # content, the plan, the modules): a sixth of a second of every build's process, for memory
+        # the system takes back anyway. Frozen, it is left out of them (files are closed and
+        # buffers flushed as before: by their own `with`, and for stdout and stderr by Python).
+        import gc
+
+        gc.freeze()
 
 
 def program_name() -> str:
