@@ -11,6 +11,7 @@ from concurrent.futures.process import BrokenProcessPool
 import pytest
 
 from kit.pool import Pool, RemoteTraceback
+from serving import alive
 
 WARMED: list[int] = []  # set by the warm-up, in the first worker only
 
@@ -47,18 +48,6 @@ def _interrupted() -> None:
     raise KeyboardInterrupt
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:  # a zombie (ended, not yet reaped by its parent) counts as gone
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().split(") ", 1)[1][0] != "Z"
-    except OSError:
-        return False
-
-
 def test_the_first_worker_warms_up_once_and_forks_the_others_from_that_state(tmp_path):
     log = tmp_path / "warm-ups"
     pool = Pool(2, _warm_up, (str(log),))
@@ -74,7 +63,7 @@ def test_the_first_worker_warms_up_once_and_forks_the_others_from_that_state(tmp
     parents = {pid: parent for _, pid, parent, _ in results}
     assert parents[first] == os.getpid() and parents[second] == first  # a fork of the warmed-up worker
     assert {tuple(warmed) for *_, warmed in results} == {(first,)}  # which it inherited, not redid
-    assert not _alive(first) and not _alive(second)
+    assert not alive(first) and not alive(second)
 
 
 def test_an_exception_comes_back_with_the_workers_traceback_as_its_cause():
@@ -128,4 +117,4 @@ def test_a_pool_shut_down_while_its_first_worker_warms_up_stops_it_at_once(tmp_p
     started = time.monotonic()
     pool.shutdown(cancel_futures=True)
     assert time.monotonic() - started < 10
-    assert not _alive(first)
+    assert not alive(first)
