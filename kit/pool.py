@@ -50,6 +50,7 @@ class Pool:
         self._stopping = False
         self._broken: str | None = None
         ends = [Pipe() for _ in range(jobs)]
+        # Set by the first READY, from any worker: the first has then warmed up and forked the others.
         self._first_ready = False
         self._first = os.fork()
         if self._first == 0:  # the first worker
