@@ -79,12 +79,10 @@ class KitCommands(click.Group):
 
 
 def _root(kit_dir: Path) -> Path:
+    from kit.kit_folder import find_kit
+
     if not kit_dir.is_dir():
         raise UsageError(f"{kit_dir}: no such folder")
-    if (kit_dir / "kit.yaml").is_file():  # a kit folder, found without importing the content's model
-        return kit_dir.resolve()
-    from kit.project import find_kit
-
     return find_kit(kit_dir)
 
 

@@ -54,18 +54,9 @@ class Pool:
         self._first_ready = False
         self._first = os.fork()
         if self._first == 0:  # the first worker
-            code = 1
-            try:
-                for mine, _ in ends:
-                    mine.close()
-                _first_worker([theirs for _, theirs in ends], initializer, initargs)
-                code = 0
-            except KeyboardInterrupt:  # Ctrl-C while warming up: the build says it
-                pass
-            except BaseException:  # noqa: BLE001 — a worker never returns into the build's code
-                traceback.print_exc()
-            finally:
-                os._exit(code)
+            for mine, _ in ends:
+                mine.close()
+            _as_process(_first_worker, [theirs for _, theirs in ends], initializer, initargs)
         for _, theirs in ends:
             theirs.close()
         self._connections = [mine for mine, _ in ends]
@@ -183,6 +174,20 @@ class Pool:
 
 # -- the workers' side ----------------------------------------------------------------------------
 
+def _as_process(work: Callable, *args) -> None:
+    """Run `work` as the whole life of a forked worker: it never returns into the build's code."""
+    code = 1
+    try:
+        work(*args)
+        code = 0
+    except KeyboardInterrupt:  # Ctrl-C while warming up: the build says it
+        pass
+    except BaseException:  # noqa: BLE001 — shown, as the process ends
+        traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
 def _first_worker(connections: list[Connection], initializer, initargs) -> None:
     """Warm up, fork the other workers from this state, serve the first connection, wait for them."""
     if initializer is not None:
@@ -191,15 +196,10 @@ def _first_worker(connections: list[Connection], initializer, initargs) -> None:
     for connection in connections[1:]:
         pid = os.fork()
         if pid == 0:
-            code = 1
-            try:
-                for other in connections:
-                    if other is not connection:
-                        other.close()
-                _serve(connection)
-                code = 0
-            finally:
-                os._exit(code)
+            for other in connections:
+                if other is not connection:
+                    other.close()
+            _as_process(_serve, connection)
         children.append(pid)
     for connection in connections[1:]:
         connection.close()

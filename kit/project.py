@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kit.content.fields import Fields, Problems, did_you_mean, load_yaml
-from kit.errors import ContentError, UsageError
+from kit.errors import ContentError
+from kit.kit_folder import CONFIG_NAME
 
-CONFIG_NAME = "kit.yaml"
 LANGUAGES = ["fr", "en"]
 DEFAULT_TIMEZONE = "Europe/Paris"
 PAPERS = {"a4": "A4", "letter": "letter", "a3": "A3"}
@@ -104,19 +104,6 @@ def resolved_inside(root: Path, path: Path) -> Path | None:
     if candidate != kit and kit not in candidate.parents:
         return None
     return candidate
-
-
-def find_kit(start: Path) -> Path:
-    """The kit folder: `start` itself when it holds kit.yaml, else the error a user can act on."""
-    start = start.resolve()
-    if (start / CONFIG_NAME).is_file():
-        return start
-    # Inside a kit's sub-folder (content/sessions/...), the kit is the nearest parent with kit.yaml.
-    above = next((p for p in start.parents if (p / CONFIG_NAME).is_file()), None)
-    hint = (f"the kit folder above is {above}: run kit there or pass --kit {above}" if above else
-            "make a kit with `kit new DIR` (kit new --list shows the templates), "
-            "or run kit inside a kit folder, or pass --kit DIR")
-    raise UsageError(f"{start}: no {CONFIG_NAME} here, so this is not a kit folder; {hint}")
 
 
 def read_config(root: Path, problems: Problems) -> KitConfig:

@@ -245,13 +245,17 @@ def ask(what: str) -> dict | None:
 def preload() -> None:
     """Import what every build uses and what its workers render with, and load pango and the
     fonts: a fork of this process renders at once."""
+    import importlib
+
     import kit.cli  # noqa: F401 (the command line)
     from kit.build import renderers_of, warm_up_renderers
     from kit.documents import environment, parse_template_sheets
     from kit.generators import GENERATORS
 
     warm_up_renderers(renderers_of(GENERATORS), fonts=False, dictionaries=True)
-    import icalendar  # noqa: F401 (the calendars', which their render imports: kit.generators.calendar)
+    for generator in GENERATORS.values():  # and what a render imports itself (not a worker's warm-up)
+        for module in getattr(generator, "imported_on_use", ()):
+            importlib.import_module(module)
     from kit.typography import font_characters
 
     font_characters()  # what kit's fonts draw, which every text field is checked against

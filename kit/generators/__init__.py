@@ -12,7 +12,8 @@ Importing a generator module is light: planning and checks never pull in weasypr
 (`kit check`, `kit list` and a build with nothing to do start fast); a module imports its
 drawing libraries when it renders, and lists them in `renderers` so the engine imports them
 once before forking its workers (`renderers_for(edition)`, if it has one, narrows them to one
-edition of its outputs).
+edition of its outputs); a light one its render imports by itself, not worth a worker's
+warm-up, in `imported_on_use` (kit's warm process imports those too).
 
 The registry is this module's dict, filled by `@register` in each generator module; the modules
 are listed explicitly below.

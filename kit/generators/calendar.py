@@ -77,9 +77,10 @@ class CalendarGenerator:
     """One .ics per session, beside its agendas."""
 
     kind = "calendar"
+    renderers = ()
     # icalendar (a fifteenth of a second) is imported by the render that makes a calendar, not by a
     # worker's warm-up, which every first render waits for; kit's warm process has it (kit.warm).
-    renderers = ()
+    imported_on_use = ("icalendar",)
 
     def outputs(self, content: Content) -> list[Output]:
         result = []
