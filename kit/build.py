@@ -850,9 +850,10 @@ class Workers:
         decks never loads weasyprint)."""
         if self.pool is not None or self.jobs <= 1:
             return
+        from kit import early_worker
         from kit.pool import Pool
 
-        self.pool = Pool(self.jobs, warm_up_for, (kinds, self.known, self.cache_dir))
+        self.pool = Pool(self.jobs, warm_up_for, (kinds, self.known, self.cache_dir), early=early_worker.take())
 
     def __enter__(self):
         return self

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import threading
 import traceback
 from collections import deque
@@ -42,7 +43,9 @@ class RemoteTraceback(Exception):
 class Pool:
     """`jobs` worker processes; the first runs `initializer(*initargs)`, then forks the others."""
 
-    def __init__(self, jobs: int, initializer: Callable[..., None] | None = None, initargs: tuple = ()):
+    def __init__(self, jobs: int, initializer: Callable[..., None] | None = None, initargs: tuple = (),
+                 early: tuple[int, socket.socket] | None = None):
+        """`early`: a process forked sooner to be the first worker (kit.early_worker.take()), if any."""
         self._lock = threading.Lock()
         self._pending: deque[tuple[Future, Callable, tuple, dict]] = deque()
         self._busy: dict[Connection, Future] = {}
@@ -52,15 +55,21 @@ class Pool:
         ends = [Pipe() for _ in range(jobs)]
         # Set by the first READY, from any worker: the first has then warmed up and forked the others.
         self._first_ready = False
-        self._first = os.fork()
-        if self._first == 0:  # the first worker
-            for mine, _ in ends:
-                mine.close()
-            _as_process(_first_worker, [theirs for _, theirs in ends], initializer, initargs)
+        greeting = None
+        adopted = early is not None and _adopt(early, [theirs for _, theirs in ends])
+        if adopted:
+            self._first = early[0]
+            greeting = (initializer, initargs)  # sent by the collector: pickled, it may fill the pipe
+        else:
+            self._first = os.fork()
+            if self._first == 0:  # the first worker
+                for mine, _ in ends:
+                    mine.close()
+                _as_process(_first_worker, [theirs for _, theirs in ends], initializer, initargs)
         for _, theirs in ends:
             theirs.close()
         self._connections = [mine for mine, _ in ends]
-        self._collector = threading.Thread(target=self._collect, name="kit-pool", daemon=True)
+        self._collector = threading.Thread(target=self._collect, args=(greeting,), name="kit-pool", daemon=True)
         self._collector.start()
 
     def submit(self, function: Callable, *args: Any, **kwargs: Any) -> Future:
@@ -122,9 +131,15 @@ class Pool:
         else:
             self._idle.append(connection)
 
-    def _collect(self) -> None:
-        """Receive what the workers say until every one has ended."""
+    def _collect(self, greeting: tuple | None = None) -> None:
+        """Tell an adopted first worker its warm-up (`greeting`), then receive what the workers say
+        until every one has ended."""
         live = list(self._connections)
+        if greeting is not None:
+            try:
+                live[0].send(greeting)
+            except (OSError, ValueError):  # it is gone: its connection's end says so below
+                pass
         while live:
             for connection in wait(live):
                 try:
@@ -172,7 +187,33 @@ class Pool:
             pass
 
 
+def _adopt(early: tuple[int, socket.socket], ends: list[Connection]) -> bool:
+    """Hand an early worker (kit.early_worker) the workers' ends of the pipes; False if it is gone
+    (it is then reaped, and the pool forks its first worker itself)."""
+    pid, connection = early
+    try:
+        socket.send_fds(connection, [b"adopt"], [end.fileno() for end in ends])
+        return True
+    except OSError:
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        return False
+    finally:
+        connection.close()
+
+
 # -- the workers' side ----------------------------------------------------------------------------
+
+def serve_adopted(fds: list[int]) -> None:
+    """An early worker adopted by a pool: its connections from the file descriptors the pool sent,
+    its warm-up from the first, then the first worker's life."""
+    connections = [Connection(fd) for fd in fds]
+    initializer, initargs = connections[0].recv()
+    _first_worker(connections, initializer, initargs)
+
 
 def _as_process(work: Callable, *args) -> None:
     """Run `work` as the whole life of a forked worker: it never returns into the build's code."""

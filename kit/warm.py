@@ -101,10 +101,17 @@ def main() -> None:
         code = run_in_warm_process(argv, where)
         if code is not None:
             sys.exit(code)
-    from kit.cli import main as cli
+    from kit import early_worker
 
+    if command_of(argv) == "build" and not {"-h", "--help"} & set(argv):
+        early_worker.start()  # the build's first render worker, importing while the command line loads
     try:
+        from kit.cli import main as cli
+
         cli(args=argv)
+    except KeyboardInterrupt:  # Ctrl-C before click took over (it says the same)
+        print("Aborted!", file=sys.stderr)
+        sys.exit(1)
     except SystemExit:
         if where is not None and start_warm_process(where) and not {"-q", "--quiet", "--json"} & set(argv):
             from kit.console import is_terminal
@@ -114,6 +121,7 @@ def main() -> None:
                       "(KIT_WARM=0: without it)", file=sys.stderr)
         raise
     finally:
+        early_worker.discard()  # if the build started no workers
         # Python's last garbage collections, as it exits, walk all that the command left (the
         # content, the plan, the modules): a sixth of a second of every build's process, for memory
         # the system takes back anyway. Frozen, it is left out of them (files are closed and

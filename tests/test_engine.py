@@ -17,6 +17,7 @@ from conftest import FIXTURE_KIT
 from kit.build import Engine, build
 from kit.cli import main
 from kit.generators import GENERATORS
+from serving import alive
 
 PAIR_COPIES = {f"field/enquete-24-mai/guides-binome-{n}.pdf" for n in range(1, 9)}
 
@@ -296,6 +297,49 @@ def test_a_rebuild_forks_its_first_worker_before_importing_the_content_model(kit
     assert re.search(r"outputs: [1-9]\d* rendered", result.stdout), result.stdout + result.stderr
 
 
+def test_the_kit_command_forks_its_first_worker_before_importing_click(kit_copy):
+    """The `kit` command (kit.warm.main) forks the build's first render worker as it starts, before
+    click and the command line are imported: that worker imports kit's generators meanwhile, and the
+    build's pool adopts it. A build that starts no workers (nothing to do) kills it as it ends."""
+    from kit import early_worker
+
+    if not early_worker.possible():
+        pytest.skip("an early worker needs fork, send_fds and two cores")
+    build(kit_copy)
+    session = kit_copy / "content" / "sessions" / "session-08.yaml"
+    session.write_text(session.read_text(encoding="utf-8").replace('title: "', 'title: "Nouveau ', 1), encoding="utf-8")
+    script = ("import os, sys\nimport kit.early_worker as early, kit.pool\n"
+              "start = early.start\n"
+              "def logged():\n"
+              "    print('CLICK', 'click' in sys.modules, flush=True)\n"
+              "    start()\n"
+              "    print('EARLY', early._early[0], flush=True)\n"
+              "early.start = logged\n"
+              "init = kit.pool.Pool.__init__\n"
+              "def adopting(self, *args, early=None, **kwargs):\n"
+              "    print('ADOPTED', early and early[0], flush=True)\n"
+              "    init(self, *args, early=early, **kwargs)\n"
+              "    print('FIRST', self._first, flush=True)\n"
+              "kit.pool.Pool.__init__ = adopting\n"
+              f"sys.argv = ['kit', 'build', '--kit', {str(kit_copy)!r}, '--jobs', '2']\n"
+              "import kit.warm\nkit.warm.main()\n")
+    environment = {**os.environ, "KIT_WARM": "0"}
+
+    def run() -> tuple[str, int]:
+        result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=environment)
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout, int(re.search(r"EARLY (\d+)", result.stdout).group(1))
+
+    out, pid = run()
+    assert "CLICK False" in out, out
+    assert f"ADOPTED {pid}" in out and f"FIRST {pid}" in out, out
+    assert re.search(r"outputs: [1-9]\d* rendered", out), out
+    assert not alive(pid)
+    out, pid = run()  # nothing to do: no pool
+    assert "ADOPTED" not in out and "0 rendered" in out, out
+    assert not alive(pid)
+
+
 def test_a_new_process_loads_the_templates_a_build_compiled(kit_copy):
     """The templates a build compiled are kept under output/.cache (jinja2's bytecode cache): a
     later build's new processes load them instead of compiling them again."""
@@ -556,6 +600,7 @@ import multiprocessing, sys
 from pathlib import Path
 from kit.content import load_kit
 from kit.generators import GENERATORS
+from serving import alive
 from kit.checks import run_named
 
 content = load_kit(Path({str(root)!r}))

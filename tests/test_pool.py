@@ -10,6 +10,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
+from kit import early_worker
 from kit.pool import Pool, RemoteTraceback
 from serving import alive
 
@@ -118,3 +119,56 @@ def test_a_pool_shut_down_while_its_first_worker_warms_up_stops_it_at_once(tmp_p
     pool.shutdown(cancel_futures=True)
     assert time.monotonic() - started < 10
     assert not alive(first)
+
+
+# -- a worker forked early (kit.early_worker), adopted by the pool -------------------------------------
+
+def _early_worker():
+    if not early_worker.possible():
+        pytest.skip("an early worker needs fork, send_fds and two cores")
+    early_worker.start()
+    early = early_worker.take()
+    assert early is not None and early_worker.take() is None  # taken once
+    return early
+
+
+def test_a_pool_adopts_an_early_worker_as_its_first_and_gives_it_its_warm_up(tmp_path):
+    log = tmp_path / "warm-ups"
+    early = _early_worker()
+    pool = Pool(2, _warm_up, (str(log),), early=early)
+    try:
+        results = [f.result(timeout=60) for f in [pool.submit(_who, n) for n in range(12)]]
+    finally:
+        pool.shutdown()
+    assert [square for square, *_ in results] == [n * n for n in range(12)]
+    assert int(log.read_text()) == early[0]  # the warm-up ran once, in the early worker
+    workers = {pid for _, pid, _, _ in results}
+    assert early[0] in workers and len(workers) == 2
+    (other,) = workers - {early[0]}
+    assert {parent for _, pid, parent, _ in results if pid == other} == {early[0]}  # forked from it, warm
+    assert all(warmed == [early[0]] for *_, warmed in results)
+    assert not alive(early[0])  # reaped
+
+
+def test_a_pool_whose_early_worker_died_forks_its_own_first_worker(tmp_path):
+    early = _early_worker()
+    os.kill(early[0], signal.SIGKILL)
+    os.waitpid(early[0], 0)
+    pool = Pool(2, _warm_up, (str(tmp_path / "warm-ups"),), early=early)
+    try:
+        assert [f.result(timeout=60)[0] for f in [pool.submit(_who, n) for n in range(4)]] == [0, 1, 4, 9]
+    finally:
+        pool.shutdown()
+    assert int((tmp_path / "warm-ups").read_text()) not in (early[0], os.getpid())
+
+
+def test_an_early_worker_no_pool_adopts_is_killed_and_reaped():
+    if not early_worker.possible():
+        pytest.skip("an early worker needs fork, send_fds and two cores")
+    early_worker.start()
+    pid = early_worker._early[0]
+    assert alive(pid)
+    early_worker.discard()
+    assert early_worker.take() is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # already reaped: no zombie left
