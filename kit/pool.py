@@ -190,8 +190,12 @@ class Pool:
 def _adopt(early: tuple[int, socket.socket], ends: list[Connection]) -> bool:
     """Hand an early worker (kit.early_worker) the workers' ends of the pipes; False if it is gone
     (it is then reaped, and the pool forks its first worker itself)."""
+    from kit.early_worker import MAX_JOBS
+
     pid, connection = early
     try:
+        if len(ends) > MAX_JOBS:  # more than it can receive
+            raise OSError("too many workers for an early one")
         socket.send_fds(connection, [b"adopt"], [end.fileno() for end in ends])
         return True
     except OSError:
