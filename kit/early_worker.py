@@ -42,8 +42,13 @@ def start() -> None:
     ours, theirs = socket.socketpair()
     pid = os.fork()
     if pid == 0:
-        ours.close()
-        _wait_for_adoption(theirs)
+        try:
+            ours.close()
+            from kit.pool import as_process  # needed once adopted: imported now, with the rest
+
+            as_process(_wait_for_adoption, theirs)
+        finally:
+            os._exit(1)  # never back into the command's code (as_process ends the process itself)
     theirs.close()
     _early = (pid, ours)
 
@@ -62,6 +67,11 @@ def discard() -> None:
         return
     pid, connection = early
     connection.close()
+    end(pid)
+
+
+def end(pid: int) -> None:
+    """Kill an early worker and reap it (it may be gone already)."""
     try:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
@@ -70,26 +80,15 @@ def discard() -> None:
 
 
 def _wait_for_adoption(connection: socket.socket) -> None:
-    """The early worker's whole life: import, wait for a pool, then be its first worker (or end)."""
-    code = 1
-    try:
-        for module in PREPARED:
-            try:
-                import_module(module)
-            except Exception:  # noqa: BLE001 — imported again by the pool's warm-up, which reports it
-                pass
-        _, fds, _, _ = socket.recv_fds(connection, 16, MAX_JOBS)
-        connection.close()
-        if fds:
-            from kit.pool import serve_adopted
+    """The early worker's life: import, wait for a pool, then be its first worker (or end)."""
+    for module in PREPARED:
+        try:
+            import_module(module)
+        except Exception:  # noqa: BLE001 — imported again by the pool's warm-up, which reports it
+            pass
+    _, fds, _, _ = socket.recv_fds(connection, 16, MAX_JOBS)
+    connection.close()
+    if fds:
+        from kit.pool import serve_adopted
 
-            serve_adopted(fds)
-        code = 0
-    except KeyboardInterrupt:  # Ctrl-C: the command says it
-        pass
-    except BaseException:  # noqa: BLE001 — shown, as the process ends
-        import traceback
-
-        traceback.print_exc()
-    finally:
-        os._exit(code)
+        serve_adopted(fds)

@@ -65,7 +65,7 @@ class Pool:
             if self._first == 0:  # the first worker
                 for mine, _ in ends:
                     mine.close()
-                _as_process(_first_worker, [theirs for _, theirs in ends], initializer, initargs)
+                as_process(_first_worker, [theirs for _, theirs in ends], initializer, initargs)
         for _, theirs in ends:
             theirs.close()
         self._connections = [mine for mine, _ in ends]
@@ -190,20 +190,16 @@ class Pool:
 def _adopt(early: tuple[int, socket.socket], ends: list[Connection]) -> bool:
     """Hand an early worker (kit.early_worker) the workers' ends of the pipes; False if it is gone
     (it is then reaped, and the pool forks its first worker itself)."""
-    from kit.early_worker import MAX_JOBS
+    from kit import early_worker
 
     pid, connection = early
     try:
-        if len(ends) > MAX_JOBS:  # more than it can receive
+        if len(ends) > early_worker.MAX_JOBS:  # more than it can receive
             raise OSError("too many workers for an early one")
         socket.send_fds(connection, [b"adopt"], [end.fileno() for end in ends])
         return True
     except OSError:
-        try:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
+        early_worker.end(pid)
         return False
     finally:
         connection.close()
@@ -219,7 +215,7 @@ def serve_adopted(fds: list[int]) -> None:
     _first_worker(connections, initializer, initargs)
 
 
-def _as_process(work: Callable, *args) -> None:
+def as_process(work: Callable, *args) -> None:
     """Run `work` as the whole life of a forked worker: it never returns into the build's code."""
     code = 1
     try:
@@ -244,7 +240,7 @@ def _first_worker(connections: list[Connection], initializer, initargs) -> None:
             for other in connections:
                 if other is not connection:
                     other.close()
-            _as_process(_serve, connection)
+            as_process(_serve, connection)
         children.append(pid)
     for connection in connections[1:]:
         connection.close()
