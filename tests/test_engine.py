@@ -600,7 +600,6 @@ import multiprocessing, sys
 from pathlib import Path
 from kit.content import load_kit
 from kit.generators import GENERATORS
-from serving import alive
 from kit.checks import run_named
 
 content = load_kit(Path({str(root)!r}))
