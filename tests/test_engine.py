@@ -277,13 +277,17 @@ def test_no_op_build_check_and_list_import_no_renderer(kit_copy, command):
     assert "LOADED []" in result.stdout, result.stdout + result.stderr
 
 
+def retitled(kit_copy: Path) -> None:
+    """The kit built, then one session's title edited: a rebuild with a few outputs to render."""
+    build(kit_copy)
+    edit(kit_copy / "content" / "sessions" / "session-08.yaml", 'title: "', 'title: "Nouveau ')
+
+
 def test_a_rebuild_forks_its_first_worker_before_importing_the_content_model(kit_copy):
     """The first worker's import of the renderers is what every first render waits for: it starts
     while kit's command line has imported neither the content's model nor Pillow, which the build's
     process imports afterwards, beside it."""
-    build(kit_copy)
-    session = kit_copy / "content" / "sessions" / "session-08.yaml"
-    session.write_text(session.read_text(encoding="utf-8").replace('title: "', 'title: "Nouveau ', 1), encoding="utf-8")
+    retitled(kit_copy)
     script = ("import sys\nimport kit.pool\n"
               "def init(self, *args, **kwargs):\n"
               "    print('AT FORK', sorted(m for m in ('kit.content', 'kit.images', 'PIL', 'kit.generators', 'weasyprint')"
@@ -305,9 +309,7 @@ def test_the_kit_command_forks_its_first_worker_before_importing_click(kit_copy)
 
     if not early_worker.possible():
         pytest.skip("an early worker needs fork, send_fds and two cores")
-    build(kit_copy)
-    session = kit_copy / "content" / "sessions" / "session-08.yaml"
-    session.write_text(session.read_text(encoding="utf-8").replace('title: "', 'title: "Nouveau ', 1), encoding="utf-8")
+    retitled(kit_copy)
     script = ("import os, sys\nimport kit.early_worker as early, kit.pool\n"
               "start = early.start\n"
               "def logged():\n"
