@@ -92,7 +92,8 @@ def main() -> None:
     leave a warm process for the next time)."""
     argv = sys.argv[1:]
     where = None
-    if enabled() and command_of(argv) in COMMANDS and not {"-h", "--help"} & set(argv):
+    builds = command_of(argv) in COMMANDS and not {"-h", "--help"} & set(argv)  # the edit loop's commands
+    if builds and enabled():
         try:
             where = address()  # once: the kit files' stat is most of what asking costs
         except OSError:
@@ -103,7 +104,7 @@ def main() -> None:
             sys.exit(code)
     from kit import early_worker
 
-    if command_of(argv) == "build" and not {"-h", "--help"} & set(argv):
+    if builds:
         early_worker.start()  # the build's first render worker, importing while the command line loads
     try:
         from kit.cli import main as cli

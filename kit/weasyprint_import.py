@@ -15,8 +15,9 @@ libraries), it is retried as weasyprint wrote it, so the user gets weasyprint's 
 weasyprint also imports, for fonts kit does not embed that way, fontTools' subsetter (kit
 subsets with HarfBuzz: kit.pdffonts) and its variable-font instancer (kit's fonts are static):
 a seventh of a second of every render process's start, on the path to its first page. Both are
-imported when first used instead: the subsetter as a lazy module (importlib.util.LazyLoader),
-the instancer's one function through a stand-in that imports it on its first call.
+imported when first used instead: the subsetter through a stand-in module that imports the real
+one when an attribute is first read, the instancer's one function through a stand-in that imports
+it on its first call.
 """
 
 from __future__ import annotations
