@@ -79,7 +79,7 @@ def shape_digest(files: dict[str, Path]) -> str:
         if path.suffix.lower() != ".pdf":
             parts.append(f"{relative}={file_sha256(path)}")
             continue
-        from kit.pdfium_lock import page_sizes
+        from kit.pdfparts import page_sizes
 
         parts.append(f"{relative}:" + ",".join("%.2fx%.2f" % size for size in page_sizes(path)))
     return text_digest("\n".join(parts))

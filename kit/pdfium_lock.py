@@ -1,5 +1,4 @@
-"""One lock for every use of pdfium in a process: the build's (deck PNGs, the page sizes a print
-list shows and the engine compares) and the preview's thumbnails.
+"""One lock for every use of pdfium in a process: the build's (deck PNGs) and the preview's thumbnails.
 
 pdfium is not thread-safe. `kit serve` renders thumbnails in its server threads while a build
 runs in another thread of the same process, so each use holds PDFIUM for as long as it touches
@@ -26,15 +25,3 @@ os.register_at_fork(after_in_child=_fresh_lock_in_child)
 def lock() -> threading.Lock:
     """The current lock (a forked worker has its own)."""
     return PDFIUM
-
-
-def page_sizes(path) -> list[tuple[float, float]]:
-    """Each page's size in points, read without parsing the pages (pypdf did, 10× slower)."""
-    import pypdfium2 as pdfium
-
-    with lock():
-        document = pdfium.PdfDocument(str(path))
-        try:
-            return [document.get_page_size(index) for index in range(len(document))]
-        finally:
-            document.close()

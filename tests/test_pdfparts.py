@@ -47,3 +47,33 @@ def test_every_page_of_a_long_print_shop_file_keeps_its_trim_and_bleed(fixture_k
     for page in reader.pages:
         assert page.trimbox == first.trimbox and page.bleedbox == first.bleedbox
         assert page.trimbox != page.mediabox
+
+
+def test_page_sizes_are_what_a_viewer_shows_as_pdfium_reports_them(tmp_path):
+    """The print list's page sizes: the CropBox within the MediaBox, turned by /Rotate, both inherited
+    from the page tree when a page does not say them; the same numbers as pdfium's."""
+    import pikepdf
+    import pypdfium2
+
+    from kit.pdfparts import page_sizes
+
+    pdf = pikepdf.new()
+    for _ in range(4):
+        pdf.add_blank_page(page_size=(595.28, 841.89))
+    pages = [page.obj for page in pdf.pages]
+    pages[1].CropBox = pikepdf.Array([10, 20, 300, 400])               # a visible region
+    pages[2].CropBox = pikepdf.Array([-50, -50, 2000, 2000])           # larger than the paper: clipped
+    pdf.Root.Pages.Rotate = 90                                        # inherited: turned as shown
+    pages[3].Rotate = 0                                               # unless a page says otherwise
+    path = tmp_path / "sizes.pdf"
+    pdf.save(path)
+
+    sizes = page_sizes(path)
+    assert [tuple(round(v, 2) for v in size) for size in sizes] == [
+        (841.89, 595.28), (380.0, 290.0), (841.89, 595.28), (595.28, 841.89)]
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        shown = [document.get_page_size(index) for index in range(len(document))]
+    finally:
+        document.close()
+    assert ["%.2fx%.2f" % size for size in sizes] == ["%.2fx%.2f" % size for size in shown]

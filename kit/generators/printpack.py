@@ -183,7 +183,7 @@ def paper_name(width_pt: float, height_pt: float) -> str:
 def read_rows(parts: list[Part], paper: str, locate) -> list[Row]:
     """Each part with its file's pages and paper, read back (`locate(path)` says where the file is);
     a part whose sheets are not the kit's paper (A3) leaves the binder for the list's "apart"."""
-    from kit.pdfium_lock import page_sizes
+    from kit.pdfparts import page_sizes
 
     rows = []
     for part in parts:
