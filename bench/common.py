@@ -31,6 +31,24 @@ def interpreter() -> str:
     return f"Python {platform.python_version()} ({sys.executable}), {linked}"
 
 
+REFERENCE_LOOPS = 2_000_000
+
+
+def reference_seconds(repeat: int = 3) -> float:
+    """The time of a fixed pure-Python workload on one core (median of `repeat`): how fast this
+    machine runs right now. A shared 2-core machine is not always as fast: the same cold build in
+    the warm process has taken 3.7 s and 6.2 s an hour apart, with the same code. Printed before
+    each benchmark, it says which runs can be compared (and which rows only a slower machine put over)."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        total = 0
+        for number in range(REFERENCE_LOOPS):
+            total += number % 7
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
 def median_seconds(func: Callable[[], object], repeat: int = 3, warmup: int = 1) -> float:
     """Median wall time of `repeat` runs after `warmup` runs (imports, font loading, caches warm)."""
     for _ in range(warmup):

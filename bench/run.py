@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import interpreter, print_rows  # noqa: E402
+from bench.common import interpreter, print_rows, reference_seconds  # noqa: E402
 
 CHILD = "KIT_BENCH_CHILD"  # set in the process of each benchmark run by this one (it prints the header)
 # Each benchmark module has run() -> list[Row]; listed explicitly, in the order printed.
@@ -41,6 +41,8 @@ def main(names: list[str]) -> None:
             subprocess.run([sys.executable, __file__, name], check=True, env={**os.environ, CHILD: "1"})
         return
     module = import_module(BENCHMARKS[chosen[0]])
+    print(f"{chosen[0]}: reference workload {reference_seconds():.3f} s before it (bench.common.reference_seconds: "
+          "lower is a faster machine; compare runs at a like figure)", flush=True)
     print_rows(f"{chosen[0]}: {module.__doc__.strip().splitlines()[0]}", module.run())
 
 

@@ -97,3 +97,25 @@ def test_the_benchmark_names_its_interpreter_and_how_it_is_linked():
     if maps is not None:
         assert ("shared library" in line and "libpython" in line) == ("/libpython" in maps)
         assert ("no libpython.so" in line) == ("/libpython" not in maps)
+
+
+def test_each_benchmark_says_how_fast_the_machine_ran_before_it(monkeypatch, capsys):
+    """A shared machine's speed moves within the hour: each benchmark's rows come after the time of a
+    fixed workload, so two runs are compared at a like figure (the workload is timed, not asserted)."""
+    import bench.common
+    import bench.run
+
+    class Quick:
+        """A stand-in benchmark: its rows only."""
+
+        def run():
+            return [bench.common.Row("a row", 1.0, goal=2.0)]
+
+    monkeypatch.setattr(bench.common, "REFERENCE_LOOPS", 1000)
+    monkeypatch.setattr(bench.run, "import_module", lambda name: Quick)
+    monkeypatch.setenv(bench.run.CHILD, "1")
+    bench.run.main(["engine"])
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("engine: reference workload ") and out[0].split()[3].replace(".", "").isdigit()
+    assert any("a row" in line for line in out[1:])
+    assert bench.common.reference_seconds(repeat=1) > 0
