@@ -130,7 +130,8 @@ def join_documents(pdfs: list[bytes], outline: list) -> bytes:
 
 def page_sizes(path) -> list[tuple[float, float]]:
     """Each page's size in points as a viewer shows it: its CropBox within its MediaBox, turned by
-    its /Rotate (both may be inherited from the page tree), which is what pdfium reports.
+    its /Rotate (qpdf gives each page those it inherits from the page tree), which is what pdfium
+    reports.
 
     Read with qpdf, which every render process has imported already, rather than pdfium: the print
     list and the binder read their parts' sizes, and pdfium's import was a twentieth of a second
@@ -138,38 +139,20 @@ def page_sizes(path) -> list[tuple[float, float]]:
     import pikepdf
 
     with pikepdf.open(path) as pdf:
-        return [_shown_size(page.obj) for page in pdf.pages]
+        return [_shown_size(page) for page in pdf.pages]
 
 
 def _shown_size(page) -> tuple[float, float]:
-    media = _box(_inherited(page, "/MediaBox")) or (0.0, 0.0, 612.0, 792.0)  # (PDF's default: Letter)
-    crop = _box(_inherited(page, "/CropBox"))
-    left, bottom, right, top = media
-    if crop is not None:  # the visible region: the CropBox clipped to the MediaBox
-        left, bottom = max(left, crop[0]), max(bottom, crop[1])
-        right, top = min(right, crop[2]), min(top, crop[3])
+    media, crop = _box(page.mediabox), _box(page.cropbox)  # (cropbox: the MediaBox when it has none)
+    left, bottom = max(media[0], crop[0]), max(media[1], crop[1])  # the visible region: clipped
+    right, top = min(media[2], crop[2]), min(media[3], crop[3])
     width, height = max(right - left, 0.0), max(top - bottom, 0.0)
-    rotate = _inherited(page, "/Rotate")
-    turned = rotate is not None and int(rotate) % 180 != 0
-    return (height, width) if turned else (width, height)
+    return (height, width) if page.rotation % 180 else (width, height)
 
 
-def _inherited(page, key: str):
-    """A page attribute, from the page or the nearest page-tree node above it that has it."""
-    node, depth = page, 0
-    while node is not None and depth < 64:  # (a malformed tree that loops ends here)
-        if key in node:
-            return node[key]
-        node, depth = node.get("/Parent"), depth + 1
-    return None
-
-
-def _box(value) -> tuple[float, float, float, float] | None:
-    """A PDF rectangle as (left, bottom, right, top), its corners in either order; None if not one."""
-    try:
-        x1, y1, x2, y2 = (float(v) for v in value)
-    except (TypeError, ValueError):
-        return None
+def _box(value) -> tuple[float, float, float, float]:
+    """A PDF rectangle as (left, bottom, right, top), its corners given in either order."""
+    x1, y1, x2, y2 = (float(v) for v in value)
     return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
 
 
